@@ -1,0 +1,1 @@
+//! Treaty's broker.

@@ -1,0 +1,2 @@
+//! The `treaty-broker` binary.
+fn main() {}

@@ -1,0 +1,22 @@
+//! Treaty's contract format: the typed model of a Pact contract (specification V1 to V4),
+//! parsing of every version into that one model, validation against the JSON Schema files in
+//! `schemas/json/` with a JSON pointer per fault, and the canonical form and content hash the
+//! broker uses as a contract's identity.
+//!
+//! This crate does no IO and nothing asynchronous: callers hand it bytes or JSON values and get
+//! values back.
+#![deny(missing_docs)]
+
+pub mod canonical;
+pub mod diagnostic;
+pub mod error;
+pub mod model;
+pub mod parse;
+pub mod validate;
+pub mod wire;
+
+pub use canonical::{ContentHash, canonical_json, content_hash};
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::SchemaError;
+pub use model::*;
+pub use parse::{parse_contract, parse_contract_value};

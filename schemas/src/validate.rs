@@ -1,0 +1,1 @@
+//! Validation of contract JSON against the JSON Schema files in `schemas/json/`.

@@ -1,0 +1,1 @@
+//! Integration tests of treaty-schemas: parsing, validation and hashing on real contract files.

@@ -1,0 +1,2 @@
+//! The `treaty` binary.
+fn main() {}
