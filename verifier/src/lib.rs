@@ -1,1 +1,6 @@
-//! Treaty's CLI library.
+//! Treaty's CLI as a library: the matching engine, the broker client and the commands behind
+//! the `treaty` binary.
+
+pub mod broker;
+pub mod cli;
+pub mod error;

@@ -1,2 +1,25 @@
-//! The `treaty` binary.
-fn main() {}
+//! The `treaty` binary: parse the command line, run it, map the result to an exit code, and
+//! print an error once, as `treaty: error: …` followed by its causes.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use treaty::cli::{Cli, run};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(err) => {
+            let mut message = format!("treaty: error: {err}");
+            let mut cause = std::error::Error::source(&err);
+            while let Some(inner) = cause {
+                message.push_str(&format!("\n  caused by: {inner}"));
+                cause = inner.source();
+            }
+            eprintln!("{message}");
+            ExitCode::from(err.exit_code())
+        }
+    }
+}

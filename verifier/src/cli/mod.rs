@@ -1,0 +1,167 @@
+//! The `treaty` command line: the clap definitions of the root command and its subcommands, the
+//! broker flags every broker command shares, and [`run`], which turns parsed flags into work.
+//!
+//! Clap structs hold raw flags only; each command converts them into validated settings before
+//! it touches the network or the disk (ripgrep's low/high arguments).
+
+pub mod contract_files;
+pub mod publish;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::broker::{Auth, BrokerClient, RetryPolicy, Secret};
+use crate::error::Error;
+
+/// Treaty: publish contracts to a broker, verify providers against them, ask can-i-deploy.
+#[derive(Debug, Parser)]
+#[command(
+    name = "treaty",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 a contract failed or was refused by the broker, \
+                        2 treaty could not do its job (bad flags, unreadable file, unreachable broker)."
+)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every `treaty` command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Publish Pact contract files to a broker for a consumer version.
+    Publish(publish::PublishArgs),
+}
+
+/// How to reach the broker; shared by every command that talks to it. The environment variables
+/// are the Pact CLI's, so existing CI settings keep working.
+#[derive(Debug, Clone, Args)]
+pub struct BrokerArgs {
+    /// The broker's base URL, e.g. http://127.0.0.1:9292.
+    #[arg(long, short = 'b', env = "PACT_BROKER_BASE_URL", value_name = "URL")]
+    pub broker_base_url: String,
+
+    /// Bearer token for the broker.
+    #[arg(
+        long,
+        short = 'k',
+        env = "PACT_BROKER_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true,
+        conflicts_with_all = ["broker_username", "broker_password"]
+    )]
+    pub broker_token: Option<String>,
+
+    /// User name for basic auth (with --broker-password).
+    #[arg(
+        long,
+        short = 'u',
+        env = "PACT_BROKER_USERNAME",
+        value_name = "USERNAME",
+        requires = "broker_password"
+    )]
+    pub broker_username: Option<String>,
+
+    /// Password for basic auth (with --broker-username).
+    #[arg(
+        long,
+        short = 'p',
+        env = "PACT_BROKER_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true,
+        requires = "broker_username"
+    )]
+    pub broker_password: Option<String>,
+
+    /// Total attempts for a request the broker answers with 5xx, 408 or 429 (1 = no retry);
+    /// waits double from 0.5 s and honour Retry-After, up to 10 s each.
+    #[arg(long, env = "PACT_BROKER_HTTP_RETRIES", value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub retries: u32,
+}
+
+impl BrokerArgs {
+    /// A client configured from these flags.
+    pub fn client(&self) -> Result<BrokerClient, Error> {
+        let auth = match (
+            &self.broker_token,
+            &self.broker_username,
+            &self.broker_password,
+        ) {
+            (Some(token), _, _) => Some(Auth::Bearer(Secret::new(token.clone()))),
+            (None, Some(username), Some(password)) => Some(Auth::Basic {
+                username: username.clone(),
+                password: Secret::new(password.clone()),
+            }),
+            _ => None,
+        };
+        let retry = RetryPolicy {
+            attempts: self.retries,
+            ..RetryPolicy::default()
+        };
+        BrokerClient::new(&self.broker_base_url, auth, retry)
+    }
+}
+
+/// How a command prints its result on standard output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Readable lines for people.
+    Text,
+    /// One JSON document, for pipes.
+    Json,
+}
+
+/// Runs a parsed command line to completion.
+pub fn run(cli: Cli) -> Result<(), Error> {
+    init_logging();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("could not start the async runtime: {e}")))?;
+    match cli.command {
+        Command::Publish(args) => runtime.block_on(publish::run(args)),
+    }
+}
+
+/// Logs go to standard error, filtered by `TREATY_LOG` (e.g. `TREATY_LOG=debug`); off otherwise.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TREATY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_flag_has_help_text() {
+        fn check(command: &clap::Command, path: &str) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                assert!(arg.get_help().is_some(), "{path} --{id} has no help text");
+            }
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        check(&Cli::command(), "treaty");
+    }
+}
