@@ -1,0 +1,477 @@
+//! `treaty publish` against a fake broker: discovery through the index, the exact body of each
+//! POST, refusals (409, 400) with exit code 1, failures to run with exit code 2.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::support::{
+    closed_port, fake_broker, pact_v3, publish_bodies, publish_ok, stderr, stdout, treaty,
+    treaty_with_env, write_json,
+};
+
+#[tokio::test]
+async fn publishes_a_file_with_the_pact_cli_body_shape() {
+    let broker = fake_broker().await;
+    Mock::given(method("POST"))
+        .and(path("/contracts/publish"))
+        .and(header("content-type", "application/json"))
+        .respond_with(publish_ok("web", "1.0.0"))
+        .expect(1)
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "web-orders.json", &pact_v3("web", "orders"));
+    let file_arg = file.to_str().unwrap();
+
+    let output = treaty(&[
+        "publish",
+        file_arg,
+        "--consumer-app-version",
+        "1.0.0",
+        "--branch",
+        "main",
+        "--tag",
+        "dev",
+        "--tag",
+        "prod",
+        "--build-url",
+        "https://ci/1",
+        "--broker-base-url",
+        &broker.uri(),
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    for expected in [
+        "web",
+        "orders",
+        "1.0.0",
+        "main",
+        "dev, prod",
+        "Created web version 1.0.0",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in {text}");
+    }
+    let bodies = publish_bodies(&broker).await;
+    assert_eq!(bodies.len(), 1);
+    let mut body = bodies[0].clone();
+    let content = body["contracts"][0]["content"].take();
+    assert_eq!(
+        body,
+        json!({
+            "pacticipantName": "web", "pacticipantVersionNumber": "1.0.0", "branch": "main",
+            "tags": ["dev", "prod"], "buildUrl": "https://ci/1",
+            "contracts": [{ "consumerName": "web", "providerName": "orders", "specification": "pact",
+                            "contentType": "application/json", "content": null, "onConflict": "overwrite" }]
+        })
+    );
+    let decoded = STANDARD
+        .decode(content.as_str().unwrap())
+        .expect("strict base64");
+    assert_eq!(
+        decoded,
+        std::fs::read(&file).unwrap(),
+        "the content is the file's JSON"
+    );
+}
+
+#[tokio::test]
+async fn optional_keys_are_omitted_and_merge_is_sent() {
+    let broker = fake_broker().await;
+    Mock::given(method("POST"))
+        .respond_with(publish_ok("web", "2"))
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
+
+    let output = treaty(&[
+        "publish",
+        file.to_str().unwrap(),
+        "-a",
+        "2",
+        "--merge",
+        "-b",
+        &broker.uri(),
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let body = &publish_bodies(&broker).await[0];
+    let keys: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["pacticipantName", "pacticipantVersionNumber", "contracts"]
+    );
+    assert_eq!(body["contracts"][0]["onConflict"], "merge");
+}
+
+#[tokio::test]
+async fn a_directory_publishes_each_json_file_in_its_own_post() {
+    let broker = fake_broker().await;
+    Mock::given(method("POST"))
+        .respond_with(publish_ok("web", "1"))
+        .expect(2)
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    write_json(
+        dir.path(),
+        "b-web-payments.json",
+        &pact_v3("web", "payments"),
+    );
+    write_json(dir.path(), "a-web-orders.json", &pact_v3("web", "orders"));
+    std::fs::write(dir.path().join("README.txt"), "not a pact").unwrap();
+
+    let output = treaty(&[
+        "publish",
+        dir.path().to_str().unwrap(),
+        "-a",
+        "1",
+        "-b",
+        &broker.uri(),
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let providers: Vec<Value> = publish_bodies(&broker)
+        .await
+        .iter()
+        .map(|body| body["contracts"][0]["providerName"].clone())
+        .collect();
+    assert_eq!(providers, [json!("orders"), json!("payments")]);
+}
+
+#[tokio::test]
+async fn a_conflict_exits_with_1_and_shows_the_brokers_message() {
+    let broker = fake_broker().await;
+    let conflict = json!({
+        "notices": [{ "type": "error", "text": "Cannot change the content of the pact for web version 1.0.0 and provider orders" }],
+        "errors": { "contracts": ["Cannot change the content of the pact for web version 1.0.0 and provider orders"] }
+    });
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(conflict))
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "web-orders.json", &pact_v3("web", "orders"));
+
+    let output = treaty(&[
+        "publish",
+        file.to_str().unwrap(),
+        "-a",
+        "1.0.0",
+        "-b",
+        &broker.uri(),
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.starts_with("treaty: error: the broker refused the publication of"),
+        "{err}"
+    );
+    assert!(err.contains("409 Conflict"), "{err}");
+    assert!(
+        err.contains("Cannot change the content of the pact for web version 1.0.0"),
+        "{err}"
+    );
+    assert!(err.contains("web-orders.json"), "{err}");
+}
+
+#[tokio::test]
+async fn validation_errors_exit_with_1_and_list_each_error() {
+    let broker = fake_broker().await;
+    let invalid = json!({ "errors": { "pacticipantVersionNumber": ["can't be blank"], "contracts.0.content": "is not valid base64" } });
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(invalid))
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
+
+    let output = treaty(&[
+        "publish",
+        file.to_str().unwrap(),
+        "-a",
+        "1",
+        "-b",
+        &broker.uri(),
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("400 Bad Request"), "{err}");
+    assert!(
+        err.contains("pacticipantVersionNumber: can't be blank"),
+        "{err}"
+    );
+    assert!(
+        err.contains("contracts.0.content: is not valid base64"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_broker_exits_with_2() {
+    let url = format!("http://127.0.0.1:{}", closed_port());
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
+
+    let output = treaty(&["publish", file.to_str().unwrap(), "-a", "1", "-b", &url]).await;
+
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        format!("treaty: error: could not connect to {url}: connection refused")
+    );
+}
+
+#[tokio::test]
+async fn invalid_files_are_all_named_and_nothing_is_sent() {
+    let broker = fake_broker().await;
+    let dir = tempfile::tempdir().unwrap();
+    write_json(dir.path(), "good.json", &pact_v3("web", "orders"));
+    let mut bad_status = pact_v3("web", "orders");
+    bad_status["interactions"][0]["response"]["status"] = json!("two hundred");
+    write_json(dir.path(), "bad-status.json", &bad_status);
+    std::fs::write(dir.path().join("broken.json"), "{ not json").unwrap();
+
+    let output = treaty(&[
+        "publish",
+        dir.path().to_str().unwrap(),
+        "-a",
+        "1",
+        "-b",
+        &broker.uri(),
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("2 contract files are invalid; nothing was published"),
+        "{err}"
+    );
+    assert!(err.contains("bad-status.json:"), "{err}");
+    assert!(err.contains("/interactions/0/response/status"), "{err}");
+    assert!(err.contains("broken.json:"), "{err}");
+    assert!(!err.contains("good.json"), "{err}");
+    assert!(
+        broker
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "nothing is sent"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_file_exits_with_2_and_names_it() {
+    let output = treaty(&[
+        "publish",
+        "/nonexistent/pact.json",
+        "-a",
+        "1",
+        "-b",
+        "http://127.0.0.1:9",
+    ])
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("could not read /nonexistent/pact.json"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test]
+async fn an_index_without_the_publish_relation_exits_with_2() {
+    let broker = wiremock::MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "_links": {} })))
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
+
+    let output = treaty(&[
+        "publish",
+        file.to_str().unwrap(),
+        "-a",
+        "1",
+        "-b",
+        &broker.uri(),
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("pb:publish-contracts"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_honouring_retry_after() {
+    let broker = fake_broker().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
+        .up_to_n_times(2)
+        .mount(&broker)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(publish_ok("web", "1"))
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
+
+    let output = treaty(&[
+        "publish",
+        file.to_str().unwrap(),
+        "-a",
+        "1",
+        "-b",
+        &broker.uri(),
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(publish_bodies(&broker).await.len(), 3);
+}
+
+#[tokio::test]
+async fn server_errors_give_up_after_the_retries_with_exit_2() {
+    let broker = fake_broker().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({ "error": "boom" })))
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
+
+    let output = treaty(&[
+        "publish",
+        file.to_str().unwrap(),
+        "-a",
+        "1",
+        "--retries",
+        "2",
+        "-b",
+        &broker.uri(),
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("500 Internal Server Error"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(publish_bodies(&broker).await.len(), 2);
+}
+
+#[tokio::test]
+async fn credentials_come_from_the_pact_cli_environment_variables() {
+    let broker = fake_broker().await;
+    Mock::given(method("POST"))
+        .and(header("authorization", "Bearer s3cret"))
+        .respond_with(publish_ok("web", "1"))
+        .expect(1)
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
+
+    let env = [
+        ("PACT_BROKER_BASE_URL", broker.uri()),
+        ("PACT_BROKER_TOKEN", "s3cret".to_owned()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let output = treaty_with_env(&["publish", file.to_str().unwrap(), "-a", "1"], &env).await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let requests = broker.received_requests().await.unwrap();
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.headers.get("authorization").is_some()),
+        "sent on every request"
+    );
+}
+
+#[tokio::test]
+async fn basic_auth_is_sent_when_asked() {
+    let broker = fake_broker().await;
+    Mock::given(method("POST"))
+        .and(header(
+            "authorization",
+            format!("Basic {}", STANDARD.encode("me:pw")).as_str(),
+        ))
+        .respond_with(publish_ok("web", "1"))
+        .expect(1)
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
+
+    let output = treaty(&[
+        "publish",
+        file.to_str().unwrap(),
+        "-a",
+        "1",
+        "-b",
+        &broker.uri(),
+        "--broker-username",
+        "me",
+        "--broker-password",
+        "pw",
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[tokio::test]
+async fn json_output_is_one_document_for_pipes() {
+    let broker = fake_broker().await;
+    Mock::given(method("POST"))
+        .respond_with(publish_ok("web", "1"))
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
+
+    let output = treaty(&[
+        "publish",
+        file.to_str().unwrap(),
+        "-a",
+        "1",
+        "-o",
+        "json",
+        "-b",
+        &broker.uri(),
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    assert_eq!(report[0]["consumer"], "web");
+    assert_eq!(report[0]["provider"], "orders");
+    assert_eq!(report[0]["consumerVersion"], "1");
+    assert_eq!(report[0]["response"]["notices"][0]["type"], "success");
+}
