@@ -87,22 +87,49 @@ pub enum Error {
     /// Writing the command's output failed.
     #[error("could not write output")]
     Output(#[source] std::io::Error),
+    /// Contracts to verify could not be loaded (the path or URL is in the message).
+    #[error(transparent)]
+    Source(#[from] crate::source::SourceError),
+    /// `treaty verify` could not reach the provider (`could not connect to URL: reason`).
+    #[error("{0}")]
+    ProviderUnreachable(String),
+    /// `treaty verify` ran, and some contracts failed.
+    #[error("{failed} of {total} contracts failed verification")]
+    VerificationFailed {
+        /// Contracts with a failing, non-pending interaction.
+        failed: usize,
+        /// Contracts verified.
+        total: usize,
+    },
+    /// A report file could not be written.
+    #[error("could not write the report {}", path.display())]
+    WriteReport {
+        /// The report file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {
     /// The process exit code this error maps to.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::InvalidContracts(_) | Error::Refused { .. } | Error::SomeRefused { .. } => {
-                EXIT_CONTRACT_FAILURE
-            }
+            Error::InvalidContracts(_)
+            | Error::Refused { .. }
+            | Error::SomeRefused { .. }
+            | Error::VerificationFailed { .. } => EXIT_CONTRACT_FAILURE,
             Error::Usage(_)
             | Error::Read { .. }
             | Error::NoContracts { .. }
             | Error::Connect { .. }
             | Error::Transport { .. }
             | Error::BrokerProtocol { .. }
-            | Error::Output(_) => EXIT_COULD_NOT_RUN,
+            | Error::Output(_)
+            | Error::Source(_)
+            | Error::ProviderUnreachable(_)
+            | Error::WriteReport { .. } => EXIT_COULD_NOT_RUN,
         }
     }
 

@@ -4,3 +4,6 @@
 pub mod broker;
 pub mod cli;
 pub mod error;
+pub mod replay;
+pub mod report;
+pub mod source;

@@ -6,6 +6,7 @@
 
 pub mod contract_files;
 pub mod publish;
+pub mod verify;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -32,9 +33,15 @@ pub struct Cli {
 
 /// Every `treaty` command.
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once per process; boxing every command's flags buys nothing"
+)]
 pub enum Command {
     /// Publish Pact contract files to a broker for a consumer version.
     Publish(publish::PublishArgs),
+    /// Verify a running provider against contract files, directories or URLs.
+    Verify(verify::VerifyArgs),
 }
 
 /// How to reach the broker; shared by every command that talks to it. The environment variables
@@ -125,6 +132,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         .map_err(|e| Error::Usage(format!("could not start the async runtime: {e}")))?;
     match cli.command {
         Command::Publish(args) => runtime.block_on(publish::run(args)),
+        Command::Verify(args) => verify::run(args),
     }
 }
 

@@ -241,7 +241,9 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<PublishArgs, clap::Error> {
         let cli = Cli::try_parse_from(args)?;
-        let Command::Publish(publish) = cli.command;
+        let Command::Publish(publish) = cli.command else {
+            panic!("expected the publish command");
+        };
         Ok(publish)
     }
 

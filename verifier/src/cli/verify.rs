@@ -1,0 +1,116 @@
+//! `treaty verify`: load the contracts, replay them against the running provider, write the
+//! reports, and exit 0 (all passed), 1 (a contract failed) or 2 (could not run).
+//!
+//! The flags live in [`VerifyArgs`] as clap gives them; [`VerifyConfig::from_args`] turns them
+//! into validated settings before anything touches the disk or the network. The `pact verifier`
+//! flag names are accepted as aliases where the concept is the same, so CI scripts carry over.
+
+mod args;
+mod config;
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+pub use args::VerifyArgs;
+pub use config::{ReportFiles, VerifyConfig};
+
+use crate::error::Error;
+use crate::replay::{self, Progress, VerificationReport};
+use crate::report;
+use crate::source;
+
+/// Runs `treaty verify` on its own multi-threaded runtime, so that matching uses every core.
+pub fn run(args: VerifyArgs) -> Result<(), Error> {
+    let config = VerifyConfig::from_args(args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("could not start the async runtime: {e}")))?;
+    runtime.block_on(verify(config))
+}
+
+/// Loads, replays, reports; the exit code follows from the returned error.
+pub async fn verify(config: VerifyConfig) -> Result<(), Error> {
+    let client = replay::build_client(&config.replay)
+        .map_err(|e| Error::Usage(format!("could not set up the HTTP client: {e}")))?;
+    let mut contracts = source::load_all(&config.sources, &client).await?;
+    if let Some(provider) = &config.replay.provider {
+        let before = contracts.len();
+        contracts.retain(|loaded| {
+            let keep = loaded.contract.provider == *provider;
+            if !keep {
+                eprintln!(
+                    "treaty: warning: skipping {}: it is a contract with provider `{}`, not `{provider}`",
+                    loaded.origin, loaded.contract.provider
+                );
+            }
+            keep
+        });
+        if contracts.is_empty() && before > 0 {
+            return Err(Error::Usage(format!(
+                "none of the {before} contracts is for provider `{provider}`: check --provider"
+            )));
+        }
+    }
+
+    let show_progress = std::io::stderr().is_terminal();
+    let mut on_progress = |progress: Progress<'_>| {
+        if show_progress {
+            eprint!(
+                "\r\x1b[2Kverifying [{}/{}] {}",
+                progress.done, progress.total, progress.interaction.description
+            );
+            if progress.done == progress.total {
+                eprint!("\r\x1b[2K");
+            }
+        }
+    };
+    let report = replay::replay(
+        client,
+        Arc::new(contracts),
+        config.replay.clone(),
+        &mut on_progress,
+    )
+    .await;
+
+    write_report_files(&report, &config.reports)?;
+    let mut stdout = std::io::stdout().lock();
+    report::console::render(&report, config.color, &mut stdout)
+        .and_then(|()| stdout.flush())
+        .map_err(Error::Output)?;
+
+    if let Some(reason) = report.unreachable_reason() {
+        return Err(Error::ProviderUnreachable(reason.to_owned()));
+    }
+    if !report.succeeded() {
+        let failed = report
+            .contracts
+            .iter()
+            .filter(|contract| !contract.succeeded())
+            .count();
+        return Err(Error::VerificationFailed {
+            failed,
+            total: report.contracts.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Writes every report file asked for.
+fn write_report_files(report: &VerificationReport, files: &ReportFiles) -> Result<(), Error> {
+    type Renderer = fn(&VerificationReport) -> String;
+    let outputs: [(&Option<std::path::PathBuf>, Renderer); 3] = [
+        (&files.json, report::json::render),
+        (&files.junit, report::junit::render),
+        (&files.markdown, report::markdown::render),
+    ];
+    for (path, render) in outputs {
+        if let Some(path) = path {
+            std::fs::write(path, render(report)).map_err(|source| Error::WriteReport {
+                path: path.clone(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}

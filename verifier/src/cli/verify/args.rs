@@ -1,0 +1,129 @@
+//! The raw flags of `treaty verify`, as clap parses them. Validation happens in
+//! [`super::config`]; nothing here is trusted yet.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Flags of `treaty verify`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "SOURCE is a Pact file, a directory of *.json Pact files, or an http(s) URL \
+    of one. The `pact verifier` flags --file, --dir, --url, --hostname, --port, --base-path, \
+    --state-change-url and --provider-name are accepted too.\n\nExit codes: 0 every contract \
+    passed, 1 a contract failed, 2 treaty could not run (bad flags, unreadable contract, \
+    unreachable provider, failed report write)."
+)]
+pub struct VerifyArgs {
+    /// Contract files, directories of them, or http(s) URLs of contracts.
+    #[arg(value_name = "SOURCE")]
+    pub sources: Vec<String>,
+
+    /// A contract file to verify (repeatable; `pact verifier` spelling).
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub file: Vec<PathBuf>,
+
+    /// A directory whose *.json contract files are verified (repeatable).
+    #[arg(long, short = 'd', value_name = "DIR")]
+    pub dir: Vec<PathBuf>,
+
+    /// The http(s) URL of a contract to verify (repeatable).
+    #[arg(long, short = 'u', value_name = "URL")]
+    pub url: Vec<String>,
+
+    /// The provider's base URL, e.g. http://127.0.0.1:8080 (or --hostname/--port/--base-path).
+    #[arg(long, env = "TREATY_PROVIDER_BASE_URL", value_name = "URL",
+          conflicts_with_all = ["hostname", "port", "base_path", "transport"])]
+    pub provider_base_url: Option<String>,
+
+    /// The provider's host name, with --port (`pact verifier` style; default localhost).
+    #[arg(long, value_name = "HOST")]
+    pub hostname: Option<String>,
+
+    /// The provider's port, with --hostname (`pact verifier` style).
+    #[arg(long, short = 'p', value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// A path prefix put before every contract path (`pact verifier` style).
+    #[arg(long, value_name = "PATH")]
+    pub base_path: Option<String>,
+
+    /// The scheme used with --hostname/--port: http or https.
+    #[arg(long, value_name = "SCHEME", value_parser = ["http", "https"])]
+    pub transport: Option<String>,
+
+    /// The provider's name: contracts for other providers are skipped with a warning.
+    #[arg(
+        long,
+        visible_alias = "provider-name",
+        short = 'n',
+        env = "TREATY_PROVIDER",
+        value_name = "NAME"
+    )]
+    pub provider: Option<String>,
+
+    /// URL that receives a POST {"state", "params", "action": "setup"|"teardown"} before and
+    /// after each interaction with provider states.
+    #[arg(
+        long,
+        visible_alias = "state-change-url",
+        short = 's',
+        env = "TREATY_PROVIDER_STATES_SETUP_URL",
+        value_name = "URL"
+    )]
+    pub provider_states_setup_url: Option<String>,
+
+    /// A header added to (or replacing one in) every request, as 'Name: value' (or
+    /// Name=value); repeatable. Values never appear in output or reports.
+    #[arg(
+        long,
+        short = 'H',
+        visible_alias = "custom-header",
+        value_name = "NAME: VALUE"
+    )]
+    pub header: Vec<String>,
+
+    /// Only verify interactions whose description matches this regular expression.
+    #[arg(long, env = "PACT_DESCRIPTION", value_name = "REGEX")]
+    pub filter_description: Option<String>,
+
+    /// Only verify interactions with a provider state matching this regular expression.
+    #[arg(long, env = "PACT_PROVIDER_STATE", value_name = "REGEX")]
+    pub filter_state: Option<String>,
+
+    /// Only verify the contracts of this consumer (repeatable).
+    #[arg(long, short = 'c', value_name = "NAME")]
+    pub filter_consumer: Vec<String>,
+
+    /// How long one request (or state change call) may take: 500ms, 5s, 1m; a bare number is
+    /// milliseconds, as in `pact verifier`.
+    #[arg(
+        long,
+        env = "TREATY_REQUEST_TIMEOUT",
+        value_name = "DURATION",
+        default_value = "5s"
+    )]
+    pub request_timeout: String,
+
+    /// How many interactions run at once (default: the number of CPUs). When given,
+    /// interactions with provider states run concurrently too.
+    #[arg(long, env = "TREATY_CONCURRENCY", value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: Option<u16>,
+
+    /// Also write the report as JSON to this file (schemas/json/verification-report.schema.json).
+    #[arg(long, short = 'j', value_name = "FILE")]
+    pub json: Option<PathBuf>,
+
+    /// Also write the report as JUnit XML to this file (one testsuite per consumer).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Also write the report as Markdown to this file (fits a CI job summary).
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+
+    /// Never colour the console output (it is coloured only on a terminal anyway).
+    #[arg(long, env = "NO_COLOR")]
+    pub no_color: bool,
+}

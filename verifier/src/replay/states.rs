@@ -1,0 +1,86 @@
+//! Provider-state setup and teardown calls, as Pact verifiers make them: a POST of
+//! `{"state": name, "params": {...}, "action": "setup"|"teardown"}` to the state change URL.
+//!
+//! A JSON object in a setup answer is merged into the parameters that `ProviderState`
+//! generators read, as the Pact verifiers do.
+
+use serde_json::{Map, Value, json};
+use treaty_schemas::ProviderState;
+
+use super::transport::describe;
+
+/// Which side of an interaction a state change call is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateAction {
+    /// Before the interaction.
+    Setup,
+    /// After the interaction.
+    Teardown,
+}
+
+impl StateAction {
+    /// The `action` value the provider receives.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateAction::Setup => "setup",
+            StateAction::Teardown => "teardown",
+        }
+    }
+}
+
+/// Calls the state change URL for one state; returns the JSON object it answered (empty when
+/// it answered something else), or the reason the call failed.
+pub async fn change_state(
+    client: &reqwest::Client,
+    url: &str,
+    state: &ProviderState,
+    action: StateAction,
+) -> Result<Map<String, Value>, String> {
+    let body = json!({"state": state.name, "params": state.params, "action": action.as_str()});
+    let what = format!("provider state {} of {:?}", action.as_str(), state.name);
+    let response = client
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .map_err(|error| format!("{what} failed: {url}: {}", describe(&error)))?;
+    let status = response.status();
+    if !status.is_success() {
+        let detail = response.text().await.unwrap_or_default();
+        let detail = detail.trim();
+        let detail = if detail.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", shorten(detail))
+        };
+        return Err(format!("{what} failed: {url} answered {status}{detail}"));
+    }
+    let answer = response.json::<Value>().await.ok();
+    Ok(match answer {
+        Some(Value::Object(values)) => values,
+        _ => Map::new(),
+    })
+}
+
+/// The merged parameters of all states of an interaction (later states win).
+pub fn merged_params(states: &[ProviderState]) -> Map<String, Value> {
+    let mut params = Map::new();
+    for state in states {
+        params.extend(
+            state
+                .params
+                .iter()
+                .map(|(key, value)| (key.clone(), value.clone())),
+        );
+    }
+    params
+}
+
+/// At most 200 characters of a provider's error answer, on one line.
+fn shorten(text: &str) -> String {
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}
