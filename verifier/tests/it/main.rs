@@ -1,8 +1,24 @@
 //! The CLI's integration tests, one module per area.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is the test failing, with its message"
+)]
+
 // `treaty --help`, `--version` and clap's handling of bad flags.
 mod cli;
 // `treaty publish` against a fake broker (wiremock): body shape, refusals, exit codes.
 mod publish;
 // Running the binary, writing contract files, fake broker responses.
 mod support;
+// `treaty verify` against a small actix-web provider with provider states and generators.
+mod verify_actix;
+// The replay engine through the library API, with contracts built in code.
+mod verify_engine;
+// `treaty verify` against wiremock providers: exit codes, states, headers, filters, timeouts.
+mod verify_replay;
+// `treaty verify` reports (JSON against its schema, JUnit XML, Markdown) parsed back.
+mod verify_reports;
+// Helpers for the verify tests: the binary, contract files, report reading.
+mod verify_support;

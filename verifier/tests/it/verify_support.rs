@@ -1,0 +1,95 @@
+//! Helpers for the `treaty verify` tests: run the binary with a clean environment, build Pact V3
+//! contract files, and start providers (wiremock, or a small actix-web service).
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::{Value, json};
+
+/// Runs `treaty verify ARGS…` with none of verify's environment variables inherited.
+pub(crate) async fn verify(args: &[&str]) -> Output {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_treaty"));
+    command.arg("verify").args(args);
+    for name in [
+        "TREATY_PROVIDER_BASE_URL",
+        "TREATY_PROVIDER",
+        "TREATY_PROVIDER_STATES_SETUP_URL",
+        "TREATY_REQUEST_TIMEOUT",
+        "TREATY_CONCURRENCY",
+        "PACT_DESCRIPTION",
+        "PACT_PROVIDER_STATE",
+        "NO_COLOR",
+        "TREATY_LOG",
+    ] {
+        command.env_remove(name);
+    }
+    command.output().await.unwrap()
+}
+
+/// Standard output and standard error together, for assertion messages.
+pub(crate) fn both(output: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Standard output as text.
+pub(crate) fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A V3 HTTP interaction: `GET`-style request without a body, JSON response.
+pub(crate) fn interaction(
+    description: &str,
+    states: &[(&str, Value)],
+    method: &str,
+    path: &str,
+    status: u16,
+    body: Value,
+) -> Value {
+    let states: Vec<Value> = states
+        .iter()
+        .map(|(name, params)| json!({"name": name, "params": params}))
+        .collect();
+    json!({
+        "description": description,
+        "providerStates": states,
+        "request": { "method": method, "path": path },
+        "response": {
+            "status": status,
+            "headers": { "Content-Type": "application/json" },
+            "body": body
+        }
+    })
+}
+
+/// A V3 contract document.
+pub(crate) fn contract(consumer: &str, provider: &str, interactions: Vec<Value>) -> Value {
+    json!({
+        "consumer": { "name": consumer },
+        "provider": { "name": provider },
+        "interactions": interactions,
+        "metadata": { "pactSpecification": { "version": "3.0.0" } }
+    })
+}
+
+/// Writes a contract file and returns its path as a string.
+pub(crate) fn write_contract(dir: &Path, name: &str, document: &Value) -> String {
+    let path: PathBuf = dir.join(name);
+    std::fs::write(&path, serde_json::to_vec_pretty(document).unwrap()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// A port on 127.0.0.1 nothing listens on.
+pub(crate) fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// Reads a JSON report file.
+pub(crate) fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
