@@ -1,1 +1,20 @@
-//! End-to-end tests across the binaries.
+//! End-to-end tests: the real `treaty-broker` and `treaty` binaries together and, when
+//! `TREATY_E2E_PACT_CLI=1`, the real `pact` CLI. PostgreSQL variants run when
+//! `TREATY_TEST_DATABASE_URL` is set; every skipped variant says so on standard output.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is the test failing, with its message"
+)]
+
+// Kill -9 the broker right after acknowledged publications; after a restart all are there.
+mod durability;
+// The real `pact` CLI (publish, list, describe-version) against treaty-broker.
+mod pact_cli;
+// `treaty publish` of V2/V3/V4 files to a real broker, fetched back; idempotence and 409.
+mod publish;
+// Pact files (fixtures, and files the real `pact mock` server wrote) parse and hash stably.
+mod round_trip;
+// Building and starting the binaries, the pact CLI and its mock server, HTTP helpers.
+mod support;

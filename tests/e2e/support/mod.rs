@@ -1,0 +1,193 @@
+//! Shared helpers for the end-to-end tests: locating (and building once) the real binaries,
+//! running `treaty`, fetching JSON from the broker, and the rules for skipping the slow variants
+//! loudly instead of passing silently.
+
+pub(crate) mod broker;
+pub(crate) mod pact_cli;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// The repository root (the workspace).
+pub(crate) fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_owned()
+}
+
+/// A contract file under `tests/fixtures/pacts/`.
+pub(crate) fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/pacts")
+        .join(name)
+}
+
+/// A fixture file read as JSON.
+pub(crate) fn fixture_json(name: &str) -> Value {
+    read_json(&fixture(name))
+}
+
+/// Reads a JSON file.
+pub(crate) fn read_json(path: &Path) -> Value {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{} is JSON: {e}", path.display()))
+}
+
+/// The two binaries under test.
+#[derive(Debug)]
+pub(crate) struct Binaries {
+    /// `treaty-broker`.
+    pub(crate) broker: PathBuf,
+    /// `treaty`.
+    pub(crate) treaty: PathBuf,
+}
+
+/// Builds `treaty-broker` and `treaty` once per test process (a no-op when `cargo test
+/// --workspace` already built them) and returns their paths in this profile's target directory.
+pub(crate) fn binaries() -> &'static Binaries {
+    static BINARIES: OnceLock<Binaries> = OnceLock::new();
+    BINARIES.get_or_init(|| {
+        // This test binary lives in <target>/<profile>/deps/; the binaries one level up.
+        let exe = std::env::current_exe().expect("the test binary knows its path");
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target/<profile>/deps")
+            .to_owned();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let mut build = Command::new(cargo);
+        build
+            .current_dir(workspace_root())
+            .args(["build", "-p", "treaty-broker", "-p", "treaty"]);
+        if profile_dir
+            .file_name()
+            .is_some_and(|name| name == "release")
+        {
+            build.arg("--release");
+        }
+        if let Some(target_dir) = profile_dir.parent() {
+            build.env("CARGO_TARGET_DIR", target_dir);
+        }
+        let status = build.status().expect("cargo runs");
+        assert!(
+            status.success(),
+            "cargo build -p treaty-broker -p treaty failed"
+        );
+        let binaries = Binaries {
+            broker: profile_dir.join(format!("treaty-broker{}", std::env::consts::EXE_SUFFIX)),
+            treaty: profile_dir.join(format!("treaty{}", std::env::consts::EXE_SUFFIX)),
+        };
+        assert!(
+            binaries.broker.is_file(),
+            "missing {}",
+            binaries.broker.display()
+        );
+        assert!(
+            binaries.treaty.is_file(),
+            "missing {}",
+            binaries.treaty.display()
+        );
+        binaries
+    })
+}
+
+/// Runs the real `treaty` binary with no broker settings inherited from the environment.
+pub(crate) fn treaty(args: &[&str]) -> Output {
+    let mut command = Command::new(&binaries().treaty);
+    command.args(args);
+    for name in [
+        "PACT_BROKER_BASE_URL",
+        "PACT_BROKER_TOKEN",
+        "PACT_BROKER_USERNAME",
+        "PACT_BROKER_PASSWORD",
+    ] {
+        command.env_remove(name);
+    }
+    command.output().expect("treaty runs")
+}
+
+/// Standard output and error of a finished process, for assertion messages.
+pub(crate) fn describe(output: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Runs one async block to completion on a fresh current-thread runtime.
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(future)
+}
+
+/// `GET url` with the Accept header the Pact clients send: the status and the JSON body
+/// (`Value::Null` when the body is not JSON).
+pub(crate) fn get_json(url: &str) -> (u16, Value) {
+    block_on(async {
+        let response = reqwest::Client::new()
+            .get(url)
+            .header("Accept", "application/hal+json, application/json")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body)
+    })
+}
+
+/// `POST url` with a JSON body: the status and the JSON body.
+pub(crate) fn post_json(url: &str, body: &Value) -> (u16, Value) {
+    block_on(async {
+        let response = reqwest::Client::new()
+            .post(url)
+            .header("Accept", "application/hal+json")
+            .json(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {url}: {e}"));
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body)
+    })
+}
+
+/// A pact document as the broker serves it, without what the broker adds: the top-level
+/// `_links` and `createdAt`, and the `_id` of each interaction or message.
+pub(crate) fn without_broker_additions(document: &Value) -> Value {
+    let mut document = document.clone();
+    if let Some(top) = document.as_object_mut() {
+        top.remove("_links");
+        top.remove("createdAt");
+        for list in ["interactions", "messages"] {
+            if let Some(Value::Array(items)) = top.get_mut(list) {
+                for item in items {
+                    if let Some(item) = item.as_object_mut() {
+                        item.remove("_id");
+                    }
+                }
+            }
+        }
+    }
+    document
+}
+
+/// True when `TREATY_E2E_PACT_CLI=1`; otherwise prints why `test` is skipped.
+pub(crate) fn pact_cli_enabled(test: &str) -> bool {
+    if std::env::var("TREATY_E2E_PACT_CLI").is_ok_and(|value| value == "1") {
+        return true;
+    }
+    println!(
+        "skipped: set TREATY_E2E_PACT_CLI=1 to run {test} (the real pact CLI, installed by tests/scripts/install-pact-cli.sh)"
+    );
+    false
+}
