@@ -53,6 +53,20 @@ pub async fn verify(config: VerifyConfig) -> Result<(), Error> {
         }
     }
 
+    if config.replay.state_setup_url.is_none() {
+        let stateful = contracts
+            .iter()
+            .flat_map(|loaded| &loaded.contract.interactions)
+            .filter(|interaction| !interaction.provider_states.is_empty())
+            .count();
+        if stateful > 0 {
+            eprintln!(
+                "treaty: warning: {stateful} interactions have provider states, but no \
+                 --provider-states-setup-url was given: their states are not set up"
+            );
+        }
+    }
+
     let show_progress = std::io::stderr().is_terminal();
     let mut on_progress = |progress: Progress<'_>| {
         if show_progress {

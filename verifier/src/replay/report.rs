@@ -107,13 +107,15 @@ impl ErrorKind {
 pub struct MismatchReport {
     /// Which part of the response: `status`, `header`, `body`, ...
     pub part: String,
-    /// Where in that part (a JSON pointer for bodies, the name for headers).
+    /// Where in that part: a JSON path for bodies (`$.items[2].price`), the name for headers
+    /// and query parameters, empty for the status.
     pub path: String,
     /// What the contract expected, when it can be shown.
     pub expected: Option<String>,
     /// What the provider sent, when it can be shown.
     pub actual: Option<String>,
-    /// The matching engine's explanation.
+    /// The matching engine's sentence, which starts with the location
+    /// (`$.price: expected a number, got "12.50"`).
     pub message: String,
 }
 

@@ -50,7 +50,7 @@ pub(crate) fn compare(expected: &HttpResponse, received: &ReceivedResponse) -> V
             path: String::new(),
             expected: Some(status.to_string()),
             actual: Some(received.status.to_string()),
-            message: format!("expected status {status} but was {}", received.status),
+            message: format!("status: expected {status}, got {}", received.status),
         }],
         _ => Vec::new(),
     }

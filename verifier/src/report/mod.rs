@@ -30,14 +30,7 @@ pub fn problem_lines(interaction: &InteractionReport) -> Vec<String> {
     match &interaction.outcome {
         InteractionOutcome::Failed { mismatches } => mismatches
             .iter()
-            .map(|mismatch| {
-                let place = if mismatch.path.is_empty() {
-                    mismatch.part.clone()
-                } else {
-                    format!("{} {}", mismatch.part, mismatch.path)
-                };
-                format!("{place}: {}", mismatch.message)
-            })
+            .map(|mismatch| mismatch.message.clone())
             .collect(),
         InteractionOutcome::Error { reason, .. } => vec![reason.clone()],
         InteractionOutcome::Skipped { reason } => vec![reason.clone()],
@@ -59,3 +52,7 @@ pub fn contract_verdict(contract: &ContractReport) -> &'static str {
 pub fn contract_version(contract: &ContractReport) -> &str {
     contract.consumer_version.as_deref().unwrap_or("-")
 }
+
+#[cfg(test)]
+#[path = "snapshot_tests.rs"]
+mod snapshot_tests;
