@@ -1,0 +1,112 @@
+//! Wiring: opens and migrates the database, builds the shared state and the actix server with
+//! the one route table ([`crate::http::configure`]), used alike by `main` and the tests.
+
+use std::net::SocketAddr;
+
+use actix_web::{App, HttpServer, web};
+
+use crate::config::Config;
+use crate::domain::publish::PublishSettings;
+use crate::storage::{Db, StorageError, migrate};
+
+pub use crate::config::Config as AppConfig;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Publishing rules set by the operator.
+    pub publish: PublishSettings,
+    /// Request body limit in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// Why the broker could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened or migrated.
+    #[error("cannot open the database {target}: {source}")]
+    Database {
+        /// The database, without secrets.
+        target: String,
+        /// The cause.
+        source: StorageError,
+    },
+    /// The address could not be bound.
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        /// The address asked for.
+        address: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// A started server: where it listens, the future that runs it, and its database.
+pub struct RunningServer {
+    /// The bound address (the real port when port 0 was asked).
+    pub address: SocketAddr,
+    /// Runs the server until it is stopped; await it (it also handles SIGINT and SIGTERM).
+    pub server: actix_web::dev::Server,
+    /// The database the server uses.
+    pub db: Db,
+}
+
+/// Opens the database pool and applies pending migrations (blocking; call off the async
+/// runtime or before it starts serving).
+pub fn open_database(config: &Config) -> Result<Db, StartError> {
+    let database_error = |source| StartError::Database {
+        target: config.database.describe(),
+        source,
+    };
+    let db = Db::connect(config.database.clone(), config.db_pool_size).map_err(database_error)?;
+    let mut conn = db.connection().map_err(database_error)?;
+    let applied = migrate::run_pending_migrations(&mut conn).map_err(database_error)?;
+    for name in applied {
+        tracing::info!(migration.name = %name, "applied migration");
+    }
+    Ok(db)
+}
+
+/// Opens and migrates the database, then binds the server (it serves once awaited).
+pub async fn start(config: Config) -> Result<RunningServer, StartError> {
+    let opening = config.clone();
+    let target = config.database.describe();
+    let db = tokio::task::spawn_blocking(move || open_database(&opening))
+        .await
+        .map_err(|error| StartError::Database {
+            target,
+            source: StorageError::Task(error.to_string()),
+        })??;
+    let state = web::Data::new(AppState {
+        db: db.clone(),
+        publish: PublishSettings {
+            allow_contract_overwrite: config.allow_contract_overwrite,
+        },
+        max_body_bytes: config.max_body_bytes,
+    });
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .configure(crate::http::configure)
+    })
+    .bind(&config.bind)
+    .map_err(|source| StartError::Bind {
+        address: config.bind.clone(),
+        source,
+    })?;
+    let address = server
+        .addrs()
+        .first()
+        .copied()
+        .ok_or_else(|| StartError::Bind {
+            address: config.bind.clone(),
+            source: std::io::Error::other("no address was bound"),
+        })?;
+    Ok(RunningServer {
+        address,
+        server: server.shutdown_timeout(10).run(),
+        db,
+    })
+}

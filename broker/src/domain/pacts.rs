@@ -1,0 +1,215 @@
+//! Pacts of an integration: fetching by consumer version, latest, latest by tag or branch, or
+//! content hash; the old single-pact publish (`PUT`/`PATCH`); listings of latest pacts.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::domain::contracts::document_for_integration;
+use crate::domain::pacticipants::require_pacticipant;
+use crate::domain::publish::{
+    ContractOutcome, OnConflict, PreparedContract, PublishSettings, store_contract,
+};
+use crate::domain::versions::require_version;
+use crate::domain::{BranchName, DomainError, PacticipantName, TagName, VersionNumber};
+use crate::storage::publications::{PactLookup, PactRecord};
+use crate::storage::{
+    AnyConnection, Db, StorageError, branches, pacticipants, publications, versions,
+};
+
+/// Which pact of an integration.
+#[derive(Debug, Clone)]
+pub enum PactSelector {
+    /// The one a consumer version published.
+    ForVersion(VersionNumber),
+    /// The latest consumer version's.
+    Latest,
+    /// The latest consumer version with this tag.
+    LatestWithTag(TagName),
+    /// The head of this consumer branch.
+    LatestOnBranch(BranchName),
+    /// By content hash (pact version).
+    ContentSha(String),
+}
+
+/// A pact ready to render.
+#[derive(Debug, Clone)]
+pub struct Pact {
+    /// Consumer name.
+    pub consumer: String,
+    /// Provider name.
+    pub provider: String,
+    /// Consumer version number.
+    pub consumer_version: String,
+    /// Content hash.
+    pub sha: String,
+    /// When this revision was published.
+    pub created_at: String,
+    /// The document, with `_id` per interaction and the integration's names.
+    pub document: Map<String, Value>,
+}
+
+/// A line of a latest-pacts listing.
+#[derive(Debug, Clone)]
+pub struct PactSummary {
+    /// Consumer name.
+    pub consumer: String,
+    /// Provider name.
+    pub provider: String,
+    /// Consumer version number.
+    pub consumer_version: String,
+    /// Content hash.
+    pub sha: String,
+    /// When it was published.
+    pub created_at: String,
+}
+
+fn render(record: PactRecord, consumer: &str, provider: &str) -> Result<Pact, DomainError> {
+    let document =
+        document_for_integration(&record.content.content, consumer, provider).map_err(|error| {
+            StorageError::Corrupt(format!(
+                "content {} is not JSON: {error}",
+                record.content.sha
+            ))
+        })?;
+    Ok(Pact {
+        consumer: consumer.to_owned(),
+        provider: provider.to_owned(),
+        consumer_version: record.consumer_version.number,
+        sha: record.content.sha,
+        created_at: record.publication.created_at,
+        document,
+    })
+}
+
+fn find(
+    conn: &mut AnyConnection,
+    provider: &str,
+    consumer: &str,
+    selector: &PactSelector,
+) -> Result<Pact, DomainError> {
+    let provider_row = require_pacticipant(conn, provider)?;
+    let consumer_row = require_pacticipant(conn, consumer)?;
+    let lookup = match selector {
+        PactSelector::ForVersion(number) => {
+            PactLookup::ForVersion(require_version(conn, &consumer_row, number.as_str())?.id)
+        }
+        PactSelector::Latest => PactLookup::Latest,
+        PactSelector::LatestWithTag(tag) => PactLookup::LatestWithTag(tag.as_str()),
+        PactSelector::LatestOnBranch(branch) => {
+            match branches::find_branch(conn, consumer_row.id, branch.as_str())? {
+                Some(row) => PactLookup::LatestOnBranch(row.id),
+                None => {
+                    return Err(DomainError::NotFound(format!(
+                        "branch `{branch}` of pacticipant `{consumer}` not found"
+                    )));
+                }
+            }
+        }
+        PactSelector::ContentSha(sha) => PactLookup::WithContentSha(sha),
+    };
+    let record = publications::find_pact(conn, consumer_row.id, provider_row.id, lookup)?
+        .ok_or_else(|| {
+            let which = match selector {
+                PactSelector::ForVersion(number) => format!("for consumer version `{number}`"),
+                PactSelector::Latest => "at all".to_owned(),
+                PactSelector::LatestWithTag(tag) => {
+                    format!("for a consumer version tagged `{tag}`")
+                }
+                PactSelector::LatestOnBranch(branch) => format!("on consumer branch `{branch}`"),
+                PactSelector::ContentSha(sha) => format!("with pact version `{sha}`"),
+            };
+            DomainError::NotFound(format!(
+                "no pact between consumer `{consumer}` and provider `{provider}` {which}"
+            ))
+        })?;
+    render(record, consumer, provider)
+}
+
+/// One pact of the integration (consumer, provider).
+pub async fn get_pact(
+    db: &Db,
+    provider: PacticipantName,
+    consumer: PacticipantName,
+    selector: PactSelector,
+) -> Result<Pact, DomainError> {
+    db.run(move |conn| find(conn, provider.as_str(), consumer.as_str(), &selector))
+        .await
+}
+
+/// The old single-pact publish: `PUT` (replace) or `PATCH` (merge) of one consumer version's
+/// pact, in one transaction.
+pub async fn put_pact(
+    db: &Db,
+    settings: PublishSettings,
+    provider: PacticipantName,
+    consumer: PacticipantName,
+    version: VersionNumber,
+    document: Value,
+    on_conflict: OnConflict,
+) -> Result<(Pact, ContractOutcome), DomainError> {
+    let contract = PreparedContract::new("pact", provider.clone(), document, on_conflict)
+        .map_err(DomainError::Invalid)?;
+    db.write(move |conn| {
+        let (consumer_row, _) = pacticipants::find_or_insert_pacticipant(conn, consumer.as_str())?;
+        let (provider_row, _) = pacticipants::find_or_insert_pacticipant(conn, provider.as_str())?;
+        let (version_row, _) =
+            versions::find_or_insert_version(conn, consumer_row.id, version.as_str(), None)?;
+        let outcome = store_contract(
+            conn,
+            settings,
+            &consumer_row,
+            &version_row,
+            &provider_row,
+            &contract,
+        )?;
+        let pact = find(
+            conn,
+            provider.as_str(),
+            consumer.as_str(),
+            &PactSelector::ForVersion(version.clone()),
+        )?;
+        Ok((pact, outcome.outcome))
+    })
+    .await
+}
+
+/// The latest pact of every integration, or of every integration of one provider.
+pub async fn list_latest_pacts(
+    db: &Db,
+    provider: Option<PacticipantName>,
+) -> Result<Vec<PactSummary>, DomainError> {
+    db.run(move |conn| {
+        let provider_id = match &provider {
+            Some(name) => Some(require_pacticipant(conn, name.as_str())?.id),
+            None => None,
+        };
+        let rows = publications::list_latest_pacts(conn, provider_id)?;
+        let mut ids: Vec<i64> = rows
+            .iter()
+            .flat_map(|(publication, version, _)| [publication.provider_id, version.pacticipant_id])
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let names: HashMap<i64, String> = pacticipants::find_pacticipants_by_ids(conn, &ids)?
+            .into_iter()
+            .map(|row| (row.id, row.name))
+            .collect();
+        let name_of = |id: i64| names.get(&id).cloned().unwrap_or_default();
+        let mut summaries: Vec<PactSummary> = rows
+            .into_iter()
+            .map(|(publication, version, sha)| PactSummary {
+                consumer: name_of(version.pacticipant_id),
+                provider: name_of(publication.provider_id),
+                consumer_version: version.number,
+                sha,
+                created_at: publication.created_at,
+            })
+            .collect();
+        summaries.sort_by(|left, right| {
+            (&left.consumer, &left.provider).cmp(&(&right.consumer, &right.provider))
+        });
+        Ok(summaries)
+    })
+    .await
+}

@@ -1,0 +1,127 @@
+//! Branch routes: list, get, delete, the versions of a branch, and putting a version on a
+//! branch (`PUT /pacticipants/P/branches/B/versions/V`, 201 new / 200 existing).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::app::AppState;
+use crate::domain::{BranchName, PacticipantName, VersionNumber, versions};
+use crate::http::error::ApiError;
+use crate::http::extract::segment;
+use crate::http::hal::{Links, created, ok};
+use crate::http::views::versions::{branch, branch_list, branch_version_list, version};
+
+fn pacticipant_branch(
+    pacticipant: &str,
+    branch: &str,
+) -> Result<(PacticipantName, BranchName), ApiError> {
+    Ok((
+        segment("pacticipant", pacticipant, PacticipantName::parse)?,
+        segment("branch", branch, BranchName::parse)?,
+    ))
+}
+
+/// `GET /pacticipants/P/branches`.
+pub async fn list_branches(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let pacticipant = segment("pacticipant", &path.into_inner(), PacticipantName::parse)?;
+    let (pacticipant, rows) = versions::list_branches(&state.db, pacticipant).await?;
+    Ok(ok(branch_list(
+        &Links::from_request(&request),
+        &pacticipant,
+        &rows,
+    )))
+}
+
+/// `GET /pacticipants/P/branches/B`.
+pub async fn get_branch(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (pacticipant, name) = path.into_inner();
+    let (pacticipant, name) = pacticipant_branch(&pacticipant, &name)?;
+    let (pacticipant, row, branch_versions) =
+        versions::get_branch(&state.db, pacticipant, name).await?;
+    Ok(ok(branch(
+        &Links::from_request(&request),
+        &pacticipant.name,
+        &row,
+        branch_versions.first(),
+    )))
+}
+
+/// `DELETE /pacticipants/P/branches/B`: 204.
+pub async fn delete_branch(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (pacticipant, name) = path.into_inner();
+    let (pacticipant, name) = pacticipant_branch(&pacticipant, &name)?;
+    versions::delete_branch(&state.db, pacticipant, name).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `GET /pacticipants/P/branches/B/versions`.
+pub async fn list_branch_versions(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (pacticipant, name) = path.into_inner();
+    let (pacticipant, name) = pacticipant_branch(&pacticipant, &name)?;
+    let (pacticipant, row, rows) = versions::get_branch(&state.db, pacticipant, name).await?;
+    Ok(ok(branch_version_list(
+        &Links::from_request(&request),
+        &pacticipant.name,
+        &row,
+        &rows,
+    )))
+}
+
+/// `GET /pacticipants/P/branches/B/versions/V`.
+pub async fn get_branch_version(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (pacticipant, name, number) = path.into_inner();
+    let (pacticipant, name) = pacticipant_branch(&pacticipant, &name)?;
+    let number = segment("version", &number, VersionNumber::parse)?;
+    let details = versions::get_branch_version(&state.db, pacticipant, name, number).await?;
+    Ok(ok(version(&Links::from_request(&request), &details)))
+}
+
+/// `PUT /pacticipants/P/branches/B/versions/V` (any body is ignored).
+pub async fn put_branch_version(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (pacticipant, name, number) = path.into_inner();
+    let (pacticipant, name) = pacticipant_branch(&pacticipant, &name)?;
+    let number = segment("version", &number, VersionNumber::parse)?;
+    let branch_name = name.to_string();
+    let (details, added) =
+        versions::put_branch_version(&state.db, pacticipant, name, number).await?;
+    tracing::info!(pacticipant.name = %details.pacticipant.name, version.number = %details.version.number, branch.name = %branch_name, added, "branch version put");
+    let links = Links::from_request(&request);
+    let body = version(&links, &details);
+    Ok(if added {
+        created(
+            &links.url(&[
+                "pacticipants",
+                &details.pacticipant.name,
+                "branches",
+                &branch_name,
+                "versions",
+                &details.version.number,
+            ]),
+            body,
+        )
+    } else {
+        ok(body)
+    })
+}

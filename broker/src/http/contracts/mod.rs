@@ -1,0 +1,4 @@
+//! Contract routes: the all-in-one publish and the pact resources.
+
+pub mod pacts;
+pub mod publish;

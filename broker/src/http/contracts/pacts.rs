@@ -1,0 +1,170 @@
+//! Pact resources: one pact by consumer version, latest, latest by tag or branch, or content
+//! hash; the old `PUT`/`PATCH` publish; latest-pact listings.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::Value;
+
+use crate::app::AppState;
+use crate::domain::pacts::{self, PactSelector};
+use crate::domain::publish::{ContractOutcome, OnConflict};
+use crate::domain::{BranchName, PacticipantName, TagName, VersionNumber};
+use crate::http::error::ApiError;
+use crate::http::extract::{JsonBody, segment};
+use crate::http::hal::{Links, hal, ok};
+use crate::http::views::pacts::{latest_pacts, pact_document, provider_latest_pacts};
+
+fn names(provider: &str, consumer: &str) -> Result<(PacticipantName, PacticipantName), ApiError> {
+    Ok((
+        segment("provider", provider, PacticipantName::parse)?,
+        segment("consumer", consumer, PacticipantName::parse)?,
+    ))
+}
+
+async fn render_pact(
+    request: &HttpRequest,
+    state: &AppState,
+    provider: &str,
+    consumer: &str,
+    selector: PactSelector,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer) = names(provider, consumer)?;
+    let pact = pacts::get_pact(&state.db, provider, consumer, selector).await?;
+    Ok(ok(pact_document(&Links::from_request(request), &pact)))
+}
+
+/// `GET /pacts/provider/P/consumer/C/version/V`.
+pub async fn get_pact_for_version(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer, version) = path.into_inner();
+    let selector = PactSelector::ForVersion(segment("version", &version, VersionNumber::parse)?);
+    render_pact(&request, &state, &provider, &consumer, selector).await
+}
+
+/// `GET /pacts/provider/P/consumer/C/latest`.
+pub async fn get_latest_pact(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer) = path.into_inner();
+    render_pact(&request, &state, &provider, &consumer, PactSelector::Latest).await
+}
+
+/// `GET /pacts/provider/P/consumer/C/latest/T`.
+pub async fn get_latest_tagged_pact(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer, tag) = path.into_inner();
+    let selector = PactSelector::LatestWithTag(segment("tag", &tag, TagName::parse)?);
+    render_pact(&request, &state, &provider, &consumer, selector).await
+}
+
+/// `GET /pacts/provider/P/consumer/C/branch/B/latest`.
+pub async fn get_latest_branch_pact(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer, branch) = path.into_inner();
+    let selector = PactSelector::LatestOnBranch(segment("branch", &branch, BranchName::parse)?);
+    render_pact(&request, &state, &provider, &consumer, selector).await
+}
+
+/// `GET /pacts/provider/P/consumer/C/pact-version/SHA`.
+pub async fn get_pact_by_content_sha(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer, sha) = path.into_inner();
+    render_pact(
+        &request,
+        &state,
+        &provider,
+        &consumer,
+        PactSelector::ContentSha(sha),
+    )
+    .await
+}
+
+async fn store_pact(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+    document: Value,
+    on_conflict: OnConflict,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer, version) = path.into_inner();
+    let (provider, consumer) = names(&provider, &consumer)?;
+    let version = segment("version", &version, VersionNumber::parse)?;
+    tracing::info!(provider.name = %provider, consumer.name = %consumer, version.number = %version, "pact stored via the pact resource");
+    let (pact, outcome) = pacts::put_pact(
+        &state.db,
+        state.publish,
+        provider,
+        consumer,
+        version,
+        document,
+        on_conflict,
+    )
+    .await?;
+    let status = if outcome == ContractOutcome::Created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(hal(
+        status,
+        pact_document(&Links::from_request(&request), &pact),
+    ))
+}
+
+/// `PUT /pacts/provider/P/consumer/C/version/V`: 201 new, 200 same content, 409 changed.
+pub async fn put_pact_for_version(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+    body: JsonBody<Value>,
+) -> Result<HttpResponse, ApiError> {
+    store_pact(request, state, path, body.0, OnConflict::Replace).await
+}
+
+/// `PATCH /pacts/provider/P/consumer/C/version/V`: merges the interactions into the pact.
+pub async fn patch_pact_for_version(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+    body: JsonBody<Value>,
+) -> Result<HttpResponse, ApiError> {
+    store_pact(request, state, path, body.0, OnConflict::Merge).await
+}
+
+/// `GET /pacts/latest`.
+pub async fn list_latest_pacts(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let summaries = pacts::list_latest_pacts(&state.db, None).await?;
+    Ok(ok(latest_pacts(&Links::from_request(&request), &summaries)))
+}
+
+/// `GET /pacts/provider/P/latest`.
+pub async fn list_latest_provider_pacts(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let provider = segment("provider", &path.into_inner(), PacticipantName::parse)?;
+    let summaries = pacts::list_latest_pacts(&state.db, Some(provider.clone())).await?;
+    Ok(ok(provider_latest_pacts(
+        &Links::from_request(&request),
+        provider.as_str(),
+        &summaries,
+    )))
+}

@@ -1,0 +1,124 @@
+//! The one place that turns failures into HTTP statuses and JSON bodies.
+//!
+//! Client mistakes get a 4xx with `{"errors": {field: [messages]}}` (what the Pact clients
+//! print); a publish conflict gets the Pact Broker's 409 shape; a database outage gets 503;
+//! anything else is a 500 whose body says nothing internal, with the cause logged once here.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use actix_web::{HttpResponse, ResponseError};
+use serde_json::{Value, json};
+
+use crate::domain::{DomainError, FieldError};
+use crate::http::hal::HAL_JSON;
+
+/// An error as the HTTP layer reports it.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A domain or storage failure.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The body is not the JSON expected.
+    #[error("malformed request body: {0}")]
+    MalformedBody(String),
+    /// The body exceeds `--max-body-bytes`.
+    #[error("request body larger than {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// No route matches.
+    #[error("no resource at {0}")]
+    NoRoute(String),
+}
+
+impl ApiError {
+    /// A 400 for one invalid field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Domain(DomainError::invalid(field, message))
+    }
+}
+
+fn errors_body(faults: &[FieldError]) -> Value {
+    let mut errors: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for fault in faults {
+        errors
+            .entry(fault.field.as_str())
+            .or_default()
+            .push(fault.message.as_str());
+    }
+    json!({ "errors": errors })
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Domain(DomainError::Invalid(_)) | Self::MalformedBody(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::Domain(DomainError::NotFound(_)) | Self::NoRoute(_) => StatusCode::NOT_FOUND,
+            Self::Domain(DomainError::ContractConflict { .. } | DomainError::Conflict { .. }) => {
+                StatusCode::CONFLICT
+            }
+            Self::Domain(DomainError::Storage(error)) if error.is_unavailable() => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Self::Domain(DomainError::Storage(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let (content_type, body) = match self {
+            Self::Domain(DomainError::Invalid(faults)) => (HAL_JSON, errors_body(faults)),
+            Self::Domain(DomainError::NotFound(message)) => (HAL_JSON, json!({ "error": message })),
+            Self::NoRoute(path) => (
+                HAL_JSON,
+                json!({ "error": format!("no resource at `{path}`: see GET / for the API's relations") }),
+            ),
+            Self::Domain(DomainError::ContractConflict { message }) => (
+                "application/json;charset=utf-8",
+                json!({
+                    "notices": [{ "type": "error", "text": message }],
+                    "errors": { "contracts": [message] },
+                }),
+            ),
+            Self::Domain(DomainError::Conflict { field, message }) => {
+                (HAL_JSON, json!({ "errors": { field: [message] } }))
+            }
+            Self::MalformedBody(message) => (HAL_JSON, json!({ "errors": { "body": [message] } })),
+            Self::PayloadTooLarge { limit } => (
+                HAL_JSON,
+                json!({ "errors": { "body": [format!(
+                    "the request body is larger than the limit of {limit} bytes: send a smaller body, or raise --max-body-bytes"
+                )] } }),
+            ),
+            Self::Domain(DomainError::Storage(error)) if error.is_unavailable() => {
+                tracing::warn!(error = %error, "database unavailable");
+                (
+                    HAL_JSON,
+                    json!({ "error": "the database is unavailable: try again later" }),
+                )
+            }
+            Self::Domain(DomainError::Storage(error)) => {
+                tracing::error!(error = %error, "request failed");
+                (
+                    HAL_JSON,
+                    json!({ "error": "internal error: the failure was logged" }),
+                )
+            }
+        };
+        let mut response = HttpResponse::build(status)
+            .insert_header((CONTENT_TYPE, content_type))
+            .body(body.to_string());
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}

@@ -1,0 +1,92 @@
+//! HAL links in the Pact Broker's shape: absolute hrefs built from the request's scheme and
+//! host, one percent-encoded segment at a time, and `templated: true` on every template.
+
+use actix_web::HttpRequest;
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_TYPE;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::{Value, json};
+
+/// The Content-Type of every 2xx body.
+pub const HAL_JSON: &str = "application/hal+json;charset=utf-8";
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Builds absolute links for one request.
+#[derive(Debug, Clone)]
+pub struct Links {
+    base: String,
+}
+
+impl Links {
+    /// Links rooted at the request's scheme and host.
+    pub fn from_request(request: &HttpRequest) -> Self {
+        let info = request.connection_info();
+        Self {
+            base: format!("{}://{}", info.scheme(), info.host()),
+        }
+    }
+
+    /// The absolute URL of a path made of `segments`, each percent-encoded.
+    pub fn url(&self, segments: &[&str]) -> String {
+        let mut url = self.base.clone();
+        for segment in segments {
+            url.push('/');
+            url.extend(utf8_percent_encode(segment, SEGMENT));
+        }
+        if segments.is_empty() {
+            url.push('/');
+        }
+        url
+    }
+
+    /// `{href}` for a path.
+    pub fn link(&self, segments: &[&str]) -> Value {
+        json!({ "href": self.url(segments) })
+    }
+
+    /// `{href, title, name}` for a path.
+    pub fn named(&self, segments: &[&str], title: &str, name: &str) -> Value {
+        json!({ "href": self.url(segments), "title": title, "name": name })
+    }
+
+    /// A templated link; `template` is a path such as `/pacticipants/{pacticipant}`.
+    pub fn template(&self, template: &str) -> Value {
+        json!({ "href": format!("{}{}", self.base, template), "templated": true })
+    }
+
+    /// A templated link whose first segments are concrete: `prefix` is encoded, `rest` is a
+    /// template suffix such as `/versions/{version}`.
+    pub fn template_under(&self, prefix: &[&str], rest: &str) -> Value {
+        json!({ "href": format!("{}{}", self.url(prefix), rest), "templated": true })
+    }
+}
+
+/// A HAL JSON response.
+pub fn hal(status: StatusCode, body: Value) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((CONTENT_TYPE, HAL_JSON))
+        .body(body.to_string())
+}
+
+/// 200 with a HAL JSON body.
+pub fn ok(body: Value) -> HttpResponse {
+    hal(StatusCode::OK, body)
+}
+
+/// 201 with a `Location` and a HAL JSON body.
+pub fn created(location: &str, body: Value) -> HttpResponse {
+    let mut response = hal(StatusCode::CREATED, body);
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(location) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::LOCATION, value);
+    }
+    response
+}

@@ -1,0 +1,36 @@
+//! The API index (`GET /`): every relation the Pact clients discover (pact-broker-api.md §2).
+
+use actix_web::{HttpRequest, HttpResponse};
+use serde_json::json;
+
+use crate::http::hal::{Links, ok};
+
+/// `GET /`.
+pub async fn get_index(request: HttpRequest) -> HttpResponse {
+    let links = Links::from_request(&request);
+    let t = |template: &str| links.template(template);
+    ok(json!({
+        "_links": {
+            "self": { "href": links.url(&[]), "title": "Index" },
+            "pb:publish-contracts": { "href": links.url(&["contracts", "publish"]), "title": "Publish contracts" },
+            "pb:publish-pact": t("/pacts/provider/{provider}/consumer/{consumer}/version/{consumerApplicationVersion}"),
+            "pb:latest-pact-versions": { "href": links.url(&["pacts", "latest"]), "title": "Latest pact versions" },
+            "pb:pacticipants": { "href": links.url(&["pacticipants"]), "title": "Pacticipants" },
+            "pb:pacticipant": t("/pacticipants/{pacticipant}"),
+            "pb:pacticipant-version": t("/pacticipants/{pacticipant}/versions/{version}"),
+            "pb:pacticipant-version-tag": t("/pacticipants/{pacticipant}/versions/{version}/tags/{tag}"),
+            "pb:pacticipant-branch": t("/pacticipants/{pacticipant}/branches/{branch}"),
+            "pb:pacticipant-branch-version": t("/pacticipants/{pacticipant}/branches/{branch}/versions/{version}"),
+            "pb:latest-version": t("/pacticipants/{pacticipant}/latest-version"),
+            "pb:latest-tagged-version": t("/pacticipants/{pacticipant}/latest-version/{tag}"),
+            "pb:latest-provider-pacts": t("/pacts/provider/{provider}/latest"),
+            "pb:provider-pacts-for-verification": t("/pacts/provider/{provider}/for-verification"),
+            "beta:provider-pacts-for-verification": t("/pacts/provider/{provider}/for-verification"),
+            "pb:environments": { "href": links.url(&["environments"]), "title": "Environments" },
+            "pb:environment": t("/environments/{uuid}"),
+            "pb:webhooks": { "href": links.url(&["webhooks"]), "title": "Webhooks" },
+            "pb:webhook": t("/webhooks/{uuid}"),
+            "curies": [{ "name": "pb", "href": format!("{}/{{rel}}", links.url(&["doc"])), "templated": true }],
+        }
+    }))
+}

@@ -1,0 +1,125 @@
+//! The HTTP layer: the route table (every URL the broker answers, in one function), and the
+//! handlers that parse a request, call the domain and render HAL.
+//!
+//! Handlers stay about one screen; rules belong in `crate::domain`.
+
+pub mod branches;
+pub mod contracts;
+pub mod error;
+pub mod extract;
+pub mod hal;
+pub mod index;
+pub mod ops;
+pub mod pacticipants;
+pub mod tags;
+pub mod versions;
+pub mod views;
+
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+
+use crate::http::error::ApiError;
+
+/// Registers every route. Path parameters are matched on the raw path (so `%2F` stays inside
+/// its segment) and then fully percent-decoded by `web::Path`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    use web::{delete, get, patch, post, put, resource};
+    cfg.app_data(web::PathConfig::default().error_handler(|error, request| {
+        ApiError::invalid(
+            "path",
+            format!("cannot read the path `{}`: {error}", request.path()),
+        )
+        .into()
+    }))
+    .service(resource("/").route(get().to(index::get_index)))
+    .service(resource("/health").route(get().to(ops::get_health)))
+    .service(resource("/ready").route(get().to(ops::get_ready)))
+    // Publishing and pacts.
+    .service(resource("/contracts/publish").route(post().to(contracts::publish::publish_contracts)))
+    .service(resource("/pacts/latest").route(get().to(contracts::pacts::list_latest_pacts)))
+    .service(
+        resource("/pacts/provider/{provider}/latest")
+            .route(get().to(contracts::pacts::list_latest_provider_pacts)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/version/{version}")
+            .route(get().to(contracts::pacts::get_pact_for_version))
+            .route(put().to(contracts::pacts::put_pact_for_version))
+            .route(patch().to(contracts::pacts::patch_pact_for_version)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/latest")
+            .route(get().to(contracts::pacts::get_latest_pact)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/latest/{tag}")
+            .route(get().to(contracts::pacts::get_latest_tagged_pact)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}/latest")
+            .route(get().to(contracts::pacts::get_latest_branch_pact)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}")
+            .route(get().to(contracts::pacts::get_pact_by_content_sha)),
+    )
+    // Pacticipants.
+    .service(
+        resource("/pacticipants")
+            .route(get().to(pacticipants::list_pacticipants))
+            .route(post().to(pacticipants::create_pacticipant)),
+    )
+    .service(
+        resource("/pacticipants/{pacticipant}")
+            .route(get().to(pacticipants::get_pacticipant))
+            .route(patch().to(pacticipants::patch_pacticipant))
+            .route(put().to(pacticipants::put_pacticipant)),
+    )
+    // Versions.
+    .service(
+        resource("/pacticipants/{pacticipant}/versions").route(get().to(versions::list_versions)),
+    )
+    .service(
+        resource("/pacticipants/{pacticipant}/versions/{version}")
+            .route(get().to(versions::get_version))
+            .route(put().to(versions::put_version)),
+    )
+    .service(
+        resource("/pacticipants/{pacticipant}/latest-version")
+            .route(get().to(versions::get_latest_version)),
+    )
+    .service(
+        resource("/pacticipants/{pacticipant}/latest-version/{tag}")
+            .route(get().to(versions::get_latest_tagged_version)),
+    )
+    // Tags.
+    .service(
+        resource("/pacticipants/{pacticipant}/versions/{version}/tags/{tag}")
+            .route(get().to(tags::get_tag))
+            .route(put().to(tags::put_tag))
+            .route(delete().to(tags::delete_tag)),
+    )
+    // Branches.
+    .service(
+        resource("/pacticipants/{pacticipant}/branches").route(get().to(branches::list_branches)),
+    )
+    .service(
+        resource("/pacticipants/{pacticipant}/branches/{branch}")
+            .route(get().to(branches::get_branch))
+            .route(delete().to(branches::delete_branch)),
+    )
+    .service(
+        resource("/pacticipants/{pacticipant}/branches/{branch}/versions")
+            .route(get().to(branches::list_branch_versions)),
+    )
+    .service(
+        resource("/pacticipants/{pacticipant}/branches/{branch}/versions/{version}")
+            .route(get().to(branches::get_branch_version))
+            .route(put().to(branches::put_branch_version)),
+    )
+    .default_service(web::to(no_route));
+}
+
+/// Any URL no route matches: a JSON 404.
+async fn no_route(request: HttpRequest) -> HttpResponse {
+    ApiError::NoRoute(request.path().to_owned()).error_response()
+}

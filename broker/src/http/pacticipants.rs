@@ -1,0 +1,99 @@
+//! Pacticipant routes: list, get, create (POST), update (PATCH merge-patch) and replace (PUT).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::app::AppState;
+use crate::domain::{PacticipantName, pacticipants};
+use crate::http::error::ApiError;
+use crate::http::extract::{JsonBody, segment};
+use crate::http::hal::{Links, created, ok};
+use crate::http::views::pacticipants::{PacticipantBody, pacticipant, pacticipant_list};
+
+/// The path's name, checked against a `name` in the body if there is one.
+fn name_of(path: &str, body: &PacticipantBody) -> Result<PacticipantName, ApiError> {
+    let name = segment("pacticipant", path, PacticipantName::parse)?;
+    match &body.name {
+        Some(given) if given != name.as_str() => Err(ApiError::invalid(
+            "name",
+            format!(
+                "the body names `{given}` but the path names `{name}`: renaming is not supported"
+            ),
+        )),
+        _ => Ok(name),
+    }
+}
+
+/// `GET /pacticipants`.
+pub async fn list_pacticipants(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = pacticipants::list_pacticipants(&state.db).await?;
+    Ok(ok(pacticipant_list(&Links::from_request(&request), &rows)))
+}
+
+/// `GET /pacticipants/P`.
+pub async fn get_pacticipant(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let name = segment("pacticipant", &path.into_inner(), PacticipantName::parse)?;
+    let details = pacticipants::get_pacticipant(&state.db, name).await?;
+    Ok(ok(pacticipant(&Links::from_request(&request), &details)))
+}
+
+/// `POST /pacticipants`: 201 with `Location`; 409 when the name is taken.
+pub async fn create_pacticipant(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    body: JsonBody<PacticipantBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let raw_name = body
+        .name
+        .clone()
+        .ok_or_else(|| ApiError::invalid("name", "is missing"))?;
+    let name = segment("name", &raw_name, PacticipantName::parse)?;
+    let details = pacticipants::create_pacticipant(&state.db, name, body.patch()).await?;
+    tracing::info!(pacticipant.name = %details.pacticipant.name, "pacticipant created");
+    let links = Links::from_request(&request);
+    Ok(created(
+        &links.url(&["pacticipants", &details.pacticipant.name]),
+        pacticipant(&links, &details),
+    ))
+}
+
+/// `PATCH /pacticipants/P` (merge-patch: only the keys present change).
+pub async fn patch_pacticipant(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: JsonBody<PacticipantBody>,
+) -> Result<HttpResponse, ApiError> {
+    let name = name_of(&path.into_inner(), &body.0)?;
+    let details = pacticipants::patch_pacticipant(&state.db, name, body.0.patch()).await?;
+    Ok(ok(pacticipant(&Links::from_request(&request), &details)))
+}
+
+/// `PUT /pacticipants/P`: creates (201) or replaces every attribute (200).
+pub async fn put_pacticipant(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: JsonBody<PacticipantBody>,
+) -> Result<HttpResponse, ApiError> {
+    let name = name_of(&path.into_inner(), &body.0)?;
+    let (details, was_created) =
+        pacticipants::put_pacticipant(&state.db, name, body.0.patch()).await?;
+    let links = Links::from_request(&request);
+    let body = pacticipant(&links, &details);
+    Ok(if was_created {
+        created(
+            &links.url(&["pacticipants", &details.pacticipant.name]),
+            body,
+        )
+    } else {
+        ok(body)
+    })
+}

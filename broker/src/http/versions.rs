@@ -1,0 +1,99 @@
+//! Version routes: get, create or update (PUT), list, latest and latest by tag.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::app::AppState;
+use crate::domain::{PacticipantName, TagName, VersionNumber, versions};
+use crate::http::error::ApiError;
+use crate::http::extract::{JsonBody, segment};
+use crate::http::hal::{Links, created, ok};
+use crate::http::views::versions::{VersionBody, version, version_list};
+
+fn pacticipant_version(
+    pacticipant: &str,
+    number: &str,
+) -> Result<(PacticipantName, VersionNumber), ApiError> {
+    Ok((
+        segment("pacticipant", pacticipant, PacticipantName::parse)?,
+        segment("version", number, VersionNumber::parse)?,
+    ))
+}
+
+/// `GET /pacticipants/P/versions/V`.
+pub async fn get_version(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (pacticipant, number) = path.into_inner();
+    let (pacticipant, number) = pacticipant_version(&pacticipant, &number)?;
+    let details = versions::get_version(&state.db, pacticipant, number).await?;
+    Ok(ok(version(&Links::from_request(&request), &details)))
+}
+
+/// `PUT /pacticipants/P/versions/V`: 201 new, 200 existing.
+pub async fn put_version(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: JsonBody<VersionBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (pacticipant, number) = path.into_inner();
+    let (pacticipant, number) = pacticipant_version(&pacticipant, &number)?;
+    let (details, was_created) =
+        versions::put_version(&state.db, pacticipant, number, body.0.build_url).await?;
+    let links = Links::from_request(&request);
+    let body = version(&links, &details);
+    Ok(if was_created {
+        created(
+            &links.url(&[
+                "pacticipants",
+                &details.pacticipant.name,
+                "versions",
+                &details.version.number,
+            ]),
+            body,
+        )
+    } else {
+        ok(body)
+    })
+}
+
+/// `GET /pacticipants/P/versions`.
+pub async fn list_versions(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let pacticipant = segment("pacticipant", &path.into_inner(), PacticipantName::parse)?;
+    let (pacticipant, rows) = versions::list_versions(&state.db, pacticipant).await?;
+    Ok(ok(version_list(
+        &Links::from_request(&request),
+        &pacticipant,
+        &rows,
+    )))
+}
+
+/// `GET /pacticipants/P/latest-version`.
+pub async fn get_latest_version(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let pacticipant = segment("pacticipant", &path.into_inner(), PacticipantName::parse)?;
+    let details = versions::get_latest_version(&state.db, pacticipant, None).await?;
+    Ok(ok(version(&Links::from_request(&request), &details)))
+}
+
+/// `GET /pacticipants/P/latest-version/T`.
+pub async fn get_latest_tagged_version(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (pacticipant, tag) = path.into_inner();
+    let pacticipant = segment("pacticipant", &pacticipant, PacticipantName::parse)?;
+    let tag = segment("tag", &tag, TagName::parse)?;
+    let details = versions::get_latest_version(&state.db, pacticipant, Some(tag)).await?;
+    Ok(ok(version(&Links::from_request(&request), &details)))
+}

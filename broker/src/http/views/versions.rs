@@ -1,0 +1,146 @@
+//! Version, branch and tag resources, and the version request body.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::domain::versions::VersionDetails;
+use crate::http::hal::Links;
+use crate::storage::models::{BranchRow, PacticipantRow, TagRow, VersionRow};
+
+/// The body of `PUT /pacticipants/P/versions/V`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionBody {
+    /// CI build URL.
+    #[serde(default)]
+    pub build_url: Option<String>,
+}
+
+/// A tag on a version.
+pub fn tag(links: &Links, pacticipant: &str, version: &str, row: &TagRow) -> Value {
+    json!({
+        "name": row.name,
+        "createdAt": row.created_at,
+        "_links": {
+            "self": links.link(&["pacticipants", pacticipant, "versions", version, "tags", &row.name]),
+            "pb:version": links.link(&["pacticipants", pacticipant, "versions", version]),
+            "pb:pacticipant": links.link(&["pacticipants", pacticipant]),
+        },
+    })
+}
+
+/// A version resource.
+pub fn version(links: &Links, details: &VersionDetails) -> Value {
+    let pacticipant = details.pacticipant.name.as_str();
+    let number = details.version.number.as_str();
+    let tags: Vec<Value> = details
+        .tags
+        .iter()
+        .map(|row| tag(links, pacticipant, number, row))
+        .collect();
+    let branch_versions: Vec<Value> = details
+        .branches
+        .iter()
+        .map(|(branch, latest)| {
+            json!({
+                "name": branch.name,
+                "latest": latest,
+                "_links": { "self": links.link(&["pacticipants", pacticipant, "branches", &branch.name, "versions", number]) },
+            })
+        })
+        .collect();
+    let mut body = json!({
+        "number": number,
+        "createdAt": details.version.created_at,
+        "_embedded": { "branchVersions": branch_versions, "branches": branch_versions, "tags": tags },
+        "_links": {
+            "self": links.named(&["pacticipants", pacticipant, "versions", number], "Version", number),
+            "pb:pacticipant": links.named(&["pacticipants", pacticipant], "Pacticipant", pacticipant),
+            "pb:tag": links.template_under(&["pacticipants", pacticipant, "versions", number], "/tags/{tag}"),
+            "pb:record-deployment": [],
+            "pb:record-release": [],
+            "pb:deployed-environments": [],
+            "pb:released-environments": [],
+            "pb:pact-versions": [],
+        },
+    });
+    if let (Some(url), Value::Object(fields)) = (&details.version.build_url, &mut body) {
+        fields.insert("buildUrl".into(), json!(url));
+    }
+    body
+}
+
+/// A short version entry for lists.
+pub fn version_summary(links: &Links, pacticipant: &str, row: &VersionRow) -> Value {
+    json!({
+        "number": row.number,
+        "createdAt": row.created_at,
+        "_links": { "self": links.named(&["pacticipants", pacticipant, "versions", &row.number], "Version", &row.number) },
+    })
+}
+
+/// The versions of a pacticipant, newest first.
+pub fn version_list(links: &Links, pacticipant: &PacticipantRow, rows: &[VersionRow]) -> Value {
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|row| version_summary(links, &pacticipant.name, row))
+        .collect();
+    json!({
+        "_embedded": { "versions": items },
+        "_links": { "self": links.link(&["pacticipants", &pacticipant.name, "versions"]) },
+    })
+}
+
+/// A branch resource.
+pub fn branch(
+    links: &Links,
+    pacticipant: &str,
+    row: &BranchRow,
+    head: Option<&VersionRow>,
+) -> Value {
+    let mut body = json!({
+        "name": row.name,
+        "createdAt": row.created_at,
+        "_links": {
+            "self": links.link(&["pacticipants", pacticipant, "branches", &row.name]),
+            "pb:pacticipant": links.link(&["pacticipants", pacticipant]),
+            "pb:versions": links.link(&["pacticipants", pacticipant, "branches", &row.name, "versions"]),
+        },
+    });
+    if let (Some(head), Value::Object(fields)) = (head, &mut body) {
+        fields.insert(
+            "_embedded".into(),
+            json!({ "latestVersion": version_summary(links, pacticipant, head) }),
+        );
+    }
+    body
+}
+
+/// The branches of a pacticipant.
+pub fn branch_list(links: &Links, pacticipant: &PacticipantRow, rows: &[BranchRow]) -> Value {
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|row| branch(links, &pacticipant.name, row, None))
+        .collect();
+    json!({
+        "_embedded": { "branches": items },
+        "_links": { "self": links.link(&["pacticipants", &pacticipant.name, "branches"]) },
+    })
+}
+
+/// The versions of a branch, newest first.
+pub fn branch_version_list(
+    links: &Links,
+    pacticipant: &str,
+    branch: &BranchRow,
+    rows: &[VersionRow],
+) -> Value {
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|row| version_summary(links, pacticipant, row))
+        .collect();
+    json!({
+        "_embedded": { "versions": items },
+        "_links": { "self": links.link(&["pacticipants", pacticipant, "branches", &branch.name, "versions"]) },
+    })
+}

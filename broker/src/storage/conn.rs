@@ -1,0 +1,113 @@
+//! The one connection type for both backends, chosen from the database URL, and the r2d2
+//! manager that opens it (applying SQLite's pragmas on every new connection).
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::ManageConnection;
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+/// A connection to either backend; queries written once run on both.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    /// PostgreSQL.
+    Pg(PgConnection),
+    /// SQLite.
+    Sqlite(SqliteConnection),
+}
+
+/// Which backend a database URL points at, with the string the driver expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// A `postgres://` or `postgresql://` URL, passed through unchanged.
+    Postgres(String),
+    /// A SQLite file path (from `sqlite:PATH`, `sqlite://PATH` or a plain path).
+    Sqlite(String),
+}
+
+impl DatabaseTarget {
+    /// Reads a database URL: `postgres://…`, `postgresql://…`, `sqlite:PATH` or a plain path.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let trimmed = url.trim();
+        if trimmed.is_empty() {
+            return Err(
+                "the database URL is empty: expected `sqlite:PATH`, a file path or `postgres://…`"
+                    .into(),
+            );
+        }
+        if trimmed.starts_with("postgres://") || trimmed.starts_with("postgresql://") {
+            return Ok(Self::Postgres(trimmed.to_owned()));
+        }
+        let path = trimmed
+            .strip_prefix("sqlite://")
+            .or_else(|| trimmed.strip_prefix("sqlite:"))
+            .unwrap_or(trimmed);
+        if path.is_empty() {
+            return Err(format!(
+                "the database URL `{url}` names no SQLite file: expected `sqlite:PATH`"
+            ));
+        }
+        Ok(Self::Sqlite(path.to_owned()))
+    }
+
+    /// Whether this is SQLite.
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Self::Sqlite(_))
+    }
+
+    /// A description safe to log: the backend and, for SQLite, the file; never a password.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Postgres(_) => "postgres".to_owned(),
+            Self::Sqlite(path) => format!("sqlite:{path}"),
+        }
+    }
+}
+
+/// Pragmas applied to every SQLite connection: WAL for concurrent readers, full fsync on commit,
+/// a busy timeout so writers queue instead of failing, and enforced foreign keys.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
+
+/// Opens [`AnyConnection`]s for an r2d2 pool.
+#[derive(Debug, Clone)]
+pub struct AnyConnectionManager {
+    target: DatabaseTarget,
+}
+
+impl AnyConnectionManager {
+    /// A manager for the given target.
+    pub fn new(target: DatabaseTarget) -> Self {
+        Self { target }
+    }
+}
+
+/// Opens one connection to the target, outside any pool.
+pub fn establish(target: &DatabaseTarget) -> Result<AnyConnection, diesel::ConnectionError> {
+    match target {
+        DatabaseTarget::Postgres(url) => Ok(AnyConnection::Pg(PgConnection::establish(url)?)),
+        DatabaseTarget::Sqlite(path) => {
+            let mut conn = SqliteConnection::establish(path)?;
+            conn.batch_execute(SQLITE_PRAGMAS)
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            Ok(AnyConnection::Sqlite(conn))
+        }
+    }
+}
+
+impl ManageConnection for AnyConnectionManager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+        establish(&self.target).map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.is_broken()
+    }
+}
