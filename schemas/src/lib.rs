@@ -19,4 +19,4 @@ pub use canonical::{ContentHash, canonical_json, content_hash};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::SchemaError;
 pub use model::*;
-pub use parse::{parse_contract, parse_contract_value};
+pub use parse::{detect_spec_version, parse_contract, parse_contract_value};

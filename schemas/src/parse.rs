@@ -1,10 +1,14 @@
 //! Bytes or JSON in, a validated [`Contract`] out: detects the specification version, validates
-//! against that version's JSON Schema and converts the wire form into the model.
+//! against that version's JSON Schema, checks what a schema cannot say, and converts the wire
+//! form into the model. Every fault found is reported, not only the first.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::SchemaError;
-use crate::model::Contract;
+use crate::model::{Contract, SpecVersion};
+use crate::validate::validate_document;
+use crate::wire::{Findings, contract_from};
 
 /// Parses and validates a contract file's bytes (a leading UTF-8 byte order mark is allowed).
 pub fn parse_contract(bytes: &[u8]) -> Result<Contract, SchemaError> {
@@ -14,6 +18,134 @@ pub fn parse_contract(bytes: &[u8]) -> Result<Contract, SchemaError> {
 }
 
 /// Parses and validates a contract already read as JSON.
-pub fn parse_contract_value(_value: &Value) -> Result<Contract, SchemaError> {
-    Err(SchemaError::Invalid(Vec::new()))
+///
+/// The version comes from [`detect_spec_version`]; the document is validated against that
+/// version's JSON Schema ([`validate_document`]) and the semantic checks; only a document without
+/// errors is converted.
+pub fn parse_contract_value(value: &Value) -> Result<Contract, SchemaError> {
+    let Value::Object(document) = value else {
+        return Err(SchemaError::Invalid(vec![error_at(
+            "",
+            "expected a pact document object",
+        )]));
+    };
+    let version =
+        detect_spec_version(value).map_err(|diagnostic| SchemaError::Invalid(vec![diagnostic]))?;
+    let mut diagnostics = validate_document(value, version);
+    diagnostics.extend(semantic_checks(document));
+    if diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.severity == Severity::Error)
+    {
+        return Err(SchemaError::Invalid(diagnostics));
+    }
+    let mut findings = Findings::default();
+    let contract = contract_from(document, version, &mut findings);
+    findings.finish(contract)
+}
+
+/// The specification version a document declares.
+///
+/// It is read from `metadata.pactSpecification.version`, then
+/// `metadata["pact-specification"].version`, then `metadata.pactSpecificationVersion`. A document
+/// that declares none is V2 (what the Pact Broker assumes), unless it has a `messages` array,
+/// which only exists from V3 on. `"1"`, `"1.0"` and `"1.0.0"` are V1; `"1.1…"` is V1.1; any
+/// `"2…"`, `"3…"` or `"4…"` is V2, V3 or V4.
+pub fn detect_spec_version(document: &Value) -> Result<SpecVersion, Diagnostic> {
+    let metadata = document.get("metadata");
+    let candidates = [
+        (
+            "/metadata/pactSpecification/version",
+            metadata
+                .and_then(|m| m.get("pactSpecification"))
+                .and_then(|s| s.get("version")),
+        ),
+        (
+            "/metadata/pact-specification/version",
+            metadata
+                .and_then(|m| m.get("pact-specification"))
+                .and_then(|s| s.get("version")),
+        ),
+        (
+            "/metadata/pactSpecificationVersion",
+            metadata.and_then(|m| m.get("pactSpecificationVersion")),
+        ),
+    ];
+    let Some((pointer, declared)) = candidates
+        .into_iter()
+        .find_map(|(pointer, value)| value.map(|value| (pointer, value)))
+    else {
+        let has_messages = document.get("messages").is_some_and(Value::is_array);
+        return Ok(if has_messages {
+            SpecVersion::V3
+        } else {
+            SpecVersion::V2
+        });
+    };
+    let text = match declared {
+        Value::String(text) => text.trim().to_owned(),
+        Value::Number(number) => number.to_string(),
+        _ => {
+            return Err(error_at(
+                pointer,
+                "expected a version string such as \"3.0.0\"",
+            ));
+        }
+    };
+    version_from_str(&text).ok_or_else(|| {
+        error_at(
+            pointer,
+            format!("expected a pact specification version from 1.0.0 to 4.x, found \"{text}\""),
+        )
+    })
+}
+
+/// Reads a declared version string (`"3.0.0"`, `"4.0"`, `"1.1"`, `"v2"`).
+pub fn version_from_str(text: &str) -> Option<SpecVersion> {
+    let text = text.trim().trim_start_matches(['v', 'V']);
+    let mut parts = text.split('.');
+    let major = parts.next()?.parse::<u32>().ok()?;
+    let minor = match parts.next() {
+        Some(minor) => minor.parse::<u32>().ok()?,
+        None => 0,
+    };
+    match (major, minor) {
+        (1, 0) => Some(SpecVersion::V1),
+        (1, _) => Some(SpecVersion::V1_1),
+        (2, _) => Some(SpecVersion::V2),
+        (3, _) => Some(SpecVersion::V3),
+        (4, _) => Some(SpecVersion::V4),
+        _ => None,
+    }
+}
+
+/// What the JSON Schema cannot say: names must not be blank, and a contract must have an
+/// `interactions` or `messages` array (it may be empty: Pact clients publish such files).
+fn semantic_checks(document: &Map<String, Value>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for party in ["consumer", "provider"] {
+        if let Some(Value::String(name)) = document.get(party).and_then(|party| party.get("name"))
+            && name.trim().is_empty()
+        {
+            diagnostics.push(error_at(
+                &format!("/{party}/name"),
+                format!("expected a non-blank {party} name"),
+            ));
+        }
+    }
+    if !document.contains_key("interactions") && !document.contains_key("messages") {
+        diagnostics.push(error_at(
+            "",
+            "missing required key `interactions` (or `messages` for a message pact)",
+        ));
+    }
+    diagnostics
+}
+
+fn error_at(pointer: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        pointer: pointer.to_owned(),
+        severity: Severity::Error,
+        message: message.into(),
+    }
 }

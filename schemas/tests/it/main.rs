@@ -1,1 +1,13 @@
 //! Integration tests of treaty-schemas: parsing, validation and hashing on real contract files.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is the test failing, with its message"
+)]
+
+// Shared helpers: where fixtures and the spec cases live, reading JSON, walking folders.
+mod support;
+
+// Every side of every Pact specification conformance case parses with the fragment parsers.
+mod spec_testcases;

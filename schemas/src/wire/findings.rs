@@ -1,0 +1,91 @@
+//! The collector that wire conversion reports faults into, and JSON pointer helpers.
+//!
+//! Conversion never stops at the first fault: every function takes the JSON pointer of the value
+//! it reads and a [`Findings`] to push diagnostics into, so a caller sees every fault at once.
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::SchemaError;
+
+/// Diagnostics gathered while converting one document or fragment.
+#[derive(Debug, Default)]
+pub(crate) struct Findings {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Findings {
+    /// Records an error at `pointer`.
+    pub(crate) fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            pointer: pointer.to_owned(),
+            severity: Severity::Error,
+            message: message.into(),
+        });
+    }
+
+    /// Records that the value at `pointer` has the wrong JSON type.
+    pub(crate) fn wrong_type(&mut self, pointer: &str, expected: &str, found: &Value) {
+        self.error(
+            pointer,
+            format!("expected {expected}, found {}", json_type_name(found)),
+        );
+    }
+
+    /// True when an error was recorded.
+    pub(crate) fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// Returns `value` when no error was recorded, otherwise every diagnostic.
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, SchemaError> {
+        if self.has_errors() {
+            Err(SchemaError::Invalid(self.diagnostics))
+        } else {
+            Ok(value)
+        }
+    }
+}
+
+/// The pointer to `key` inside the object at `pointer` (RFC 6901 escaping applied).
+pub(crate) fn child(pointer: &str, key: &str) -> String {
+    let escaped = key.replace('~', "~0").replace('/', "~1");
+    format!("{pointer}/{escaped}")
+}
+
+/// The pointer to element `index` of the array at `pointer`.
+pub(crate) fn index(pointer: &str, index: usize) -> String {
+    format!("{pointer}/{index}")
+}
+
+/// The name of a JSON value's type as messages spell it (`integer`, `string`, `object`…).
+pub(crate) fn json_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(number) if number.is_i64() || number.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Reads an optional string field; a present non-string value is an error.
+pub(crate) fn optional_string(
+    object: &serde_json::Map<String, Value>,
+    key: &str,
+    pointer: &str,
+    findings: &mut Findings,
+) -> Option<String> {
+    match object.get(key) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(other) => {
+            findings.wrong_type(&child(pointer, key), "string", other);
+            None
+        }
+    }
+}

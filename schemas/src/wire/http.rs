@@ -1,0 +1,176 @@
+//! HTTP requests and responses of every specification version, converted into [`HttpRequest`]
+//! and [`HttpResponse`].
+//!
+//! The versions differ only in the pieces, which live in their own modules: query strings versus
+//! query maps ([`super::query`]), bare versus wrapped bodies ([`super::body`]) and flat versus
+//! categorised rules ([`super::rules`]). Missing fields take the reference parser's defaults:
+//! method `GET`, path `/`; a missing status stays `None`.
+
+use serde_json::{Map, Value};
+
+use super::body::parse_body;
+use super::findings::{Findings, child, index, optional_string};
+use super::query::parse_query;
+use super::rules::{parse_generators, parse_matching_rules};
+use crate::model::{HttpRequest, HttpResponse, SpecVersion};
+
+/// Converts the request object at `pointer`.
+pub(crate) fn request_from(
+    value: &Value,
+    version: SpecVersion,
+    pointer: &str,
+    findings: &mut Findings,
+) -> HttpRequest {
+    let empty = Map::new();
+    let object = object_or_report(value, pointer, findings).unwrap_or(&empty);
+    let headers = parse_headers(object.get("headers"), &child(pointer, "headers"), findings);
+    let content_type = header_value(headers.as_deref(), "content-type");
+    HttpRequest {
+        method: optional_string(object, "method", pointer, findings)
+            .unwrap_or_else(|| "GET".to_owned()),
+        path: optional_string(object, "path", pointer, findings).unwrap_or_else(|| "/".to_owned()),
+        query: parse_query(object.get("query"), &child(pointer, "query"), findings),
+        body: parse_body(
+            object.get("body"),
+            content_type.as_deref(),
+            version,
+            &child(pointer, "body"),
+            findings,
+        ),
+        headers,
+        matching_rules: parse_matching_rules(
+            object.get("matchingRules"),
+            version,
+            &child(pointer, "matchingRules"),
+            findings,
+        ),
+        generators: parse_generators(
+            object.get("generators"),
+            &child(pointer, "generators"),
+            findings,
+        ),
+    }
+}
+
+/// Converts the response object at `pointer`.
+pub(crate) fn response_from(
+    value: &Value,
+    version: SpecVersion,
+    pointer: &str,
+    findings: &mut Findings,
+) -> HttpResponse {
+    let empty = Map::new();
+    let object = object_or_report(value, pointer, findings).unwrap_or(&empty);
+    let headers = parse_headers(object.get("headers"), &child(pointer, "headers"), findings);
+    let content_type = header_value(headers.as_deref(), "content-type");
+    HttpResponse {
+        status: parse_status(object.get("status"), &child(pointer, "status"), findings),
+        body: parse_body(
+            object.get("body"),
+            content_type.as_deref(),
+            version,
+            &child(pointer, "body"),
+            findings,
+        ),
+        headers,
+        matching_rules: parse_matching_rules(
+            object.get("matchingRules"),
+            version,
+            &child(pointer, "matchingRules"),
+            findings,
+        ),
+        generators: parse_generators(
+            object.get("generators"),
+            &child(pointer, "generators"),
+            findings,
+        ),
+    }
+}
+
+/// The object at `pointer`, or a recorded error when it is something else.
+pub(crate) fn object_or_report<'a>(
+    value: &'a Value,
+    pointer: &str,
+    findings: &mut Findings,
+) -> Option<&'a Map<String, Value>> {
+    match value {
+        Value::Object(object) => Some(object),
+        other => {
+            findings.wrong_type(pointer, "object", other);
+            None
+        }
+    }
+}
+
+/// The first value of a header, looked up case-insensitively.
+pub(crate) fn header_value(
+    headers: Option<&[(String, Vec<String>)]>,
+    name: &str,
+) -> Option<String> {
+    headers?
+        .iter()
+        .find(|(header, _)| header.eq_ignore_ascii_case(name))
+        .and_then(|(_, values)| values.first().cloned())
+}
+
+/// Converts a `headers` object. A string value is kept whole, commas included (the matcher
+/// decides whether a header is a list); an array gives one value per element.
+fn parse_headers(
+    value: Option<&Value>,
+    pointer: &str,
+    findings: &mut Findings,
+) -> Option<Vec<(String, Vec<String>)>> {
+    let object = match value? {
+        Value::Null => return None,
+        Value::Object(object) => object,
+        other => {
+            findings.wrong_type(pointer, "object", other);
+            return None;
+        }
+    };
+    let mut headers = Vec::with_capacity(object.len());
+    for (name, values) in object {
+        let value_pointer = child(pointer, name);
+        let values = match values {
+            Value::String(text) => vec![text.clone()],
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(position, item)| match item {
+                    Value::String(text) => Some(text.clone()),
+                    other => {
+                        findings.wrong_type(&index(&value_pointer, position), "string", other);
+                        None
+                    }
+                })
+                .collect(),
+            other => {
+                findings.wrong_type(&value_pointer, "string or array of strings", other);
+                continue;
+            }
+        };
+        headers.push((name.clone(), values));
+    }
+    Some(headers)
+}
+
+fn parse_status(value: Option<&Value>, pointer: &str, findings: &mut Findings) -> Option<u16> {
+    let value = value?;
+    if value.is_null() {
+        return None;
+    }
+    match value.as_u64().and_then(|status| u16::try_from(status).ok()) {
+        Some(status) if (100..=599).contains(&status) => Some(status),
+        Some(status) => {
+            findings.error(
+                pointer,
+                format!("expected integer between 100 and 599, found {status}"),
+            );
+            None
+        }
+        None => {
+            findings.wrong_type(pointer, "integer", value);
+            None
+        }
+    }
+}
