@@ -27,15 +27,16 @@ fn files_written_by_the_pact_mock_server_round_trip() {
     if !pact_cli_enabled("files_written_by_the_pact_mock_server_round_trip") {
         return;
     }
-    let database = Database::sqlite();
-    let broker = Broker::start(&database);
+    let out = tempfile::tempdir().unwrap();
+    let mut written_files = Vec::new();
     for (name, specification, declared) in [
         ("v2.json", "V2", "2.0.0"),
         ("v3.json", "V3", "3.0.0"),
         ("v4.json", "V4", "4.0"),
     ] {
-        let out = tempfile::tempdir().unwrap();
-        let master = MockMaster::start(out.path());
+        let spec_dir = out.path().join(specification);
+        std::fs::create_dir_all(&spec_dir).unwrap();
+        let master = MockMaster::start(&spec_dir);
         let mock_port = master.create(&fixture(name), specification);
         record_interactions(mock_port);
         master.verify_and_shutdown(mock_port);
@@ -44,7 +45,7 @@ fn files_written_by_the_pact_mock_server_round_trip() {
             .as_str()
             .unwrap()
             .to_owned();
-        let written = out.path().join(format!("web-{provider}.json"));
+        let written = spec_dir.join(format!("web-{provider}.json"));
         assert!(
             written.is_file(),
             "pact mock did not write {}",
@@ -56,8 +57,13 @@ fn files_written_by_the_pact_mock_server_round_trip() {
             "{specification}: {document}"
         );
         check_round_trip(&written);
+        written_files.push((specification, provider, written, document));
+    }
 
-        // And the written file is what the broker serves back after `treaty publish`.
+    // And each written file is what the broker serves back after `treaty publish`.
+    let database = Database::sqlite();
+    let broker = Broker::start(&database);
+    for (specification, provider, written, document) in written_files {
         let output = treaty(&[
             "publish",
             written.to_str().unwrap(),
@@ -72,9 +78,8 @@ fn files_written_by_the_pact_mock_server_round_trip() {
             "{specification}: {}",
             describe(&output)
         );
-        let (status, body) = get_json(&broker.at(&format!(
-            "/pacts/provider/{provider}/consumer/web/version/1.0.0"
-        )));
+        let path = format!("/pacts/provider/{provider}/consumer/web/version/1.0.0");
+        let (status, body) = get_json(&broker.at(&path));
         assert_eq!(status, 200, "{specification}: {body}");
         assert_eq!(without_broker_additions(&body), document, "{specification}");
     }

@@ -72,6 +72,24 @@ pub(crate) fn binaries() -> &'static Binaries {
         if let Some(target_dir) = profile_dir.parent() {
             build.env("CARGO_TARGET_DIR", target_dir);
         }
+        // Cargo gives this test process the variables of the treaty-e2e package; some build
+        // scripts (ring's) rerun when those change, so an inherited set would rebuild them.
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            let per_package = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_BIN_EXE_"]
+                .iter()
+                .any(|prefix| name.starts_with(prefix))
+                || [
+                    "CARGO_CRATE_NAME",
+                    "CARGO_PRIMARY_PACKAGE",
+                    "CARGO_TARGET_TMPDIR",
+                    "OUT_DIR",
+                ]
+                .contains(&name.as_ref());
+            if per_package {
+                build.env_remove(name.as_ref());
+            }
+        }
         let status = build.status().expect("cargo runs");
         assert!(
             status.success(),
