@@ -518,3 +518,39 @@ async fn usage_errors_exit_2() {
         );
     }
 }
+
+#[tokio::test]
+async fn contracts_are_fetched_from_urls_and_broker_urls_name_the_version() {
+    let server = MockServer::start().await;
+    let doc = contract(
+        "web",
+        "api",
+        vec![interaction("ok", &[], "GET", "/ok", 200, json!({}))],
+    );
+    let pact_path = "/pacts/provider/api/consumer/web/version/1.0.7";
+    Mock::given(path(pact_path))
+        .respond_with(ResponseTemplate::new(200).set_body_json(doc))
+        .mount(&server)
+        .await;
+    Mock::given(path("/ok"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let url = format!("{}{pact_path}", server.uri());
+
+    let output = verify(&["--url", &url, "--provider-base-url", &server.uri()]).await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", both(&output));
+    let text = stdout(&output);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("web") && l.contains("1.0.7")),
+        "{text}"
+    );
+
+    let missing = format!("{}/pacts/missing", server.uri());
+    let output = verify(&[&missing, "--provider-base-url", &server.uri()]).await;
+    assert_eq!(output.status.code(), Some(2), "{}", both(&output));
+    let expected = format!("could not fetch {missing}: the server answered 404");
+    assert!(both(&output).contains(&expected), "{}", both(&output));
+}
