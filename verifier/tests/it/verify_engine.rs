@@ -83,11 +83,15 @@ fn options(base_url: String, state_setup_url: Option<String>) -> ReplayOptions {
 async fn results_come_back_in_contract_order_with_their_outcomes() {
     let provider = MockServer::start().await;
     Mock::given(path("/slow"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(200)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({}))
+                .set_delay(Duration::from_millis(200)),
+        )
         .mount(&provider)
         .await;
     Mock::given(path("/fast"))
-        .respond_with(ResponseTemplate::new(200))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
         .mount(&provider)
         .await;
     Mock::given(path("/missing"))
