@@ -65,12 +65,15 @@ impl StorageError {
 
     /// Whether this is the database being unreachable rather than a bad query.
     pub fn is_unavailable(&self) -> bool {
-        match self {
-            Self::Unavailable(_) => true,
-            Self::Query(DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)) => true,
-            Self::Query(DieselError::BrokenTransactionManager) => true,
-            _ => false,
-        }
+        matches!(
+            self,
+            Self::Unavailable(_)
+                | Self::Query(DieselError::DatabaseError(
+                    DatabaseErrorKind::ClosedConnection,
+                    _
+                ))
+                | Self::Query(DieselError::BrokenTransactionManager)
+        )
     }
 }
 

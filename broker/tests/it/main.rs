@@ -1,1 +1,24 @@
-//! The broker's integration tests.
+//! The broker's integration tests: one binary, a module per resource, each API test run once
+//! per database backend by `dbtest!` (PostgreSQL when `TREATY_TEST_DATABASE_URL` is set).
+
+// The TestApp builder, the dbtest! macro and fixture builders.
+mod support;
+
+// Concurrent publications: identical ones collapse to one row each, distinct ones all land.
+mod concurrency;
+// Bad input: malformed JSON, oversize bodies, unknown pacticipants and routes.
+mod errors;
+// The index, /health and /ready.
+mod index;
+// Pacticipants: list, get, create, merge-patch, replace.
+mod pacticipants;
+// Pact resources: old PUT/GET/PATCH, latest, by tag, by branch, by sha, listings.
+mod pacts;
+// POST /contracts/publish: new, idempotent, conflicts, overwrite, merge, validation.
+mod publish;
+// Migrations mirrored between backends, foreign keys indexed, down.sql reverses up.sql.
+mod schema;
+// Layering and file-header rules of the broker's source.
+mod tidy;
+// Versions, branches and tags, including `/` and `+` inside encoded path segments.
+mod versions;

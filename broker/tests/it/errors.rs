@@ -1,0 +1,96 @@
+//! Bad input gets a 4xx JSON error saying what and where: malformed JSON, bodies over the
+//! limit, unknown pacticipants, unknown routes.
+
+use crate::dbtest;
+use crate::support::fixtures::{PublishBody, pact};
+use crate::support::{Reply, TestApp};
+
+async fn raw(app: &TestApp, method: reqwest::Method, path: &str, body: &'static str) -> Reply {
+    let response = app
+        .client
+        .request(method, app.url(path))
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    TestApp::reply(response).await
+}
+
+dbtest!(
+    async fn malformed_json_is_a_400_naming_the_position(backend) {
+        let app = TestApp::start(backend).await;
+        let reply = raw(&app, reqwest::Method::POST, "/contracts/publish", "{\"pacticipantName\": ").await;
+        assert_eq!(reply.status, 400);
+        assert!(reply.content_type.contains("json"), "{}", reply.content_type);
+        let message = reply.body["errors"]["body"][0].as_str().unwrap_or_default();
+        assert!(message.contains("line 1 column"), "{message}");
+        let wrong_type = raw(&app, reqwest::Method::POST, "/contracts/publish", "{\"pacticipantName\": 7}").await;
+        assert_eq!(wrong_type.status, 400);
+        assert_eq!(raw(&app, reqwest::Method::PUT, "/pacts/provider/B/consumer/F/version/1", "").await.status, 400);
+        assert_eq!(raw(&app, reqwest::Method::PATCH, "/pacticipants/Foo", "[").await.status, 400);
+    }
+);
+
+dbtest!(
+    async fn bodies_over_the_limit_are_a_413(backend) {
+        let app = TestApp::builder(backend).max_body_bytes(2048).start().await;
+        let descriptions: Vec<String> = (0..100).map(|index| format!("request number {index}")).collect();
+        let descriptions: Vec<&str> = descriptions.iter().map(String::as_str).collect();
+        let body = PublishBody::new("Foo", "1", "Bar", &pact("Foo", "Bar", &descriptions)).build();
+        let reply = app.publish(&body).await;
+        assert_eq!(reply.status, 413);
+        assert!(reply.body["errors"]["body"][0].as_str().unwrap_or_default().contains("2048 bytes"), "{}", reply.body);
+        // Without a Content-Length (chunked), the limit still holds.
+        assert_eq!(chunked_status(&app, &body.to_string()).await, 413);
+        assert_eq!(app.row_counts().await["pacticipants"], 0);
+    }
+);
+
+/// Sends `body` with `Transfer-Encoding: chunked` over a raw socket; returns the status.
+async fn chunked_status(app: &TestApp, body: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    let mut request = format!(
+        "POST /contracts/publish HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    for chunk in body.as_bytes().chunks(512) {
+        request.push_str(&format!(
+            "{:x}\r\n{}\r\n",
+            chunk.len(),
+            String::from_utf8_lossy(chunk)
+        ));
+    }
+    request.push_str("0\r\n\r\n");
+    let _ = stream.write_all(request.as_bytes()).await;
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response).await;
+    let text = String::from_utf8_lossy(&response);
+    text.split_whitespace()
+        .nth(1)
+        .and_then(|status| status.parse().ok())
+        .unwrap_or(0)
+}
+
+dbtest!(
+    async fn unknown_pacticipants_and_routes_are_json_404s(backend) {
+        let app = TestApp::start(backend).await;
+        for path in [
+            "/pacticipants/Nobody",
+            "/pacticipants/Nobody/versions/1",
+            "/pacticipants/Nobody/latest-version",
+            "/pacticipants/Nobody/branches",
+            "/pacts/provider/Bar/consumer/Nobody/latest",
+            "/pacts/provider/Bar/consumer/Nobody/version/1",
+            "/no/such/route",
+        ] {
+            let reply = app.get(path).await;
+            assert_eq!(reply.status, 404, "{path}");
+            assert!(reply.body["error"].is_string(), "{path}: {:?}", reply.body);
+        }
+        assert!(app.get("/pacticipants/Nobody").await.body["error"].as_str().unwrap_or_default().contains("`Nobody`"));
+    }
+);

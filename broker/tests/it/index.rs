@@ -1,0 +1,62 @@
+//! The index relations, `/health` and `/ready`.
+
+use serde_json::Value;
+
+use crate::dbtest;
+use crate::support::TestApp;
+
+dbtest!(
+    async fn index_lists_the_relations_clients_discover(backend) {
+        let app = TestApp::start(backend).await;
+        let reply = app.get("/").await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.content_type, "application/hal+json;charset=utf-8");
+        let links = &reply.body["_links"];
+        for relation in ["pb:publish-contracts", "pb:latest-pact-versions", "pb:pacticipants", "pb:environments", "pb:webhooks"] {
+            let href = links[relation]["href"].as_str().unwrap_or_default();
+            assert!(href.starts_with(&app.base), "{relation} has an absolute href, found {href:?}");
+        }
+        for relation in [
+            "pb:publish-pact",
+            "pb:pacticipant",
+            "pb:pacticipant-version",
+            "pb:latest-version",
+            "pb:latest-tagged-version",
+            "pb:latest-provider-pacts",
+            "pb:provider-pacts-for-verification",
+            "pb:pacticipant-branch",
+            "pb:environment",
+            "pb:webhook",
+        ] {
+            assert_eq!(links[relation]["templated"], Value::Bool(true), "{relation} is templated");
+            assert!(links[relation]["href"].as_str().unwrap_or_default().contains('{'), "{relation} is a template");
+        }
+        assert!(links["pb:publish-contracts"]["href"].as_str().unwrap_or_default().ends_with("/contracts/publish"));
+    }
+);
+
+dbtest!(
+    async fn health_and_ready_answer_while_the_database_does(backend) {
+        let app = TestApp::start(backend).await;
+        assert_eq!(app.get("/health").await.status, 200);
+        let ready = app.get("/ready").await;
+        assert_eq!(ready.status, 200);
+        assert_eq!(ready.body["database"], "ok");
+    }
+);
+
+dbtest!(
+    async fn ready_is_503_when_the_database_does_not_answer(backend) {
+        let app = TestApp::builder(backend).pool_size(2).start().await;
+        // Hold every pooled connection: to the broker the database no longer answers.
+        let db = app.db.clone();
+        let held = tokio::task::spawn_blocking(move || (db.connection().expect("first"), db.connection().expect("second")))
+            .await
+            .expect("join");
+        let ready = app.get("/ready").await;
+        assert_eq!(ready.status, 503, "{:?}", ready.body);
+        assert_eq!(app.get("/health").await.status, 200, "the process itself is still healthy");
+        drop(held);
+        assert_eq!(app.get("/ready").await.status, 200);
+    }
+);

@@ -1,0 +1,95 @@
+//! Pact resources: the old `PUT`/`GET`/`PATCH` routes, latest, latest by tag and by branch,
+//! by pact-version sha, `/pacts/latest` and `/pacts/provider/P/latest`.
+
+use serde_json::Value;
+
+use crate::dbtest;
+use crate::support::TestApp;
+use crate::support::fixtures::{PublishBody, pact};
+
+fn descriptions(body: &Value) -> Vec<String> {
+    body["interactions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["description"].as_str().map(str::to_owned))
+        .collect()
+}
+
+dbtest!(
+    async fn the_old_put_creates_replays_and_refuses_changes(backend) {
+        let app = TestApp::start(backend).await;
+        let path = "/pacts/provider/Bar/consumer/Foo/version/2.0.0";
+        let created = app.put(path, &pact("Foo", "Bar", &["one"])).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        assert_eq!(app.put(path, &pact("Foo", "Bar", &["one"])).await.status, 200);
+        let conflict = app.put(path, &pact("Foo", "Bar", &["two"])).await;
+        assert_eq!(conflict.status, 409, "{}", conflict.body);
+        let merged = app.patch(path, &pact("Foo", "Bar", &["two"])).await;
+        assert_eq!(merged.status, 200, "{}", merged.body);
+        assert_eq!(descriptions(&app.get(path).await.body), ["one", "two"]);
+    }
+);
+
+dbtest!(
+    async fn a_pact_document_carries_the_links_verifiers_need(backend) {
+        let app = TestApp::start(backend).await;
+        app.publish(&PublishBody::new("Foo", "1.0.0", "Bar", &pact("Foo", "Bar", &["one"])).build()).await;
+        let reply = app.get("/pacts/provider/Bar/consumer/Foo/version/1.0.0").await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.content_type, "application/hal+json;charset=utf-8");
+        let links = &reply.body["_links"];
+        for relation in ["self", "pb:consumer", "pb:provider", "pb:consumer-version", "pb:pact-version", "pb:latest-pact-version", "pb:publish-verification-results"] {
+            assert!(links[relation]["href"].as_str().is_some_and(|href| href.starts_with(&app.base)), "{relation}: {links}");
+        }
+        assert_eq!(links["pb:provider"]["name"], "Bar");
+        let sha_href = links["pb:pact-version"]["href"].as_str().unwrap_or_default().to_owned();
+        assert!(links["pb:publish-verification-results"]["href"].as_str().unwrap_or_default().ends_with("/verification-results"));
+        assert!(reply.body["createdAt"].is_string());
+        let by_sha = app.get(sha_href.trim_start_matches(&app.base)).await;
+        assert_eq!(by_sha.status, 200);
+        assert_eq!(descriptions(&by_sha.body), ["one"]);
+    }
+);
+
+dbtest!(
+    async fn latest_by_tag_and_by_branch_follow_creation_order(backend) {
+        let app = TestApp::start(backend).await;
+        app.publish(&PublishBody::new("Foo", "1", "Bar", &pact("Foo", "Bar", &["v1"])).branch("main").tags(&["prod"]).build()).await;
+        app.publish(&PublishBody::new("Foo", "2", "Bar", &pact("Foo", "Bar", &["v2"])).branch("feat/x").tags(&["dev"]).build()).await;
+        app.publish(&PublishBody::new("Foo", "3", "Bar", &pact("Foo", "Bar", &["v3"])).branch("main").build()).await;
+        assert_eq!(descriptions(&app.get("/pacts/provider/Bar/consumer/Foo/latest").await.body), ["v3"]);
+        assert_eq!(descriptions(&app.get("/pacts/provider/Bar/consumer/Foo/latest/prod").await.body), ["v1"]);
+        assert_eq!(descriptions(&app.get("/pacts/provider/Bar/consumer/Foo/latest/dev").await.body), ["v2"]);
+        assert_eq!(descriptions(&app.get("/pacts/provider/Bar/consumer/Foo/branch/main/latest").await.body), ["v3"]);
+        assert_eq!(descriptions(&app.get("/pacts/provider/Bar/consumer/Foo/branch/feat%2Fx/latest").await.body), ["v2"]);
+        assert_eq!(app.get("/pacts/provider/Bar/consumer/Foo/latest/none").await.status, 404);
+        assert_eq!(app.get("/pacts/provider/Bar/consumer/Foo/branch/none/latest").await.status, 404);
+    }
+);
+
+dbtest!(
+    async fn latest_pact_listings_have_the_shapes_clients_read(backend) {
+        let app = TestApp::start(backend).await;
+        app.publish(&PublishBody::new("Foo", "1", "Bar", &pact("Foo", "Bar", &["v1"])).build()).await;
+        app.publish(&PublishBody::new("Foo", "2", "Bar", &pact("Foo", "Bar", &["v2"])).build()).await;
+        app.publish(&PublishBody::new("Qux", "9", "Bar", &pact("Qux", "Bar", &["q"])).build()).await;
+        let latest = app.get("/pacts/latest").await;
+        assert_eq!(latest.status, 200);
+        let pacts = latest.body["pacts"].as_array().cloned().unwrap_or_default();
+        assert_eq!(pacts.len(), 2, "{}", latest.body);
+        assert_eq!(pacts[0]["_embedded"]["consumer"]["name"], "Foo");
+        assert_eq!(pacts[0]["_embedded"]["consumer"]["_embedded"]["version"]["number"], "2");
+        assert_eq!(pacts[0]["_embedded"]["provider"]["name"], "Bar");
+        assert!(pacts[0]["createdAt"].is_string());
+
+        let provider = app.get("/pacts/provider/Bar/latest").await;
+        assert_eq!(provider.status, 200);
+        let deprecated = provider.body["_links"]["pacts"].as_array().cloned().unwrap_or_default();
+        assert_eq!(deprecated.len(), 2, "{}", provider.body);
+        assert_eq!(provider.body["_links"]["pb:pacts"].as_array().map(Vec::len), Some(2));
+        let href = deprecated[0]["href"].as_str().unwrap_or_default().trim_start_matches(&app.base).to_owned();
+        assert_eq!(app.get(&href).await.status, 200);
+        assert_eq!(app.get("/pacts/provider/Nobody/latest").await.status, 404);
+    }
+);

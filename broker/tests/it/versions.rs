@@ -1,0 +1,84 @@
+//! Versions, branches and tags, with `/`, `+` and spaces inside percent-encoded segments.
+
+use serde_json::json;
+
+use crate::dbtest;
+use crate::support::TestApp;
+use crate::support::fixtures::{PublishBody, pact};
+
+dbtest!(
+    async fn versions_can_be_put_and_read_with_encoded_numbers(backend) {
+        let app = TestApp::start(backend).await;
+        let path = "/pacticipants/Foo%20App/versions/1.0.0%2Bb%2F7%20x";
+        let created = app.put(path, &json!({ "buildUrl": "https://ci.example/7" })).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        assert_eq!(created.body["number"], "1.0.0+b/7 x");
+        assert_eq!(created.body["_links"]["self"]["href"], app.url(path));
+        assert_eq!(app.put(path, &json!({})).await.status, 200);
+        let fetched = app.get(path).await;
+        assert_eq!(fetched.status, 200);
+        assert_eq!(fetched.body["buildUrl"], "https://ci.example/7");
+        assert_eq!(app.get("/pacticipants/Foo%20App/versions/1.0.0").await.status, 404);
+        app.put("/pacticipants/Foo%20App/versions/2", &json!({})).await;
+        assert_eq!(app.get("/pacticipants/Foo%20App/latest-version").await.body["number"], "2");
+        let list = app.get("/pacticipants/Foo%20App/versions").await;
+        assert_eq!(list.body["_embedded"]["versions"][0]["number"], "2");
+    }
+);
+
+dbtest!(
+    async fn tags_are_created_once_read_and_deleted(backend) {
+        let app = TestApp::start(backend).await;
+        let path = "/pacticipants/Foo/versions/1.0.0/tags/prod";
+        let created = app.put(path, &json!({ "name": "prod" })).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        assert_eq!(created.location.as_deref(), Some(app.url(path).as_str()));
+        assert_eq!(app.put(path, &json!({})).await.status, 200);
+        assert_eq!(app.get(path).await.body["name"], "prod");
+        app.put("/pacticipants/Foo/versions/2.0.0/tags/dev", &json!({})).await;
+        assert_eq!(app.get("/pacticipants/Foo/latest-version/prod").await.body["number"], "1.0.0");
+        assert_eq!(app.get("/pacticipants/Foo/latest-version/dev").await.body["number"], "2.0.0");
+        assert_eq!(app.get("/pacticipants/Foo/latest-version/none").await.status, 404);
+        assert_eq!(app.delete(path).await.status, 204);
+        assert_eq!(app.get(path).await.status, 404);
+        assert_eq!(app.delete(path).await.status, 404);
+    }
+);
+
+dbtest!(
+    async fn branches_keep_slashes_and_know_their_head(backend) {
+        let app = TestApp::start(backend).await;
+        let put = app.put("/pacticipants/Foo/branches/feat%2Fx/versions/1", &json!({ "name": "feat/x" })).await;
+        assert_eq!(put.status, 201, "{}", put.body);
+        assert_eq!(app.put("/pacticipants/Foo/branches/feat%2Fx/versions/1", &json!({})).await.status, 200);
+        app.put("/pacticipants/Foo/branches/feat%2Fx/versions/2", &json!({})).await;
+        let branch = app.get("/pacticipants/Foo/branches/feat%2Fx").await;
+        assert_eq!(branch.status, 200, "{}", branch.body);
+        assert_eq!(branch.body["name"], "feat/x");
+        assert_eq!(branch.body["_embedded"]["latestVersion"]["number"], "2");
+        assert_eq!(branch.body["_links"]["self"]["href"], app.url("/pacticipants/Foo/branches/feat%2Fx"));
+        let list = app.get("/pacticipants/Foo/branches").await;
+        assert_eq!(list.body["_embedded"]["branches"][0]["name"], "feat/x");
+        let versions = app.get("/pacticipants/Foo/branches/feat%2Fx/versions").await;
+        let numbers: Vec<&str> = versions.body["_embedded"]["versions"].as_array().into_iter().flatten().filter_map(|v| v["number"].as_str()).collect();
+        assert_eq!(numbers, ["2", "1"]);
+        let version = app.get("/pacticipants/Foo/branches/feat%2Fx/versions/1").await;
+        assert_eq!(version.body["_embedded"]["branchVersions"][0]["latest"], false);
+        assert_eq!(app.get("/pacticipants/Foo/branches/feat").await.status, 404, "`feat` is not `feat/x`");
+        assert_eq!(app.delete("/pacticipants/Foo/branches/feat%2Fx").await.status, 204);
+        assert_eq!(app.get("/pacticipants/Foo/branches/feat%2Fx").await.status, 404);
+        assert_eq!(app.get("/pacticipants/Foo/versions/2").await.status, 200, "versions outlive their branch");
+    }
+);
+
+dbtest!(
+    async fn main_branch_is_detected_from_the_first_main_like_branch_or_tag(backend) {
+        let app = TestApp::start(backend).await;
+        app.put("/pacticipants/Foo/versions/1/tags/master", &json!({})).await;
+        assert_eq!(app.get("/pacticipants/Foo").await.body["mainBranch"], "master");
+        app.publish(&PublishBody::new("Baz", "1", "Bar", &pact("Baz", "Bar", &["x"])).branch("develop").build()).await;
+        assert_eq!(app.get("/pacticipants/Baz").await.body["mainBranch"], "develop");
+        app.put("/pacticipants/Baz/branches/main/versions/2", &json!({})).await;
+        assert_eq!(app.get("/pacticipants/Baz").await.body["mainBranch"], "develop", "an existing main branch is kept");
+    }
+);
