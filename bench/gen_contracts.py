@@ -13,6 +13,7 @@ Layout written under OUT (default bench/out/data):
     contracts/n2000/...                                      2 000
     contracts/n5000/...                                      5 000
     contracts/c10x100/bench-consumer-00-bench-provider.json  10 files x 100 interactions
+    contracts/control/...                                    4 interactions that must FAIL
     nginx-locations.conf   one `location = /path { return STATUS 'JSON'; }` per request path
     wrk-mix.lua            the request mix: state-change POST + interaction request, 1 000 each
     manifest.json          what was generated (sizes, paths, bytes)
@@ -264,6 +265,34 @@ def main() -> int:
         files.append(path)
     manifest["workloads"][f"c{CONSUMERS}x{PER_CONSUMER}"] = {
         "interactions": CONSUMERS * PER_CONSUMER, "files": files, "bytes": total}
+
+    # Negative control: four interactions the provider does NOT satisfy, each in one way that
+    # only a real matching engine notices (the status is right every time). Both verifiers must
+    # fail all four, or their timings on the real workloads are not comparable.
+    broken = []
+    bad = interaction(1)
+    bad["description"] = "control: exact body field differs (currency)"
+    bad["response"]["body"]["currency"] = "USD"
+    broken.append(bad)
+    bad = interaction(2)
+    bad["description"] = "control: header differs (Content-Type, no rule)"
+    bad["response"]["headers"]["Content-Type"] = "text/html"
+    del bad["response"]["matchingRules"]["header"]
+    broken.append(bad)
+    bad = interaction(3)
+    bad["description"] = "control: regex rule not satisfied (sku)"
+    bad["response"]["matchingRules"]["body"]["$.sku"] = m({"match": "regex", "regex": r"^XYZ-\d+$"})
+    broken.append(bad)
+    bad = interaction(4)
+    bad["description"] = "control: array shorter than its min (tags)"
+    bad["response"]["matchingRules"]["body"]["$.tags"] = m({"match": "type", "min": 5})
+    broken.append(bad)
+    path = os.path.join(out, "contracts", "control", f"bench-consumer-control-{PROVIDER}.json")
+    doc = pact("bench-consumer-control", range(0))
+    doc["interactions"] = broken
+    size = write_json(path, doc)
+    manifest["workloads"]["control"] = {"interactions": len(broken), "files": [path], "bytes": size,
+                                        "expectFailures": len(broken)}
 
     # nginx: one exact location per request path, answering from memory.
     lines = [
