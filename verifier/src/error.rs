@@ -179,7 +179,7 @@ impl fmt::Display for RefusedDisplay<'_> {
             .unwrap_or("");
         write!(
             f,
-            "the broker refused the {} ({} {reason})",
+            "the broker refused the {}: {} {reason}",
             self.what, self.status
         )?;
         for message in self.messages {

@@ -31,7 +31,10 @@ impl BrokerClient {
         request: &PublishContractsRequest,
         what: &str,
     ) -> Result<Published, Error> {
-        let body = serde_json::to_value(request).map_err(|e| Error::Usage(e.to_string()))?;
+        let body = serde_json::to_value(request).map_err(|e| Error::BrokerProtocol {
+            url: endpoint.to_string(),
+            detail: format!("could not encode the publish request: {e}"),
+        })?;
         let response = self
             .send(Method::POST, endpoint.clone(), Some(&body))
             .await?;

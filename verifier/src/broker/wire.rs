@@ -86,8 +86,10 @@ pub fn error_lines(body: &Value) -> Vec<String> {
     }
     if let Some(notices) = body.get("notices").and_then(Value::as_array) {
         for notice in notices {
+            // The Pact Broker repeats its error as an `error` notice; say it once.
             if let Ok(notice) = serde_json::from_value::<Notice>(notice.clone())
                 && !notice.text.is_empty()
+                && !lines.iter().any(|line| line.ends_with(&notice.text))
             {
                 lines.push(format!("[{}] {}", notice.kind, notice.text));
             }
@@ -146,7 +148,8 @@ mod tests {
     fn error_lines_read_every_shape_clients_know() {
         let body = json!({
             "errors": {"contracts": ["content changed"], "branch": "blank"},
-            "notices": [{"type": "error", "text": "cannot change the content"}]
+            "notices": [{"type": "error", "text": "cannot change the content"},
+                        {"type": "error", "text": "content changed"}]
         });
         assert_eq!(
             error_lines(&body),

@@ -156,7 +156,7 @@ pub async fn run(args: PublishArgs) -> Result<(), Error> {
     if args.output == OutputFormat::Json {
         let mut out = std::io::stdout().lock();
         let text = serde_json::to_string_pretty(&Value::Array(report))
-            .map_err(|e| Error::Usage(e.to_string()))?;
+            .map_err(|e| Error::Output(std::io::Error::other(e)))?;
         writeln!(out, "{text}").map_err(Error::Output)?;
     }
     finish(files.len(), refusals)
