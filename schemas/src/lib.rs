@@ -10,13 +10,16 @@
 pub mod canonical;
 pub mod diagnostic;
 pub mod error;
+pub mod merge;
 pub mod model;
 pub mod parse;
 pub mod validate;
 pub mod wire;
 
-pub use canonical::{ContentHash, canonical_json, content_hash};
+pub use canonical::{ContentHash, canonical_json, content_hash, with_interaction_ids};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::SchemaError;
+pub use merge::merge_contracts;
 pub use model::*;
 pub use parse::{detect_spec_version, parse_contract, parse_contract_value};
+pub use validate::validate_document;

@@ -11,3 +11,6 @@ mod support;
 
 // Every side of every Pact specification conformance case parses with the fragment parsers.
 mod spec_testcases;
+
+// Realistic contract files of every version and interaction kind parse into the expected model.
+mod contracts;
