@@ -124,6 +124,6 @@ pub struct VerifyArgs {
     pub markdown: Option<PathBuf>,
 
     /// Never colour the console output (it is coloured only on a terminal anyway).
-    #[arg(long, env = "NO_COLOR")]
+    #[arg(long, visible_alias = "no-colour", env = "NO_COLOR")]
     pub no_color: bool,
 }
