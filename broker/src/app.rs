@@ -26,7 +26,7 @@ pub struct AppState {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     /// The database could not be opened or migrated.
-    #[error("cannot open the database {target}: {source}")]
+    #[error("cannot open the database {target}")]
     Database {
         /// The database, without secrets.
         target: String,
@@ -34,7 +34,7 @@ pub enum StartError {
         source: StorageError,
     },
     /// The address could not be bound.
-    #[error("cannot listen on {address}: {source}")]
+    #[error("cannot listen on {address}")]
     Bind {
         /// The address asked for.
         address: String,

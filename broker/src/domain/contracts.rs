@@ -7,7 +7,7 @@ use base64::Engine;
 use serde_json::{Map, Value};
 use treaty_schemas::{SchemaError, Severity};
 
-use crate::domain::{DomainError, FieldError};
+use crate::domain::FieldError;
 
 /// Decodes the strict base64 `content` of a published contract into JSON.
 pub fn decode_published_content(field: &str, content: &str) -> Result<Value, FieldError> {
@@ -70,54 +70,8 @@ pub fn content_sha(document: &Value) -> String {
 
 /// Merges `new` into `existing` as the Pact Broker does: interactions with the same description
 /// and provider state are replaced, the others appended.
-pub fn merge_documents(existing: &Value, new: &Value) -> Result<Value, DomainError> {
-    // FIXME(schemas): switch to `treaty_schemas::merge::merge_contracts` once it lands; this
-    // local version keeps the broker compiling meanwhile and follows the same rule.
-    let mut merged = existing.clone();
-    for key in ["interactions", "messages"] {
-        let Some(incoming) = new.get(key).and_then(Value::as_array) else {
-            continue;
-        };
-        let Some(object) = merged.as_object_mut() else {
-            return Err(DomainError::invalid(
-                "content",
-                "the stored contract is not a JSON object",
-            ));
-        };
-        let entry = object
-            .entry(key)
-            .or_insert_with(|| Value::Array(Vec::new()));
-        let Some(current) = entry.as_array_mut() else {
-            return Err(DomainError::invalid(
-                "content",
-                format!("the stored `{key}` is not an array"),
-            ));
-        };
-        for interaction in incoming {
-            let identity = interaction_identity(interaction);
-            match current
-                .iter_mut()
-                .find(|candidate| interaction_identity(candidate) == identity)
-            {
-                Some(slot) => *slot = interaction.clone(),
-                None => current.push(interaction.clone()),
-            }
-        }
-    }
-    Ok(merged)
-}
-
-fn interaction_identity(interaction: &Value) -> (Value, Value) {
-    let description = interaction
-        .get("description")
-        .cloned()
-        .unwrap_or(Value::Null);
-    let state = interaction
-        .get("providerStates")
-        .or_else(|| interaction.get("providerState"))
-        .cloned()
-        .unwrap_or(Value::Null);
-    (description, state)
+pub fn merge_documents(existing: &Value, new: &Value) -> Value {
+    treaty_schemas::merge::merge_contracts(existing, new)
 }
 
 /// Prepares a stored contract for a client: the integration's names (content is shared between
@@ -128,26 +82,10 @@ pub fn document_for_integration(
     provider: &str,
 ) -> Result<Map<String, Value>, serde_json::Error> {
     let document: Value = serde_json::from_str(stored)?;
-    let Value::Object(mut document) = document else {
+    let Value::Object(mut document) = treaty_schemas::canonical::with_interaction_ids(&document)
+    else {
         return Ok(Map::new());
     };
-    for key in ["interactions", "messages"] {
-        if let Some(Value::Array(interactions)) = document.get_mut(key) {
-            for interaction in interactions.iter_mut() {
-                if let Value::Object(fields) = interaction {
-                    let id = interaction_id(fields);
-                    let mut with_id = Map::with_capacity(fields.len() + 1);
-                    with_id.insert("_id".to_owned(), Value::String(id));
-                    for (name, value) in std::mem::take(fields) {
-                        if name != "_id" {
-                            with_id.insert(name, value);
-                        }
-                    }
-                    *fields = with_id;
-                }
-            }
-        }
-    }
     document.insert("consumer".to_owned(), named(consumer));
     document.insert("provider".to_owned(), named(provider));
     Ok(document)
@@ -157,36 +95,4 @@ fn named(name: &str) -> Value {
     let mut object = Map::new();
     object.insert("name".to_owned(), Value::String(name.to_owned()));
     Value::Object(object)
-}
-
-/// A stable id for an interaction: the content hash of the interaction alone.
-fn interaction_id(fields: &Map<String, Value>) -> String {
-    // FIXME(schemas): use `treaty_schemas::canonical::with_interaction_ids` once it lands.
-    let mut without_id = fields.clone();
-    without_id.remove("_id");
-    let digest = <sha2::Sha256 as sha2::Digest>::digest(
-        serde_json::to_vec(&sorted(&Value::Object(without_id))).unwrap_or_default(),
-    );
-    digest
-        .iter()
-        .take(20)
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
-fn sorted(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|left, right| left.0.cmp(right.0));
-            Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(key, value)| (key.clone(), sorted(value)))
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-        other => other.clone(),
-    }
 }

@@ -408,7 +408,7 @@ pub(crate) fn store_contract(
                         existing_content.sha
                     ))
                 })?;
-            let merged = merge_documents(&stored, &contract.document)?;
+            let merged = merge_documents(&stored, &contract.document);
             let sha = content_sha(&merged);
             if sha == existing_content.sha {
                 return Ok(published(&sha, ContractOutcome::Unchanged));

@@ -64,8 +64,10 @@ impl DatabaseTarget {
 
 /// Pragmas applied to every SQLite connection: WAL for concurrent readers, full fsync on commit,
 /// a busy timeout so writers queue instead of failing, and enforced foreign keys.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
+/// `busy_timeout` comes first so that switching to WAL waits for other connections opening the
+/// same new file instead of failing with "database is locked".
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
 
 /// Opens [`AnyConnection`]s for an r2d2 pool.
 #[derive(Debug, Clone)]

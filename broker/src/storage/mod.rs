@@ -112,11 +112,20 @@ impl std::fmt::Debug for Db {
 }
 
 impl Db {
-    /// Opens a pool of `pool_size` connections; fails if the database cannot be reached.
+    /// Opens a pool of up to `pool_size` connections; fails at once if the database cannot be
+    /// reached.
     pub fn connect(target: DatabaseTarget, pool_size: u32) -> StorageResult<Self> {
+        // One direct connection first: an unreachable database is reported once, immediately,
+        // instead of after the pool's retries.
+        drop(
+            conn::establish(&target)
+                .map_err(|error| StorageError::Unavailable(error.to_string()))?,
+        );
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
+            .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
+            .error_handler(Box::new(PoolErrorLogger))
             .build(AnyConnectionManager::new(target.clone()))
             .map_err(|error| StorageError::Unavailable(error.to_string()))?;
         Ok(Self { pool, target })
@@ -202,6 +211,17 @@ impl Db {
                 "the database did not answer in time".into(),
             )),
         }
+    }
+}
+
+/// Logs the pool's connection failures through `tracing`, at `warn`: the request that needed the
+/// connection reports the outage itself.
+#[derive(Debug)]
+struct PoolErrorLogger;
+
+impl diesel::r2d2::HandleError<diesel::r2d2::Error> for PoolErrorLogger {
+    fn handle_error(&self, error: diesel::r2d2::Error) {
+        tracing::warn!(error = %error, "cannot open a database connection");
     }
 }
 

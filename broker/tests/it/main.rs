@@ -1,6 +1,12 @@
 //! The broker's integration tests: one binary, a module per resource, each API test run once
 //! per database backend by `dbtest!` (PostgreSQL when `TREATY_TEST_DATABASE_URL` is set).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is the test failing, with its message"
+)]
+
 // The TestApp builder, the dbtest! macro and fixture builders.
 mod support;
 

@@ -25,8 +25,8 @@ dbtest!(
         assert_eq!(pact_reply.status, 200);
         assert_eq!(pact_reply.body["interactions"][0]["description"], "a request");
         assert!(pact_reply.body["interactions"][0]["_id"].is_string());
-        let foo = app.get("/pacticipants/Foo").await;
-        assert_eq!(foo.body["mainBranch"], "main", "main branch detected automatically");
+        let consumer = app.get("/pacticipants/Foo").await;
+        assert_eq!(consumer.body["mainBranch"], "main", "main branch detected automatically");
         assert_eq!(app.get("/pacticipants/Bar").await.status, 200, "provider created");
         let version = app.get("/pacticipants/Foo/versions/1.0.0").await;
         let tags: Vec<&str> = version.body["_embedded"]["tags"].as_array().into_iter().flatten().filter_map(|tag| tag["name"].as_str()).collect();
