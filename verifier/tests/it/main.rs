@@ -6,6 +6,12 @@
     reason = "test code: a panic is the test failing, with its message"
 )]
 
+// The Pact specification's matching cases (V1-V4) through the matching engine.
+mod conformance;
+// The matching engine's matchers, one pass and one fail per kind, weighting, combine OR.
+mod matching;
+// The matching engine's mismatch messages, requests vs responses, messages, XML bodies.
+mod matching_messages;
 // `treaty --help`, `--version` and clap's handling of bad flags.
 mod cli;
 // `treaty publish` against a fake broker (wiremock): body shape, refusals, exit codes.

@@ -1,0 +1,247 @@
+//! Bodies: presence first (no `body` key matches anything, `null` or empty means "no body"),
+//! then the kind of body (JSON, XML, form, text) from the declared content type or, failing
+//! that, from the content itself, then the matcher for that kind.
+//!
+//! Strict mode (requests) refuses keys, attributes and children the contract does not name;
+//! lenient mode (responses, messages) allows them, which is Postel's law as Pact applies it.
+
+mod form;
+mod json;
+mod text;
+mod xml;
+
+pub(crate) use form::parse_form as parse_form_pairs;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use treaty_schemas::{Body, BodyContent, RuleList};
+
+use super::headers::media_type_essence;
+use super::mismatch::{Mismatch, show};
+use super::path::{Location, RuleSet};
+use super::rules::Evaluator;
+
+/// One side of a body comparison: the body and the content type declared for it (the V4
+/// wrapper's, else the `Content-Type` header or the message's `contentType` metadata).
+pub(crate) struct BodySide<'a> {
+    /// The body.
+    pub(crate) body: &'a Body,
+    /// The declared content type, if any.
+    pub(crate) content_type: Option<String>,
+}
+
+/// The kinds of body the engine compares differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyKind {
+    Json,
+    Xml,
+    Form,
+    Text,
+    Binary,
+}
+
+/// Compares an actual body with the expected one under the contract's body rules.
+pub(crate) fn match_body(
+    expected: &BodySide<'_>,
+    actual: &BodySide<'_>,
+    rules: Option<&BTreeMap<String, RuleList>>,
+    strict: bool,
+    evaluator: &Evaluator,
+) -> Vec<Mismatch> {
+    let expected_content = match expected.body {
+        Body::Absent => return Vec::new(),
+        Body::Null => None,
+        Body::Present { content, .. } if is_empty(content) => None,
+        Body::Present { content, .. } => Some(content),
+    };
+    let actual_content = match actual.body {
+        Body::Present { content, .. } if !is_empty(content) => Some(content),
+        _ => None,
+    };
+    let (expected_content, actual_content) = match (expected_content, actual_content) {
+        (None, None) => return Vec::new(),
+        (None, Some(actual_content)) => {
+            let preview = Value::String(text_of(actual_content));
+            let detail = format!("expected no body, got {}", show(&preview));
+            return vec![Mismatch::body("$", None, Some(preview), detail)];
+        }
+        (Some(expected_content), None) => {
+            let detail = "expected a body, but it is missing or empty";
+            return vec![Mismatch::body(
+                "$",
+                Some(Value::String(text_of(expected_content))),
+                None,
+                detail,
+            )];
+        }
+        (Some(expected_content), Some(actual_content)) => (expected_content, actual_content),
+    };
+    let expected_declared = expected
+        .content_type
+        .as_deref()
+        .and_then(kind_of_content_type);
+    let actual_declared = actual
+        .content_type
+        .as_deref()
+        .and_then(kind_of_content_type);
+    if let (Some(expected_kind), Some(actual_kind)) = (expected_declared, actual_declared) {
+        let essences = (
+            expected.content_type.as_deref().map(media_type_essence),
+            actual.content_type.as_deref().map(media_type_essence),
+        );
+        let textual = matches!(expected_kind, BodyKind::Text | BodyKind::Binary);
+        if expected_kind != actual_kind || (textual && essences.0 != essences.1) {
+            let (e, a) = (
+                expected.content_type.clone().unwrap_or_default(),
+                actual.content_type.clone().unwrap_or_default(),
+            );
+            let detail = format!("expected a body of type {e}, got {a}");
+            return vec![Mismatch::body(
+                "$",
+                Some(Value::String(e)),
+                Some(Value::String(a)),
+                detail,
+            )];
+        }
+    }
+    let rules = RuleSet::new(rules);
+    match expected_declared.unwrap_or_else(|| infer_kind(expected_content)) {
+        BodyKind::Json => {
+            let expected_value = match json_of(expected_content) {
+                Ok(value) => value,
+                Err(error) => {
+                    return vec![Mismatch::body(
+                        "$",
+                        None,
+                        None,
+                        format!("the contract's JSON body does not parse: {error}"),
+                    )];
+                }
+            };
+            let actual_value = match json_of(actual_content) {
+                Ok(value) => value,
+                Err(error) => {
+                    let actual_text = Value::String(text_of(actual_content));
+                    let detail = format!(
+                        "expected a JSON body, got {} which does not parse ({error})",
+                        show(&actual_text)
+                    );
+                    return vec![Mismatch::body("$", None, Some(actual_text), detail)];
+                }
+            };
+            let matcher = json::JsonMatcher {
+                rules,
+                evaluator,
+                strict,
+            };
+            let mut out = Vec::new();
+            matcher.compare(&Location::root(), &expected_value, &actual_value, &mut out);
+            out
+        }
+        BodyKind::Xml => xml::XmlMatcher {
+            rules,
+            evaluator,
+            strict,
+        }
+        .compare_documents(&text_of(expected_content), &text_of(actual_content)),
+        BodyKind::Form => form::compare_form(
+            &text_of(expected_content),
+            &text_of(actual_content),
+            &rules,
+            evaluator,
+            strict,
+        ),
+        BodyKind::Text => text::compare_text(
+            &text_of(expected_content),
+            &text_of(actual_content),
+            &rules,
+            evaluator,
+        ),
+        BodyKind::Binary => match (expected_content, actual_content) {
+            (BodyContent::Bytes(expected_bytes), BodyContent::Bytes(actual_bytes))
+                if rules.select(&Location::root()).is_none() =>
+            {
+                if expected_bytes == actual_bytes {
+                    Vec::new()
+                } else {
+                    let detail = format!(
+                        "expected {} bytes of binary data, got {} different bytes",
+                        expected_bytes.len(),
+                        actual_bytes.len()
+                    );
+                    vec![Mismatch::body("$", None, None, detail)]
+                }
+            }
+            _ => text::compare_text(
+                &text_of(expected_content),
+                &text_of(actual_content),
+                &rules,
+                evaluator,
+            ),
+        },
+    }
+}
+
+fn is_empty(content: &BodyContent) -> bool {
+    match content {
+        BodyContent::Text(text) => text.is_empty(),
+        BodyContent::Bytes(bytes) => bytes.is_empty(),
+        BodyContent::Json(Value::String(text)) => text.is_empty(),
+        BodyContent::Json(_) => false,
+    }
+}
+
+/// The content as text: strings as they are, other JSON as JSON text, bytes as UTF-8.
+fn text_of(content: &BodyContent) -> String {
+    match content {
+        BodyContent::Text(text) | BodyContent::Json(Value::String(text)) => text.clone(),
+        BodyContent::Json(value) => value.to_string(),
+        BodyContent::Bytes(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+fn json_of(content: &BodyContent) -> Result<Value, serde_json::Error> {
+    match content {
+        BodyContent::Json(value) => Ok(value.clone()),
+        BodyContent::Text(text) => serde_json::from_str(text),
+        BodyContent::Bytes(bytes) => serde_json::from_slice(bytes),
+    }
+}
+
+fn kind_of_content_type(content_type: &str) -> Option<BodyKind> {
+    let essence = media_type_essence(content_type);
+    let (kind, subtype) = essence.split_once('/')?;
+    Some(if subtype == "json" || subtype.ends_with("+json") {
+        BodyKind::Json
+    } else if subtype == "xml" || subtype.ends_with("+xml") {
+        BodyKind::Xml
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyKind::Form
+    } else if kind == "text" {
+        BodyKind::Text
+    } else {
+        BodyKind::Binary
+    })
+}
+
+fn infer_kind(content: &BodyContent) -> BodyKind {
+    let text = match content {
+        BodyContent::Json(_) => return BodyKind::Json,
+        BodyContent::Text(text) => text.as_str(),
+        BodyContent::Bytes(bytes) => match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => return BodyKind::Binary,
+        },
+    };
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with("<?xml")
+        || (trimmed.starts_with('<') && roxmltree::Document::parse(trimmed).is_ok())
+    {
+        BodyKind::Xml
+    } else if serde_json::from_str::<Value>(trimmed).is_ok() {
+        BodyKind::Json
+    } else {
+        BodyKind::Text
+    }
+}

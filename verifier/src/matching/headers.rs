@@ -1,0 +1,254 @@
+//! Headers: names are case-insensitive, values case-sensitive, extra actual headers allowed.
+//!
+//! Values of headers known to be comma-separated lists (`Accept`, `Cache-Control`…) are
+//! compared item by item, so the space after a comma does not matter but the order does; other
+//! headers are compared whole, since splitting `Date` or `Set-Cookie` on commas would be wrong.
+//! `Content-Type` (and media types in `Accept`) are compared as media types: type and subtype
+//! case-insensitively, parameters in any order, extra actual parameters allowed, `charset`
+//! case-insensitive.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use treaty_schemas::RuleList;
+
+use super::mismatch::Mismatch;
+use super::rules::{Evaluator, Form};
+
+/// Headers whose values are comma-separated lists, lower-case.
+const LIST_HEADERS: &[&str] = &[
+    "accept",
+    "accept-charset",
+    "accept-encoding",
+    "accept-language",
+    "accept-patch",
+    "accept-ranges",
+    "access-control-allow-headers",
+    "access-control-allow-methods",
+    "access-control-expose-headers",
+    "access-control-request-headers",
+    "allow",
+    "cache-control",
+    "connection",
+    "content-encoding",
+    "content-language",
+    "if-match",
+    "if-none-match",
+    "pragma",
+    "prefer",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "vary",
+    "via",
+];
+
+/// Compares the expected headers with the actual ones; header rules are keyed by name.
+pub(crate) fn match_headers(
+    expected: Option<&[(String, Vec<String>)]>,
+    actual: &[(String, Vec<String>)],
+    rules: Option<&BTreeMap<String, RuleList>>,
+    evaluator: &Evaluator,
+) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    for (name, expected_values) in expected.unwrap_or_default() {
+        let expected_value = expected_values.join(", ");
+        let actual_values = values_of(actual, name);
+        if actual_values.is_empty() {
+            let detail = format!("expected {expected_value}, but the header is missing");
+            out.push(Mismatch::header(
+                name,
+                Some(Value::String(expected_value)),
+                None,
+                detail,
+            ));
+            continue;
+        }
+        let actual_value = actual_values.join(", ");
+        let rule =
+            rules.and_then(|rules| rules.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)));
+        let failures: Vec<String> = match rule {
+            Some((_, list)) => {
+                let expected_json = Value::String(expected_value.clone());
+                actual_values
+                    .iter()
+                    .flat_map(|value| {
+                        evaluator.check_list(
+                            list,
+                            &expected_json,
+                            &Value::String(value.clone()),
+                            Form::Text,
+                            false,
+                        )
+                    })
+                    .collect()
+            }
+            None => compare_value(name, &expected_value, &actual_value)
+                .err()
+                .into_iter()
+                .collect(),
+        };
+        for failure in failures {
+            let (e, a) = (
+                Value::String(expected_value.clone()),
+                Value::String(actual_value.clone()),
+            );
+            out.push(Mismatch::header(name, Some(e), Some(a), failure));
+        }
+    }
+    out
+}
+
+/// All values of a header, matched case-insensitively by name, in order.
+pub(crate) fn values_of(headers: &[(String, Vec<String>)], name: &str) -> Vec<String> {
+    headers
+        .iter()
+        .filter(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+        .flat_map(|(_, values)| values.iter().cloned())
+        .collect()
+}
+
+/// The first value of a header, if present.
+pub(crate) fn first_value(headers: &[(String, Vec<String>)], name: &str) -> Option<String> {
+    values_of(headers, name).into_iter().next()
+}
+
+fn compare_value(name: &str, expected: &str, actual: &str) -> Result<(), String> {
+    let lower = name.to_ascii_lowercase();
+    let equal = if lower == "content-type" {
+        media_types_match(expected, actual)
+    } else if LIST_HEADERS.contains(&lower.as_str()) {
+        let expected_items: Vec<&str> = expected.split(',').map(str::trim).collect();
+        let actual_items: Vec<&str> = actual.split(',').map(str::trim).collect();
+        expected_items.len() == actual_items.len()
+            && expected_items
+                .iter()
+                .zip(&actual_items)
+                .all(|(e, a)| media_types_match(e, a))
+    } else {
+        expected.trim() == actual.trim()
+    };
+    if equal {
+        Ok(())
+    } else {
+        Err(format!("expected {expected}, got {actual}"))
+    }
+}
+
+/// The `type/subtype` of a media type, lower-case, without parameters.
+pub(crate) fn media_type_essence(value: &str) -> String {
+    value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// True when `actual` satisfies `expected` as a media type; values that are not media types
+/// (`alligators`) must be equal.
+pub(crate) fn media_types_match(expected: &str, actual: &str) -> bool {
+    match (parse_media_type(expected), parse_media_type(actual)) {
+        (Some((expected_essence, expected_params)), Some((actual_essence, actual_params))) => {
+            expected_essence == actual_essence
+                && expected_params.iter().all(|(name, value)| {
+                    actual_params.iter().any(|(actual_name, actual_value)| {
+                        actual_name == name
+                            && if name == "charset" {
+                                value.eq_ignore_ascii_case(actual_value)
+                            } else {
+                                value == actual_value
+                            }
+                    })
+                })
+        }
+        _ => expected.trim() == actual.trim(),
+    }
+}
+
+type MediaType = (String, Vec<(String, String)>);
+
+fn parse_media_type(value: &str) -> Option<MediaType> {
+    let mut parts = split_parameters(value).into_iter();
+    let essence = parts.next()?.trim().to_ascii_lowercase();
+    let (kind, subtype) = essence.split_once('/')?;
+    let token = |text: &str| {
+        !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$&^_.+-*".contains(c))
+    };
+    if !token(kind) || !token(subtype) {
+        return None;
+    }
+    let mut parameters = Vec::new();
+    for part in parts {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let (name, value) = part.split_once('=')?;
+        let value = value.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(value);
+        parameters.push((name.trim().to_ascii_lowercase(), value.to_owned()));
+    }
+    Some((essence, parameters))
+}
+
+/// Splits on `;` outside double quotes.
+fn split_parameters(value: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut quoted = false;
+    for character in value.chars() {
+        match character {
+            '"' => quoted = !quoted,
+            ';' if !quoted => {
+                parts.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(last) = parts.last_mut() {
+            last.push(character);
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types() {
+        assert!(media_types_match(
+            "application/json",
+            "application/json; charset=UTF-8"
+        ));
+        assert!(!media_types_match(
+            "application/json; charset=UTF-16",
+            "application/json; charset=UTF-8"
+        ));
+        assert!(media_types_match(
+            "application/json;charset=utf-8",
+            "application/json; charset=UTF-8"
+        ));
+        assert!(media_types_match(
+            "Text/x-Okie; a=1;\n b=\"x;y\"",
+            "text/x-okie; b=\"x;y\"; a=1"
+        ));
+        assert!(!media_types_match("alligators", "Alligators"));
+        assert!(!media_types_match("text/plain", "text/html"));
+    }
+
+    #[test]
+    fn list_headers_ignore_space_after_commas_but_keep_order() {
+        assert!(compare_value("Accept", "alligators,hippos", "alligators, hippos").is_ok());
+        assert!(compare_value("Accept", "alligators, hippos", "hippos, alligators").is_err());
+        assert!(compare_value("X-Custom", "a,b", "a, b").is_err());
+    }
+}

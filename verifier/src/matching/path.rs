@@ -1,0 +1,372 @@
+//! Matching-rule paths and the locations they address.
+//!
+//! A rule path (`$.items[*].price`, `$.a['b-c']`, `$.alligator['@name']`) is parsed into
+//! tokens; a [`Location`] is where the comparison currently is in a body (`$`, `items`, `2`,
+//! `price`). A rule applies to a location when its tokens match a prefix of the location, which
+//! is how Pact lets rules cascade to children. When several rules apply, Pact's weighting picks
+//! the most specific one: each token scores 2 for an exact name or index, 1 for a wildcard, and
+//! 0 (no match) otherwise; the product times the number of tokens is the rule's weight. So
+//! `$.a.b` beats `$.a.*`, and a rule whose path addresses nothing never applies.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use treaty_schemas::{MatchingRule, RuleList};
+
+/// One step into a body: an object key (or XML element, `@attribute`, `#text`) or an index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Segment {
+    /// An object key, XML element name, `@attribute` or `#text`.
+    Field(String),
+    /// An array index.
+    Index(usize),
+    /// The position of an XML element among its siblings of the same name. It sits before the
+    /// element's name and is optional when rules are matched: `$.animals.alligator` and
+    /// `$.animals[*].alligator` both address every `<alligator>` in `<animals>`, as the
+    /// specification cases write both.
+    ElementIndex(usize),
+}
+
+/// Where a comparison is in a body, from the root (`$`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Location {
+    segments: Vec<Segment>,
+}
+
+impl Location {
+    /// The root of the body, `$`.
+    pub(crate) fn root() -> Location {
+        Location::default()
+    }
+
+    /// This location followed by an object key.
+    pub(crate) fn field(&self, name: &str) -> Location {
+        let mut segments = self.segments.clone();
+        segments.push(Segment::Field(name.to_owned()));
+        Location { segments }
+    }
+
+    /// This location followed by an array index.
+    pub(crate) fn index(&self, index: usize) -> Location {
+        let mut segments = self.segments.clone();
+        segments.push(Segment::Index(index));
+        Location { segments }
+    }
+
+    /// This location followed by the position of an XML element among same-name siblings;
+    /// the element's name follows with [`Location::field`].
+    pub(crate) fn element_index(&self, index: usize) -> Location {
+        let mut segments = self.segments.clone();
+        segments.push(Segment::ElementIndex(index));
+        Location { segments }
+    }
+
+    /// The number of steps below the root.
+    pub(crate) fn depth(&self) -> usize {
+        self.segments.len()
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("$")?;
+        let mut pending_element_index = None;
+        for segment in &self.segments {
+            match segment {
+                Segment::Index(index) => write!(f, "[{index}]")?,
+                Segment::ElementIndex(index) => pending_element_index = Some(*index),
+                Segment::Field(name) => {
+                    if is_plain_name(name) {
+                        write!(f, ".{name}")?;
+                    } else {
+                        write!(f, "['{}']", name.replace('\'', "\\'"))?;
+                    }
+                    // XML elements read best as `$.animals.alligator[1]`; the first of its
+                    // name goes without an index, as in `$.animals.alligator`.
+                    if let Some(index) = pending_element_index.take().filter(|index| *index > 0) {
+                        write!(f, "[{index}]")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// One token of a parsed rule path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Token {
+    /// `$`.
+    Root,
+    /// `.name` or `['name']`.
+    Field(String),
+    /// `[2]`.
+    Index(usize),
+    /// `[*]`: any array index.
+    StarIndex,
+    /// `.*`: any key or index.
+    Star,
+}
+
+/// Parses a rule path. Paths without the leading `$` are read as relative to the root, as
+/// Pact does for V3 keys such as `alligator.name`.
+pub(crate) fn parse_rule_path(path: &str) -> Result<Vec<Token>, String> {
+    let mut tokens = vec![Token::Root];
+    let rest = match path.strip_prefix('$') {
+        Some(rest) => rest.to_owned(),
+        None if path.starts_with('[') || path.starts_with('.') => path.to_owned(),
+        None => format!(".{path}"),
+    };
+    let chars: Vec<char> = rest.chars().collect();
+    let mut at = 0;
+    while at < chars.len() {
+        match chars[at] {
+            '.' => {
+                let start = at + 1;
+                let mut end = start;
+                while end < chars.len() && chars[end] != '.' && chars[end] != '[' {
+                    end += 1;
+                }
+                let name: String = chars[start..end].iter().collect();
+                match name.as_str() {
+                    "" => return Err(format!("empty name at position {start} in `{path}`")),
+                    "*" => tokens.push(Token::Star),
+                    _ => tokens.push(Token::Field(name)),
+                }
+                at = end;
+            }
+            '[' => {
+                let close = (at + 1..chars.len())
+                    .find(|&i| chars[i] == ']' && !inside_quotes(&chars[at + 1..i]))
+                    .ok_or_else(|| format!("unclosed `[` in `{path}`"))?;
+                let inner: String = chars[at + 1..close].iter().collect();
+                tokens.push(bracket_token(inner.trim(), path)?);
+                at = close + 1;
+            }
+            other => return Err(format!("unexpected `{other}` in `{path}`")),
+        }
+    }
+    Ok(tokens)
+}
+
+fn inside_quotes(chars: &[char]) -> bool {
+    match chars.first() {
+        Some(quote @ ('\'' | '"')) => chars.len() < 2 || chars.last() != Some(quote),
+        _ => false,
+    }
+}
+
+fn bracket_token(inner: &str, path: &str) -> Result<Token, String> {
+    if inner == "*" {
+        return Ok(Token::StarIndex);
+    }
+    for quote in ['\'', '"'] {
+        if let Some(name) = inner
+            .strip_prefix(quote)
+            .and_then(|s| s.strip_suffix(quote))
+        {
+            return Ok(if name == "*" {
+                Token::Star
+            } else {
+                Token::Field(name.to_owned())
+            });
+        }
+    }
+    inner
+        .parse::<usize>()
+        .map(Token::Index)
+        .map_err(|_| format!("`[{inner}]` in `{path}` is neither an index, `*` nor a quoted name"))
+}
+
+/// The weight of a rule path for a location: 0 when the rule does not apply, otherwise
+/// higher for more specific paths (see the module documentation).
+pub(crate) fn weight(tokens: &[Token], location: &Location) -> usize {
+    alignment(tokens, location).map_or(0, |(weight, _)| weight)
+}
+
+/// The weight and the number of location segments the rule path covers, when it applies.
+fn alignment(tokens: &[Token], location: &Location) -> Option<(usize, usize)> {
+    let (Token::Root, rest) = tokens.split_first()? else {
+        return None;
+    };
+    let (product, covered) = align(rest, &location.segments)?;
+    Some((
+        product.saturating_mul(2).saturating_mul(tokens.len()),
+        covered,
+    ))
+}
+
+/// The best product of token scores over `segments` and how many segments it covers; optional
+/// XML element indexes may be skipped.
+fn align(tokens: &[Token], segments: &[Segment]) -> Option<(usize, usize)> {
+    let Some((token, rest_tokens)) = tokens.split_first() else {
+        return Some((1, 0));
+    };
+    let (segment, rest_segments) = segments.split_first()?;
+    let consumed = match score(token, segment) {
+        0 => None,
+        points => align(rest_tokens, rest_segments)
+            .map(|(product, covered)| (product.saturating_mul(points), covered + 1)),
+    };
+    let skipped = match segment {
+        Segment::ElementIndex(_) => {
+            align(tokens, rest_segments).map(|(product, covered)| (product, covered + 1))
+        }
+        _ => None,
+    };
+    match (consumed, skipped) {
+        (Some(a), Some(b)) => Some(if b.0 > a.0 { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+fn score(token: &Token, segment: &Segment) -> usize {
+    match (token, segment) {
+        (Token::Field(name), Segment::Field(actual)) if name == actual => 2,
+        (Token::Index(index), Segment::Index(actual) | Segment::ElementIndex(actual))
+            if index == actual =>
+        {
+            2
+        }
+        // `$.animals.0` is written with a dot in the cases; Pact compares path steps as text.
+        (Token::Field(name), Segment::Index(actual) | Segment::ElementIndex(actual))
+            if *name == actual.to_string() =>
+        {
+            2
+        }
+        (Token::StarIndex, Segment::Index(_) | Segment::ElementIndex(_)) | (Token::Star, _) => 1,
+        _ => 0,
+    }
+}
+
+/// The body rules of one request, response or message, parsed once, ready to be looked up
+/// by location.
+pub(crate) struct RuleSet<'a> {
+    entries: Vec<(Vec<Token>, &'a RuleList)>,
+}
+
+/// The rule list that applies at a location.
+#[derive(Clone, Copy)]
+pub(crate) struct Selected<'a> {
+    /// The rules.
+    pub(crate) list: &'a RuleList,
+    /// True when the list was written for an ancestor of the location and cascades to it.
+    pub(crate) cascaded: bool,
+}
+
+impl<'a> RuleSet<'a> {
+    /// Parses the rule paths of a category. A path that cannot be parsed addresses nothing
+    /// and is left out, like a path that matches no location.
+    pub(crate) fn new(rules: Option<&'a BTreeMap<String, RuleList>>) -> RuleSet<'a> {
+        let entries = rules
+            .into_iter()
+            .flatten()
+            .filter_map(|(path, list)| parse_rule_path(path).ok().map(|tokens| (tokens, list)))
+            .collect();
+        RuleSet { entries }
+    }
+
+    /// The most specific rule list that applies at `location`, if any.
+    pub(crate) fn select(&self, location: &Location) -> Option<Selected<'a>> {
+        let mut best: Option<(usize, usize, &'a RuleList)> = None;
+        for (tokens, list) in &self.entries {
+            let Some((weight, covered)) = alignment(tokens, location) else {
+                continue;
+            };
+            if weight > 0 && best.is_none_or(|(best_weight, _, _)| weight > best_weight) {
+                best = Some((weight, covered, list));
+            }
+        }
+        best.map(|(_, covered, list)| Selected {
+            list,
+            cascaded: covered != location.depth(),
+        })
+    }
+
+    /// True when some rule that applies at `location` (its own or an ancestor's) is a type
+    /// rule, which makes repeated elements be compared with the first example.
+    pub(crate) fn type_rule_applies(&self, location: &Location) -> bool {
+        self.entries.iter().any(|(tokens, list)| {
+            weight(tokens, location) > 0
+                && list
+                    .rules
+                    .iter()
+                    .any(|rule| matches!(rule, MatchingRule::Type { .. }))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn location(steps: &[&str]) -> Location {
+        steps.iter().fold(Location::root(), |location, step| {
+            match step.parse::<usize>() {
+                Ok(index) => location.index(index),
+                Err(_) => location.field(step),
+            }
+        })
+    }
+
+    fn weight_of(path: &str, steps: &[&str]) -> usize {
+        weight(&parse_rule_path(path).unwrap(), &location(steps))
+    }
+
+    #[test]
+    fn parses_dots_brackets_and_wildcards() {
+        assert_eq!(
+            parse_rule_path("$.a['b-c'][2][*].*").unwrap(),
+            vec![
+                Token::Root,
+                Token::Field("a".into()),
+                Token::Field("b-c".into()),
+                Token::Index(2),
+                Token::StarIndex,
+                Token::Star
+            ]
+        );
+        assert_eq!(
+            parse_rule_path("$.alligator['@name']").unwrap()[2],
+            Token::Field("@name".into())
+        );
+        assert_eq!(
+            parse_rule_path("name").unwrap(),
+            vec![Token::Root, Token::Field("name".into())]
+        );
+        assert!(parse_rule_path("$.a[").is_err());
+        assert!(parse_rule_path("$.a[x]").is_err());
+    }
+
+    #[test]
+    fn exact_beats_star_beats_nothing() {
+        let exact = weight_of("$.a.b", &["a", "b"]);
+        let star = weight_of("$.a.*", &["a", "b"]);
+        assert!(exact > star && star > 0);
+        assert_eq!(weight_of("$.a[*]", &["a", "b"]), 0);
+        assert!(weight_of("$.a[*]", &["a", "0"]) > 0);
+        assert!(weight_of("$.a[1]", &["a", "1"]) > weight_of("$.a[*]", &["a", "1"]));
+    }
+
+    #[test]
+    fn rules_cascade_to_children_but_not_to_other_branches() {
+        assert!(weight_of("$.a", &["a", "0", "b"]) > 0);
+        assert_eq!(weight_of("$.product.price", &["0", "product", "price"]), 0);
+        assert_eq!(weight_of("$.a.b", &["a"]), 0);
+        assert!(weight_of("$", &["a"]) > 0);
+    }
+
+    #[test]
+    fn displays_as_json_path() {
+        assert_eq!(
+            location(&["items", "2", "price"]).to_string(),
+            "$.items[2].price"
+        );
+        assert_eq!(location(&["a-b", "@name"]).to_string(), "$['a-b']['@name']");
+        assert_eq!(Location::root().to_string(), "$");
+    }
+}
