@@ -4,6 +4,7 @@
 pub mod broker;
 pub mod cli;
 pub mod error;
+pub mod matching;
 pub mod replay;
 pub mod report;
 pub mod source;
