@@ -2,7 +2,7 @@
 //!
 //! Client mistakes get a 4xx with `{"errors": {field: [messages]}}` (what the Pact clients
 //! print); a publish conflict gets the Pact Broker's 409 shape; a database outage gets 503;
-//! anything else is a 500 whose body says nothing internal, with the cause logged once here.
+//! anything else is a 500 whose body says nothing internal (`http::logging` logs the cause once).
 
 use std::collections::BTreeMap;
 

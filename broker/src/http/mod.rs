@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod hal;
 pub mod index;
+pub mod logging;
 pub mod ops;
 pub mod pacticipants;
 pub mod tags;
@@ -61,6 +62,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}")
             .route(get().to(contracts::pacts::get_pact_by_content_sha)),
+    )
+    .service(
+        // The same pact, addressed with the opaque metadata the verification endpoints add.
+        resource(
+            "/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/metadata/{metadata}",
+        )
+        .route(get().to(contracts::pacts::get_pact_by_content_sha_with_metadata)),
     )
     // Pacticipants.
     .service(

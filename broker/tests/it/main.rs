@@ -10,6 +10,8 @@
 // The TestApp builder, the dbtest! macro and fixture builders.
 mod support;
 
+// The binary: default database, the start-up line on port 0, SIGTERM.
+mod binary;
 // Concurrent publications: identical ones collapse to one row each, distinct ones all land.
 mod concurrency;
 // Bad input: malformed JSON, oversize bodies, unknown pacticipants and routes.

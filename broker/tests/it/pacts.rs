@@ -93,3 +93,32 @@ dbtest!(
         assert_eq!(app.get("/pacts/provider/Nobody/latest").await.status, 404);
     }
 );
+
+dbtest!(
+    async fn identical_content_is_stored_once_and_served_per_integration(backend) {
+        let app = TestApp::start(backend).await;
+        app.publish(&PublishBody::new("Foo", "1", "Bar", &pact("Foo", "Bar", &["same"])).build()).await;
+        app.publish(&PublishBody::new("Qux", "7", "Bar", &pact("Qux", "Bar", &["same"])).build()).await;
+        let counts = app.row_counts().await;
+        assert_eq!((counts["contents"], counts["publications"]), (1, 2), "{counts:?}");
+        let qux = app.get("/pacts/provider/Bar/consumer/Qux/version/7").await;
+        assert_eq!(qux.body["consumer"]["name"], "Qux", "names come from the integration, not the shared content");
+        assert_eq!(qux.body["_links"]["pb:consumer-version"]["name"], "7");
+        let sha_href = qux.body["_links"]["pb:pact-version"]["href"].as_str().unwrap_or_default().trim_start_matches(&app.base).to_owned();
+        let with_metadata = app.get(&format!("{sha_href}/metadata/c1tdW2xdPXRydWU")).await;
+        assert_eq!(with_metadata.status, 200);
+        assert_eq!(with_metadata.body["consumer"]["name"], "Qux");
+    }
+);
+
+dbtest!(
+    async fn the_old_put_overwrites_only_when_allowed(backend) {
+        let app = TestApp::builder(backend).allow_contract_overwrite().start().await;
+        let path = "/pacts/provider/Bar/consumer/Foo/version/1";
+        assert_eq!(app.put(path, &pact("Foo", "Bar", &["one"])).await.status, 201);
+        assert_eq!(app.put(path, &pact("Foo", "Bar", &["two"])).await.status, 200);
+        assert_eq!(descriptions(&app.get(path).await.body), ["two"]);
+        let not_a_pact = app.put(path, &serde_json::json!(["not", "a", "pact"])).await;
+        assert_eq!(not_a_pact.status, 400, "{}", not_a_pact.body);
+    }
+);

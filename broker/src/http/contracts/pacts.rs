@@ -93,6 +93,23 @@ pub async fn get_pact_by_content_sha(
     .await
 }
 
+/// `GET /pacts/provider/P/consumer/C/pact-version/SHA/metadata/M` (the metadata is opaque here).
+pub async fn get_pact_by_content_sha_with_metadata(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer, sha, _metadata) = path.into_inner();
+    render_pact(
+        &request,
+        &state,
+        &provider,
+        &consumer,
+        PactSelector::ContentSha(sha),
+    )
+    .await
+}
+
 async fn store_pact(
     request: HttpRequest,
     state: web::Data<AppState>,
