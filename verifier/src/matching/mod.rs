@@ -324,4 +324,3 @@ fn message_content_type(message: &Message) -> Option<String> {
             .and_then(|(_, value)| value.as_str().map(str::to_owned))
     })
 }
-

@@ -336,7 +336,7 @@ fn the_most_specific_rule_wins_and_type_rules_cascade() {
         check(
             expected.clone(),
             body_rules.clone(),
-            json!({"items": [{"name": "z", "price": 9}, {"name": "y", "price": 1}]})
+            json!({"items": [{"name": "z", "price": 9}, {"name": "y", "price": 2}, {"name": "x", "price": 4.5}]})
         )
         .is_empty()
     );
@@ -345,7 +345,7 @@ fn the_most_specific_rule_wins_and_type_rules_cascade() {
         body_rules,
         json!({"items": [{"name": "z", "price": 9}, {"name": "y", "price": 3}]}),
     );
-    assert_eq!(messages, vec!["$.items[1].price: expected 1, got 3"]);
+    assert_eq!(messages, vec!["$.items[1].price: expected 2, got 3"]);
 }
 
 #[test]
@@ -356,4 +356,31 @@ fn a_rule_whose_path_addresses_nothing_is_ignored() {
     )]);
     let body = json!([{"product": {"price": 500.55}}]);
     assert!(check(body.clone(), body_rules, body).is_empty());
+}
+
+#[test]
+fn content_type_rule_on_a_whole_binary_body() {
+    let png = b"\x89PNG\r\n\x1a\n rest of the image";
+    let expected = HttpResponse {
+        status: None,
+        headers: None,
+        body: Body::Present {
+            content: BodyContent::Bytes(png.to_vec()),
+            content_type: None,
+        },
+        matching_rules: rules(&[("$", vec![MatchingRule::ContentType("image/png".into())])]),
+        generators: Default::default(),
+    };
+    let other_png =
+        ActualResponse::from_parts(200, vec![], b"\x89PNG\r\n\x1a\n\xff\xfe another one");
+    assert!(match_response(&expected, &other_png).is_empty());
+    let pdf = ActualResponse::from_parts(200, vec![], b"%PDF-1.7 \xff\xfe");
+    let messages: Vec<String> = match_response(&expected, &pdf)
+        .into_iter()
+        .map(|m| m.message)
+        .collect();
+    assert_eq!(
+        messages,
+        vec!["$: expected a body of type image/png, got application/pdf"]
+    );
 }

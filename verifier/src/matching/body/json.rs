@@ -214,11 +214,13 @@ impl JsonMatcher<'_> {
         if !any_length {
             return self.compare_arrays(location, expected, actual, out);
         }
-        let Some(example) = expected.first() else {
+        // Items beyond the example are compared with its first item, as Pact pads the list.
+        let Some(first) = expected.first() else {
             return;
         };
         for (index, item) in actual.iter().enumerate() {
             let child = location.index(index);
+            let example = expected.get(index).unwrap_or(first);
             match each_value {
                 Some(inner) => self.compare_with(&child, example, item, Applied::fresh(inner), out),
                 None => self.compare(&child, example, item, out),

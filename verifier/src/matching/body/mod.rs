@@ -15,9 +15,9 @@ pub(crate) use form::parse_form as parse_form_pairs;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use treaty_schemas::{Body, BodyContent, RuleList};
+use treaty_schemas::{Body, BodyContent, MatchingRule, RuleList};
 
-use super::headers::media_type_essence;
+use super::headers::{media_type_essence, media_types_match};
 use super::mismatch::{Mismatch, show};
 use super::path::{Location, RuleSet};
 use super::rules::Evaluator;
@@ -106,6 +106,10 @@ pub(crate) fn match_body(
         }
     }
     let rules = RuleSet::new(rules);
+    if let Some(content_type) = content_type_rule(&rules) {
+        // A `contentType` rule on the whole body stands in for comparing the content.
+        return check_content_type(content_type, actual.content_type.as_deref(), actual_content);
+    }
     match expected_declared.unwrap_or_else(|| infer_kind(expected_content)) {
         BodyKind::Json => {
             let expected_value = match json_of(expected_content) {
@@ -180,6 +184,65 @@ pub(crate) fn match_body(
                 evaluator,
             ),
         },
+    }
+}
+
+/// The `contentType` rule written for the whole body, if there is one.
+fn content_type_rule<'a>(rules: &RuleSet<'a>) -> Option<&'a str> {
+    let selected = rules
+        .select(&Location::root())
+        .filter(|selected| !selected.cascaded)?;
+    selected.list.rules.iter().find_map(|rule| match rule {
+        MatchingRule::ContentType(content_type) => Some(content_type.as_str()),
+        _ => None,
+    })
+}
+
+/// The actual body's content type (declared, else recognised from the content) must be the
+/// expected one.
+fn check_content_type(
+    expected: &str,
+    declared: Option<&str>,
+    content: &BodyContent,
+) -> Vec<Mismatch> {
+    let actual = match declared {
+        Some(declared) => media_type_essence(declared),
+        None => sniff_content_type(content).to_owned(),
+    };
+    if media_types_match(&media_type_essence(expected), &actual) {
+        return Vec::new();
+    }
+    let detail = format!("expected a body of type {expected}, got {actual}");
+    vec![Mismatch::body(
+        "$",
+        Some(Value::String(expected.to_owned())),
+        Some(Value::String(actual)),
+        detail,
+    )]
+}
+
+/// A content type recognised from the content: a few binary signatures, then the text kinds.
+fn sniff_content_type(content: &BodyContent) -> &'static str {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"%PDF-", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n", "image/png"),
+        (b"\xff\xd8\xff", "image/jpeg"),
+        (b"GIF8", "image/gif"),
+        (b"PK\x03\x04", "application/zip"),
+        (b"\x1f\x8b", "application/gzip"),
+    ];
+    if let BodyContent::Bytes(bytes) = content {
+        return SIGNATURES
+            .iter()
+            .find(|(signature, _)| bytes.starts_with(signature))
+            .map_or("application/octet-stream", |(_, content_type)| content_type);
+    }
+    match infer_kind(content) {
+        BodyKind::Json => "application/json",
+        BodyKind::Xml => "application/xml",
+        BodyKind::Form => "application/x-www-form-urlencoded",
+        BodyKind::Text => "text/plain",
+        BodyKind::Binary => "application/octet-stream",
     }
 }
 
