@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::SchemaError;
 use crate::model::{Contract, SpecVersion};
 use crate::validate::validate_document;
-use crate::wire::{Findings, contract_from};
+use crate::wire::{Findings, contract_from, json_type_name};
 
 /// Parses and validates a contract file's bytes (a leading UTF-8 byte order mark is allowed).
 pub fn parse_contract(bytes: &[u8]) -> Result<Contract, SchemaError> {
@@ -26,7 +26,10 @@ pub fn parse_contract_value(value: &Value) -> Result<Contract, SchemaError> {
     let Value::Object(document) = value else {
         return Err(SchemaError::Invalid(vec![error_at(
             "",
-            "expected a pact document object",
+            format!(
+                "expected a pact document (an object), found {}",
+                json_type_name(value)
+            ),
         )]));
     };
     let version =

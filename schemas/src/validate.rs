@@ -81,7 +81,11 @@ fn compile(text: &str) -> Compiled {
 fn diagnostic_from(error: &ValidationError<'_>) -> Diagnostic {
     let pointer = error.instance_path().as_str().to_owned();
     let found = error.instance();
+    let is_status = pointer.ends_with("/status");
     let message = match error.kind() {
+        ValidationErrorKind::Minimum { .. } | ValidationErrorKind::Maximum { .. } if is_status => {
+            format!("expected a status code between 100 and 599, found {found}")
+        }
         ValidationErrorKind::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(single) => single.to_string(),
@@ -110,6 +114,19 @@ fn diagnostic_from(error: &ValidationError<'_>) -> Diagnostic {
         }
         ValidationErrorKind::Constant { expected_value } => {
             format!("expected {expected_value}, found {found}")
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected }
+            if pointer.ends_with("/matchingRules") =>
+        {
+            let paths: Vec<String> = unexpected
+                .iter()
+                .map(|path| format!("\"{path}\""))
+                .collect();
+            format!(
+                "expected rule paths starting with $.body, $.headers, $.query, $.path or $.status, \
+                 found {}",
+                paths.join(", ")
+            )
         }
         ValidationErrorKind::Pattern { pattern } => {
             format!("expected a value matching `{pattern}`, found {found}")

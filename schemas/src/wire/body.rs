@@ -188,10 +188,9 @@ fn decode_base64(
     let bytes = match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
         Ok(bytes) => bytes,
         Err(error) => {
-            findings.error(
-                pointer,
-                format!("expected base64 text, found invalid base64 ({error})"),
-            );
+            let reason = error.to_string().to_lowercase();
+            let reason = reason.trim_end_matches('.');
+            findings.error(pointer, format!("expected base64 text ({reason})"));
             return BodyContent::Bytes(Vec::new());
         }
     };

@@ -39,9 +39,12 @@ impl Findings {
             .any(|d| d.severity == Severity::Error)
     }
 
-    /// Returns `value` when no error was recorded, otherwise every diagnostic.
-    pub(crate) fn finish<T>(self, value: T) -> Result<T, SchemaError> {
+    /// Returns `value` when no error was recorded, otherwise every diagnostic, sorted by
+    /// pointer (as schema validation sorts them).
+    pub(crate) fn finish<T>(mut self, value: T) -> Result<T, SchemaError> {
         if self.has_errors() {
+            self.diagnostics
+                .sort_by(|left, right| left.pointer.cmp(&right.pointer));
             Err(SchemaError::Invalid(self.diagnostics))
         } else {
             Ok(value)

@@ -14,3 +14,12 @@ mod spec_testcases;
 
 // Realistic contract files of every version and interaction kind parse into the expected model.
 mod contracts;
+
+// Broken files: every fault listed with its JSON pointer, as plain-string snapshots.
+mod validation;
+
+// Content identity: stable under reformatting, reordering and tool defaults; changed by meaning.
+mod hash;
+
+// Merging a new contract into an existing one with the Pact Broker's semantics.
+mod merge;
