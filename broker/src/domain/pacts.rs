@@ -148,8 +148,14 @@ pub async fn put_pact(
     document: Value,
     on_conflict: OnConflict,
 ) -> Result<(Pact, ContractOutcome), DomainError> {
-    let contract = PreparedContract::new("pact", provider.clone(), document, on_conflict)
-        .map_err(DomainError::Invalid)?;
+    let contract = PreparedContract::new(
+        "pact",
+        Some(&consumer),
+        provider.clone(),
+        document,
+        on_conflict,
+    )
+    .map_err(DomainError::Invalid)?;
     db.write(move |conn| {
         let (consumer_row, _) = pacticipants::find_or_insert_pacticipant(conn, consumer.as_str())?;
         let (provider_row, _) = pacticipants::find_or_insert_pacticipant(conn, provider.as_str())?;

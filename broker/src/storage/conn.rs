@@ -69,6 +69,11 @@ impl DatabaseTarget {
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
 
+/// Settings applied to every PostgreSQL connection: no statement or lock wait may hold a
+/// request (and a pooled connection) forever.
+const POSTGRES_SETTINGS: &str = "SET statement_timeout = '30s'; SET lock_timeout = '10s'; \
+     SET idle_in_transaction_session_timeout = '60s';";
+
 /// Opens [`AnyConnection`]s for an r2d2 pool.
 #[derive(Debug, Clone)]
 pub struct AnyConnectionManager {
@@ -85,7 +90,12 @@ impl AnyConnectionManager {
 /// Opens one connection to the target, outside any pool.
 pub fn establish(target: &DatabaseTarget) -> Result<AnyConnection, diesel::ConnectionError> {
     match target {
-        DatabaseTarget::Postgres(url) => Ok(AnyConnection::Pg(PgConnection::establish(url)?)),
+        DatabaseTarget::Postgres(url) => {
+            let mut conn = PgConnection::establish(url)?;
+            conn.batch_execute(POSTGRES_SETTINGS)
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            Ok(AnyConnection::Pg(conn))
+        }
         DatabaseTarget::Sqlite(path) => {
             let mut conn = SqliteConnection::establish(path)?;
             conn.batch_execute(SQLITE_PRAGMAS)

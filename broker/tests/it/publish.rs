@@ -159,3 +159,16 @@ fn encode_text(text: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(text)
 }
+
+dbtest!(
+    async fn names_inside_the_contract_must_be_the_integrations(backend) {
+        let app = TestApp::start(backend).await;
+        let reply = app.publish(&PublishBody::new("Foo", "1", "Bar", &pact("Other", "Bar", &["a request"])).build()).await;
+        assert_eq!(reply.status, 400, "{}", reply.body);
+        let message = reply.body["errors"]["contracts/0/content"][0].as_str().unwrap_or_default();
+        assert!(message.contains("/consumer/name") && message.contains("`Other`"), "{message}");
+        let put = app.put("/pacts/provider/Baz/consumer/Foo/version/1", &pact("Foo", "Bar", &["a request"])).await;
+        assert_eq!(put.status, 400, "{}", put.body);
+        assert!(put.body["errors"]["pact"][0].as_str().unwrap_or_default().contains("/provider/name"));
+    }
+);

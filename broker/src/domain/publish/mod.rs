@@ -88,13 +88,34 @@ pub struct PreparedContract {
 }
 
 impl PreparedContract {
-    /// Validates a contract document and computes its identity.
+    /// Validates a contract document and computes its identity. The names inside the document,
+    /// when present, must be the integration's.
     pub fn new(
         field: &str,
+        consumer: Option<&PacticipantName>,
         provider: PacticipantName,
         document: Value,
         on_conflict: OnConflict,
     ) -> Result<Self, Vec<FieldError>> {
+        let mut faults = Vec::new();
+        for (role, expected) in [("consumer", consumer), ("provider", Some(&provider))] {
+            let named = document
+                .get(role)
+                .and_then(|party| party.get("name"))
+                .and_then(Value::as_str);
+            if let (Some(named), Some(expected)) = (named, expected)
+                && named != expected.as_str()
+            {
+                faults.push(FieldError {
+                    field: field.to_owned(),
+                    pointer: Some(format!("/{role}/name")),
+                    message: format!("/{role}/name: the contract names {role} `{named}`, but it is published for `{expected}`"),
+                });
+            }
+        }
+        if !faults.is_empty() {
+            return Err(faults);
+        }
         validate_contract(field, &document)?;
         let text = serde_json::to_string(&document).map_err(|error| {
             vec![FieldError::new(

@@ -152,7 +152,13 @@ fn validate_contract_input(
     let (Some(provider), Some(document)) = (provider, document) else {
         return Err(faults);
     };
-    match PreparedContract::new(&field("content"), provider, document, on_conflict) {
+    match PreparedContract::new(
+        &field("content"),
+        consumer.as_ref(),
+        provider,
+        document,
+        on_conflict,
+    ) {
         Ok(prepared) if faults.is_empty() => Ok(prepared),
         Ok(_) => Err(faults),
         Err(mut content_faults) => {
