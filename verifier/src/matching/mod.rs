@@ -24,6 +24,8 @@ use treaty_schemas::{Body, BodyContent, HttpRequest, HttpResponse, Message, Rule
 
 pub use mismatch::{Mismatch, MismatchKind};
 
+use mismatch::show;
+
 use body::{BodySide, match_body};
 use headers::{first_value, match_headers, media_types_match};
 use rules::{Evaluator, Form, values_equal};
@@ -285,7 +287,7 @@ fn match_path(expected: &HttpRequest, actual: &str, evaluator: &Evaluator) -> Ve
     let failures = match rule {
         Some(list) => evaluator.check_list(list, &e, &a, Form::Text, false),
         None if expected.path == actual => Vec::new(),
-        None => vec![format!("expected {}, got {}", expected.path, actual)],
+        None => vec![format!("expected {}, got {}", show(&e), show(&a))],
     };
     failures
         .into_iter()

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use treaty_schemas::{Combine, MatchingRule, RuleList};
 
-use super::mismatch::Mismatch;
+use super::mismatch::{Mismatch, show};
 use super::rules::{Evaluator, Form};
 
 /// Compares the actual query with the expected one. `None` means the contract says nothing
@@ -30,7 +30,7 @@ pub(crate) fn match_query(
         else {
             let detail = format!(
                 "expected {}, but the parameter is missing",
-                expected_values.join(", ")
+                quoted(&expected_values)
             );
             out.push(Mismatch::query(&name, Some(expected_json), None, detail));
             continue;
@@ -42,13 +42,14 @@ pub(crate) fn match_query(
             None if expected_values.len() == 1 && actual_values.len() == 1 => {
                 vec![format!(
                     "expected {}, got {}",
-                    expected_values[0], actual_values[0]
+                    quoted(&expected_values),
+                    quoted(actual_values)
                 )]
             }
             None => vec![format!(
-                "expected the values [{}], got [{}]",
-                expected_values.join(", "),
-                actual_values.join(", ")
+                "expected the values {}, got {}",
+                quoted(&expected_values),
+                quoted(actual_values)
             )],
         };
         for failure in failures {
@@ -62,7 +63,7 @@ pub(crate) fn match_query(
     }
     for (name, values) in &actual {
         if !expected.iter().any(|(candidate, _)| candidate == name) {
-            let detail = format!("unexpected parameter with value(s) {}", values.join(", "));
+            let detail = format!("unexpected parameter with value(s) {}", quoted(values));
             out.push(Mismatch::query(
                 name,
                 None,
@@ -121,6 +122,14 @@ fn with_rules(
         ));
     }
     failures
+}
+
+/// Values as messages show them: `"a"`, or `["a", "b"]` for several.
+fn quoted(values: &[String]) -> String {
+    match values {
+        [one] => show(&Value::String(one.clone())),
+        several => show(&Value::from(several.to_vec())),
+    }
 }
 
 /// Folds repeated names together, keeping the order of first appearance and of values.

@@ -5,6 +5,7 @@
 //! A case passes when the mismatch list is empty exactly when the case says `match: true`.
 //! Every failure fails the test, except the deviations listed in [`DEVIATIONS`], each with its
 //! reason; a listed deviation that starts passing fails the test too, so the list stays true.
+//! With `TREATY_CONFORMANCE_VERBOSE=1` every case's mismatches are printed, to review wording.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -179,6 +180,9 @@ fn check(file: &Path, version: SpecVersion) -> Result<(), String> {
         }
         other => return Err(format!("unknown case kind {other:?}")),
     };
+    if std::env::var_os("TREATY_CONFORMANCE_VERBOSE").is_some() && !mismatches.is_empty() {
+        println!("{}:{}", file.display(), list(&mismatches));
+    }
     if mismatches.is_empty() == should_match {
         return Ok(());
     }

@@ -59,7 +59,10 @@ impl XmlMatcher<'_> {
             expected_document.root_element(),
             actual_document.root_element(),
         );
-        let location = Location::root().field(expected_root.tag_name().name());
+        // The root element gets a position too, so that `$[*]` reaches it as the cases expect.
+        let location = Location::root()
+            .element_index(0)
+            .field(expected_root.tag_name().name());
         self.compare_element(&location, expected_root, actual_root, &mut out);
         out
     }
