@@ -483,8 +483,27 @@ async fn results_keep_contract_order_under_concurrency() {
 #[tokio::test]
 async fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let file = write_contract(dir.path(), "c.json", &contract("web", "api", vec![]));
+    let one = vec![interaction("ok", &[], "GET", "/ok", 200, json!({}))];
+    let file = write_contract(dir.path(), "c.json", &contract("web", "api", one));
+    let invalid = dir.path().join("invalid.json");
+    std::fs::write(&invalid, r#"{"consumer": {"name": "web"}}"#).unwrap();
+    let invalid = invalid.to_str().unwrap();
+    let invalid_message = format!("treaty: error: {invalid} is not a valid contract");
     for (args, message) in [
+        (
+            vec![
+                file.as_str(),
+                "--provider-base-url",
+                "http://h",
+                "--provider",
+                "nope",
+            ],
+            "none of the 1 contracts is for provider `nope`",
+        ),
+        (
+            vec![invalid, "--provider-base-url", "http://h"],
+            invalid_message.as_str(),
+        ),
         (vec![file.as_str()], "the provider's address is missing"),
         (
             vec!["--provider-base-url", "http://127.0.0.1:1"],
@@ -553,4 +572,47 @@ async fn contracts_are_fetched_from_urls_and_broker_urls_name_the_version() {
     assert_eq!(output.status.code(), Some(2), "{}", both(&output));
     let expected = format!("could not fetch {missing}: the server answered 404");
     assert!(both(&output).contains(&expected), "{}", both(&output));
+}
+
+#[tokio::test]
+async fn body_mismatches_from_the_matching_engine_are_reported_with_their_path() {
+    let provider = provider_answering("/orders/1", 200, json!({"id": "one", "total": 3})).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut order = interaction(
+        "order 1",
+        &[],
+        "GET",
+        "/orders/1",
+        200,
+        json!({"id": 1, "total": 3}),
+    );
+    order["response"]["matchingRules"] =
+        json!({"body": {"$.id": {"matchers": [{"match": "type"}]}}});
+    let file = write_contract(
+        dir.path(),
+        "c.json",
+        &contract("web", "orders", vec![order]),
+    );
+    let report = dir.path().join("r.json");
+
+    let output = verify(&[
+        &file,
+        "--provider-base-url",
+        &provider.uri(),
+        "--json",
+        report.to_str().unwrap(),
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(1), "{}", both(&output));
+    let mismatches = &read_json(&report)["contracts"][0]["interactions"][0]["mismatches"];
+    assert_eq!(
+        mismatches.as_array().map(Vec::len),
+        Some(1),
+        "{mismatches:#}"
+    );
+    assert_eq!(mismatches[0]["part"], "body");
+    assert_eq!(mismatches[0]["path"], "$.id");
+    assert_eq!(mismatches[0]["actual"], "\"one\"");
+    assert!(stdout(&output).contains("$.id: "), "{}", both(&output));
 }
