@@ -56,7 +56,10 @@ pub(crate) fn match_headers(
         let expected_value = expected_values.join(", ");
         let actual_values = values_of(actual, name);
         if actual_values.is_empty() {
-            let detail = format!("expected {expected_value}, but the header is missing");
+            let detail = format!(
+                "expected {}, but the header is missing",
+                readable(&expected_value)
+            );
             out.push(Mismatch::header(
                 name,
                 Some(Value::String(expected_value)),
@@ -132,7 +135,21 @@ fn compare_value(name: &str, expected: &str, actual: &str) -> Result<(), String>
     if equal {
         Ok(())
     } else {
-        Err(format!("expected {expected}, got {actual}"))
+        Err(format!(
+            "expected {}, got {}",
+            readable(expected),
+            readable(actual)
+        ))
+    }
+}
+
+/// A header value as messages show it: bare (`application/json`), or quoted when commas or
+/// edge spaces would make the sentence ambiguous (`"alligators, hippos"`).
+fn readable(value: &str) -> String {
+    if value.is_empty() || value.contains(',') || value.trim() != value {
+        Value::String(value.to_owned()).to_string()
+    } else {
+        value.to_owned()
     }
 }
 
