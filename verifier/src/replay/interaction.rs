@@ -69,27 +69,27 @@ async fn with_states(
         for state in &interaction.provider_states {
             match change_state(&replayer.client, url, state, StateAction::Setup).await {
                 Ok(values) => params.extend(values),
-                Err(reason) => {
-                    setup_failure = Some(reason);
+                Err(failure) => {
+                    setup_failure = Some(failure);
                     break;
                 }
             }
         }
     }
     let mut outcome = match setup_failure {
-        Some(reason) => InteractionOutcome::Error {
-            kind: ErrorKind::ProviderState,
-            reason,
+        Some(failure) => InteractionOutcome::Error {
+            kind: failure.kind,
+            reason: failure.reason,
         },
         None => replay(replayer, request, response, &params).await,
     };
     if let Some(url) = state_url {
         for state in &interaction.provider_states {
             let teardown = change_state(&replayer.client, url, state, StateAction::Teardown).await;
-            if let (Err(reason), InteractionOutcome::Passed) = (teardown, &outcome) {
+            if let (Err(failure), InteractionOutcome::Passed) = (teardown, &outcome) {
                 outcome = InteractionOutcome::Error {
-                    kind: ErrorKind::ProviderState,
-                    reason,
+                    kind: failure.kind,
+                    reason: failure.reason,
                 };
             }
         }

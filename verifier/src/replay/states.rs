@@ -7,7 +7,8 @@
 use serde_json::{Map, Value, json};
 use treaty_schemas::ProviderState;
 
-use super::transport::describe;
+use super::report::ErrorKind;
+use super::transport::{describe, origin_of};
 
 /// Which side of an interaction a state change call is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,22 +29,42 @@ impl StateAction {
     }
 }
 
+/// Why a state change call failed: the outcome kind it gives the interaction, and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateChangeError {
+    /// [`ErrorKind::Unreachable`] when nothing listens at the URL (the run could not do its
+    /// job), [`ErrorKind::ProviderState`] otherwise.
+    pub kind: ErrorKind,
+    /// What happened, naming the state and the URL.
+    pub reason: String,
+}
+
 /// Calls the state change URL for one state; returns the JSON object it answered (empty when
-/// it answered something else), or the reason the call failed.
+/// it answered something else), or why the call failed.
 pub async fn change_state(
     client: &reqwest::Client,
     url: &str,
     state: &ProviderState,
     action: StateAction,
-) -> Result<Map<String, Value>, String> {
+) -> Result<Map<String, Value>, StateChangeError> {
     let body = json!({"state": state.name, "params": state.params, "action": action.as_str()});
     let what = format!("provider state {} of {:?}", action.as_str(), state.name);
-    let response = client
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .map_err(|error| format!("{what} failed: {url}: {}", describe(&error)))?;
+    let response = client.post(url).json(&body).send().await.map_err(|error| {
+        match error.url().filter(|_| error.is_connect()) {
+            Some(target) => StateChangeError {
+                kind: ErrorKind::Unreachable,
+                reason: format!(
+                    "could not connect to {}: {}",
+                    origin_of(target),
+                    describe(&error)
+                ),
+            },
+            None => StateChangeError {
+                kind: ErrorKind::ProviderState,
+                reason: format!("{what} failed: {url}: {}", describe(&error)),
+            },
+        }
+    })?;
     let status = response.status();
     if !status.is_success() {
         let detail = response.text().await.unwrap_or_default();
@@ -53,7 +74,10 @@ pub async fn change_state(
         } else {
             format!(": {}", shorten(detail))
         };
-        return Err(format!("{what} failed: {url} answered {status}{detail}"));
+        return Err(StateChangeError {
+            kind: ErrorKind::ProviderState,
+            reason: format!("{what} failed: {url} answered {status}{detail}"),
+        });
     }
     let answer = response.json::<Value>().await.ok();
     Ok(match answer {

@@ -111,6 +111,44 @@ async fn an_unreachable_provider_exits_2_with_a_clear_error() {
 }
 
 #[tokio::test]
+async fn an_unreachable_state_change_url_exits_2_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let states = [("order exists", json!({}))];
+    let doc = contract(
+        "web",
+        "orders",
+        vec![interaction(
+            "order 42",
+            &states,
+            "GET",
+            "/orders/42",
+            200,
+            json!({}),
+        )],
+    );
+    let file = write_contract(dir.path(), "c.json", &doc);
+    let base = format!("http://127.0.0.1:{}", closed_port());
+    let states_url = format!("{base}/_states");
+
+    let output = verify(&[
+        &file,
+        "--provider-base-url",
+        &base,
+        "--provider-states-setup-url",
+        &states_url,
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(2), "{}", both(&output));
+    let expected = format!("treaty: error: could not connect to {base}: connection refused");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(&expected),
+        "{}",
+        both(&output)
+    );
+}
+
+#[tokio::test]
 async fn a_slow_provider_times_out_and_fails_the_interaction() {
     let server = MockServer::start().await;
     Mock::given(path("/slow"))
