@@ -12,6 +12,7 @@ mod body;
 mod contract;
 mod findings;
 mod http;
+mod matcher;
 mod message;
 mod query;
 mod rules;

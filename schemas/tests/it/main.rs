@@ -21,5 +21,14 @@ mod validation;
 // Content identity: stable under reformatting, reordering and tool defaults; changed by meaning.
 mod hash;
 
+// Content identity on pairs of small documents: equivalent spellings and real differences.
+mod hash_pairs;
+
 // Merging a new contract into an existing one with the Pact Broker's semantics.
 mod merge;
+
+// Every matcher kind and rule layout converts into the model's matching rules.
+mod rules;
+
+// Bodies, headers and queries: each documented conversion rule, one case per line.
+mod bodies;
