@@ -361,6 +361,38 @@ mod tests {
     }
 
     #[test]
+    fn xml_element_positions_are_optional_in_rule_paths() {
+        let alligator = Location::root()
+            .element_index(0)
+            .field("animals")
+            .element_index(1)
+            .field("alligator")
+            .field("@phoneNumber");
+        for path in [
+            "$.animals.alligator['@phoneNumber']",
+            "$.animals[*].alligator['@phoneNumber']",
+            "$.animals.1",
+        ] {
+            assert!(
+                weight(&parse_rule_path(path).unwrap(), &alligator) > 0,
+                "{path}"
+            );
+        }
+        assert_eq!(
+            weight(
+                &parse_rule_path("$.animals[0].alligator").unwrap(),
+                &alligator
+            ),
+            0
+        );
+        assert!(weight(&parse_rule_path("$[*]").unwrap(), &alligator) > 0);
+        assert_eq!(
+            alligator.to_string(),
+            "$.animals.alligator[1]['@phoneNumber']"
+        );
+    }
+
+    #[test]
     fn displays_as_json_path() {
         assert_eq!(
             location(&["items", "2", "price"]).to_string(),

@@ -171,3 +171,27 @@ fn xml_bodies() {
         ]
     );
 }
+
+#[test]
+fn a_byte_order_mark_or_a_doctype_does_not_get_in_the_way() {
+    let expected = json_response(json!({"id": 1}), MatchingRules::default());
+    let with_bom = ActualResponse::from_parts(
+        200,
+        vec![("Content-Type".into(), vec!["application/json".into()])],
+        "\u{feff}{\"id\": 1}".as_bytes(),
+    );
+    assert!(match_response(&expected, &with_bom).is_empty());
+    let xml = HttpResponse {
+        status: None,
+        headers: None,
+        body: Body::Present {
+            content: BodyContent::Text("<a>1</a>".into()),
+            content_type: None,
+        },
+        matching_rules: MatchingRules::default(),
+        generators: Default::default(),
+    };
+    let doctype =
+        ActualResponse::from_parts(200, vec![], b"<?xml version=\"1.0\"?><!DOCTYPE a><a>1</a>");
+    assert!(match_response(&xml, &doctype).is_empty());
+}

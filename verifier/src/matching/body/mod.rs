@@ -267,8 +267,11 @@ fn text_of(content: &BodyContent) -> String {
 fn json_of(content: &BodyContent) -> Result<Value, serde_json::Error> {
     match content {
         BodyContent::Json(value) => Ok(value.clone()),
-        BodyContent::Text(text) => serde_json::from_str(text),
-        BodyContent::Bytes(bytes) => serde_json::from_slice(bytes),
+        // Some providers start their JSON with a byte order mark; it is not part of the document.
+        BodyContent::Text(text) => serde_json::from_str(text.trim_start_matches('\u{feff}')),
+        BodyContent::Bytes(bytes) => {
+            serde_json::from_slice(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes))
+        }
     }
 }
 
@@ -298,9 +301,7 @@ fn infer_kind(content: &BodyContent) -> BodyKind {
         },
     };
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.starts_with("<?xml")
-        || (trimmed.starts_with('<') && roxmltree::Document::parse(trimmed).is_ok())
-    {
+    if trimmed.starts_with("<?xml") || (trimmed.starts_with('<') && xml::parse(trimmed).is_ok()) {
         BodyKind::Xml
     } else if serde_json::from_str::<Value>(trimmed).is_ok() {
         BodyKind::Json

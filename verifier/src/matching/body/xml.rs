@@ -30,7 +30,7 @@ impl XmlMatcher<'_> {
     /// Parses both documents and compares their root elements.
     pub(crate) fn compare_documents(&self, expected: &str, actual: &str) -> Vec<Mismatch> {
         let mut out = Vec::new();
-        let expected_document = match Document::parse(expected) {
+        let expected_document = match parse(expected) {
             Ok(document) => document,
             Err(error) => {
                 out.push(Mismatch::body(
@@ -42,7 +42,7 @@ impl XmlMatcher<'_> {
                 return out;
             }
         };
-        let actual_document = match Document::parse(actual) {
+        let actual_document = match parse(actual) {
             Ok(document) => document,
             Err(error) => {
                 let detail = format!("expected an XML body, but it does not parse: {error}");
@@ -329,6 +329,16 @@ impl XmlMatcher<'_> {
             ));
         }
     }
+}
+
+/// Parses a document; a DOCTYPE is allowed (roxmltree still guards against entity expansion
+/// attacks), and a byte order mark is skipped.
+pub(crate) fn parse(text: &str) -> Result<Document<'_>, roxmltree::Error> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    Document::parse_with_options(text.trim_start_matches('\u{feff}'), options)
 }
 
 /// `{namespace}name`, or `name` outside any namespace.
