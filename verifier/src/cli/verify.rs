@@ -10,6 +10,7 @@ mod config;
 
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use args::VerifyArgs;
 pub use config::{ReportFiles, VerifyConfig};
@@ -67,16 +68,25 @@ pub async fn verify(config: VerifyConfig) -> Result<(), Error> {
         }
     }
 
+    // The progress line is redrawn at most every 50 ms, so that a fast run does not spend
+    // its time writing to the terminal.
     let show_progress = std::io::stderr().is_terminal();
+    let mut last_drawn: Option<std::time::Instant> = None;
     let mut on_progress = |progress: Progress<'_>| {
-        if show_progress {
+        if !show_progress {
+            return;
+        }
+        if progress.done == progress.total {
+            eprint!("\r\x1b[2K");
+            return;
+        }
+        if last_drawn.is_none_or(|drawn| drawn.elapsed() >= Duration::from_millis(50)) {
+            last_drawn = Some(std::time::Instant::now());
+            let description: String = progress.interaction.description.chars().take(60).collect();
             eprint!(
-                "\r\x1b[2Kverifying [{}/{}] {}",
-                progress.done, progress.total, progress.interaction.description
+                "\r\x1b[2Kverifying [{}/{}] {description}",
+                progress.done, progress.total
             );
-            if progress.done == progress.total {
-                eprint!("\r\x1b[2K");
-            }
         }
     };
     let report = replay::replay(

@@ -654,3 +654,57 @@ async fn body_mismatches_from_the_matching_engine_are_reported_with_their_path()
     assert_eq!(mismatches[0]["actual"], "\"one\"");
     assert!(stdout(&output).contains("$.id: "), "{}", both(&output));
 }
+
+#[tokio::test]
+async fn pending_failures_do_not_fail_the_run_and_messages_are_reported_as_skipped() {
+    let provider = provider_answering("/new", 404, json!({})).await;
+    let dir = tempfile::tempdir().unwrap();
+    let doc = json!({
+        "consumer": { "name": "web" },
+        "provider": { "name": "api" },
+        "interactions": [
+            {
+                "type": "Synchronous/HTTP",
+                "description": "a new endpoint",
+                "pending": true,
+                "request": { "method": "GET", "path": "/new" },
+                "response": { "status": 200 }
+            },
+            {
+                "type": "Asynchronous/Messages",
+                "description": "an order event",
+                "contents": { "content": { "id": 1 }, "contentType": "application/json" }
+            }
+        ],
+        "metadata": { "pactSpecification": { "version": "4.0" } }
+    });
+    let file = write_contract(dir.path(), "v4.json", &doc);
+    let report = dir.path().join("r.json");
+
+    let output = verify(&[
+        &file,
+        "--provider-base-url",
+        &provider.uri(),
+        "--json",
+        report.to_str().unwrap(),
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", both(&output));
+    let text = stdout(&output);
+    assert!(text.contains("PENDING GET /new - a new endpoint"), "{text}");
+    assert!(
+        text.contains("SKIPPED asynchronous message - an order event"),
+        "{text}"
+    );
+    let interactions = &read_json(&report)["contracts"][0]["interactions"];
+    assert_eq!(
+        (
+            interactions[0]["outcome"].as_str(),
+            interactions[0]["pending"].as_bool()
+        ),
+        (Some("failed"), Some(true))
+    );
+    assert_eq!(interactions[1]["outcome"], "skipped");
+    assert_eq!(read_json(&report)["result"], "passed");
+}
