@@ -89,6 +89,12 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .wrap(actix_web::middleware::from_fn(
+                crate::http::problem::negotiate_problem,
+            ))
+            .wrap(actix_web::middleware::from_fn(
+                crate::http::logging::log_request,
+            ))
             .configure(crate::http::configure)
     })
     .bind(&config.bind)

@@ -12,6 +12,7 @@ pub mod index;
 pub mod logging;
 pub mod ops;
 pub mod pacticipants;
+pub mod problem;
 pub mod tags;
 pub mod versions;
 pub mod views;

@@ -94,3 +94,28 @@ dbtest!(
         assert!(app.get("/pacticipants/Nobody").await.body["error"].as_str().unwrap_or_default().contains("`Nobody`"));
     }
 );
+
+dbtest!(
+    async fn problem_details_are_served_when_asked_for(backend) {
+        let app = TestApp::start(backend).await;
+        let response = app
+            .client
+            .post(app.url("/contracts/publish"))
+            .header("Accept", "application/problem+json")
+            .header("Content-Type", "application/json")
+            .body(r#"{"pacticipantName": "Foo", "contracts": []}"#)
+            .send()
+            .await
+            .expect("sent");
+        let reply = TestApp::reply(response).await;
+        assert_eq!(reply.status, 400);
+        assert_eq!(reply.content_type, "application/problem+json");
+        assert!(reply.body["type"].as_str().unwrap_or_default().ends_with("/problems/validation-error"), "{}", reply.body);
+        let pointers: Vec<&str> = reply.body["errors"].as_array().into_iter().flatten().filter_map(|e| e["pointer"].as_str()).collect();
+        assert_eq!(pointers, ["/pacticipantVersionNumber", "/contracts"], "{}", reply.body);
+        let missing = app.client.get(app.url("/pacticipants/Nobody")).header("Accept", "application/problem+json").send().await.expect("sent");
+        let missing = TestApp::reply(missing).await;
+        assert_eq!((missing.status, missing.body["status"].as_u64()), (404, Some(404)));
+        assert_eq!(missing.body["instance"], "/pacticipants/Nobody");
+    }
+);
