@@ -5,6 +5,18 @@
 //!
 //! This crate does no IO and nothing asynchronous: callers hand it bytes or JSON values and get
 //! values back.
+//!
+//! Entry points:
+//!
+//! * [`parse_contract`] / [`parse_contract_value`]: a whole pact file to a [`Contract`], or
+//!   [`SchemaError::Invalid`] with every fault ([`Diagnostic`]: pointer, severity, message);
+//! * [`wire::parse_http_request`], [`wire::parse_http_response`], [`wire::parse_message`]: bare
+//!   fragments (the specification conformance cases, the matching engine's inputs);
+//! * [`validate_document`]: JSON Schema validation alone; the schemas are embedded from
+//!   `schemas/json/pact-v{1,2,3,4}.schema.json`;
+//! * [`content_hash`] / [`canonical_json`]: content identity (what is ignored is listed in
+//!   [`canonical`]); [`with_interaction_ids`]: the broker's `_id` per interaction;
+//! * [`merge_contracts`]: the Pact Broker's merge of a new contract into an existing one.
 #![deny(missing_docs)]
 
 pub mod canonical;

@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::SchemaError;
 use crate::model::{Contract, SpecVersion};
 use crate::validate::validate_document;
-use crate::wire::{Findings, contract_from, json_type_name};
+use crate::wire::{Findings, INTERACTION_TYPES, contract_from, json_type_name};
 
 /// Parses and validates a contract file's bytes (a leading UTF-8 byte order mark is allowed).
 pub fn parse_contract(bytes: &[u8]) -> Result<Contract, SchemaError> {
@@ -51,9 +51,10 @@ pub fn parse_contract_value(value: &Value) -> Result<Contract, SchemaError> {
 ///
 /// It is read from `metadata.pactSpecification.version`, then
 /// `metadata["pact-specification"].version`, then `metadata.pactSpecificationVersion`. A document
-/// that declares none is V2 (what the Pact Broker assumes), unless it has a `messages` array,
-/// which only exists from V3 on. `"1"`, `"1.0"` and `"1.0.0"` are V1; `"1.1…"` is V1.1; any
-/// `"2…"`, `"3…"` or `"4…"` is V2, V3 or V4.
+/// that declares none is V2 (what the Pact Broker assumes), unless its shape says otherwise:
+/// interactions with a V4 `type` make it V4, a `messages` array (V3 on) makes it V3.
+/// `"1"`, `"1.0"` and `"1.0.0"` are V1; `"1.1…"` is V1.1; any `"2…"`, `"3…"` or `"4…"` is V2,
+/// V3 or V4.
 pub fn detect_spec_version(document: &Value) -> Result<SpecVersion, Diagnostic> {
     let metadata = document.get("metadata");
     let candidates = [
@@ -78,12 +79,7 @@ pub fn detect_spec_version(document: &Value) -> Result<SpecVersion, Diagnostic> 
         .into_iter()
         .find_map(|(pointer, value)| value.map(|value| (pointer, value)))
     else {
-        let has_messages = document.get("messages").is_some_and(Value::is_array);
-        return Ok(if has_messages {
-            SpecVersion::V3
-        } else {
-            SpecVersion::V2
-        });
+        return Ok(undeclared_version(document));
     };
     let text = match declared {
         Value::String(text) => text.trim().to_owned(),
@@ -101,6 +97,29 @@ pub fn detect_spec_version(document: &Value) -> Result<SpecVersion, Diagnostic> 
             format!("expected a pact specification version from 1.0.0 to 4.x, found \"{text}\""),
         )
     })
+}
+
+/// The version of a document that declares none: V4 when an interaction has a V4 `type`, V3
+/// when it has a `messages` array, V2 otherwise.
+fn undeclared_version(document: &Value) -> SpecVersion {
+    let has_v4_types = document
+        .get("interactions")
+        .and_then(Value::as_array)
+        .is_some_and(|entries| {
+            entries.iter().any(|entry| {
+                entry
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|kind| INTERACTION_TYPES.contains(&kind))
+            })
+        });
+    if has_v4_types {
+        SpecVersion::V4
+    } else if document.get("messages").is_some_and(Value::is_array) {
+        SpecVersion::V3
+    } else {
+        SpecVersion::V2
+    }
 }
 
 /// Reads a declared version string (`"3.0.0"`, `"4.0"`, `"1.1"`, `"v2"`).

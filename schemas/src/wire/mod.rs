@@ -1,7 +1,11 @@
 //! The JSON shapes of each specification version and their conversion into the model.
 //!
 //! Conversion reads `serde_json::Value`s directly and never stops at the first fault: every
-//! fault becomes a [`Diagnostic`](crate::Diagnostic) with the JSON pointer of the value. The
+//! fault becomes a [`Diagnostic`](crate::Diagnostic) with the JSON pointer of the value. This is
+//! deliberately not `#[derive(Deserialize)]` mirror types: serde stops at the first error, loses
+//! the pointer, and real files mix shapes (bare or wrapped bodies, string or array headers) that
+//! would need untagged enums with useless error messages. The per-version modules still mirror
+//! each specification's layout, one file per version. The
 //! fragment parsers here ([`parse_http_request`], [`parse_http_response`], [`parse_message`])
 //! serve the matching engine and the specification conformance cases, whose sides are bare
 //! requests, responses and messages; whole contract files go through
@@ -26,6 +30,7 @@ pub use body::{is_json_content_type, looks_like_xml};
 pub(crate) use contract::contract_from;
 pub(crate) use findings::{Findings, json_type_name};
 pub use query::parse_query_string;
+pub(crate) use v4::INTERACTION_TYPES;
 
 use crate::error::SchemaError;
 use crate::model::{HttpRequest, HttpResponse, Message, SpecVersion};

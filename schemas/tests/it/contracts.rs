@@ -302,3 +302,44 @@ fn matcher(rule: &MatchingRule) -> String {
         }
     }
 }
+
+#[test]
+fn specification_version_is_detected_from_every_metadata_spelling() {
+    use serde_json::json;
+    use treaty_schemas::{SpecVersion, detect_spec_version};
+    let cases = [
+        (
+            json!({"metadata": {"pactSpecification": {"version": "3.0.0"}}}),
+            SpecVersion::V3,
+        ),
+        (
+            json!({"metadata": {"pact-specification": {"version": "2.0.0"}}}),
+            SpecVersion::V2,
+        ),
+        (
+            json!({"metadata": {"pactSpecificationVersion": "1.0.0"}}),
+            SpecVersion::V1,
+        ),
+        (
+            json!({"metadata": {"pactSpecification": {"version": "1.1.0"}}}),
+            SpecVersion::V1_1,
+        ),
+        (
+            json!({"metadata": {"pactSpecification": {"version": "4.0"}}}),
+            SpecVersion::V4,
+        ),
+        (
+            json!({"metadata": {"pactSpecification": {"version": "4.1"}}}),
+            SpecVersion::V4,
+        ),
+        (json!({"interactions": []}), SpecVersion::V2),
+        (json!({"messages": []}), SpecVersion::V3),
+        (
+            json!({"interactions": [{"type": "Synchronous/HTTP"}]}),
+            SpecVersion::V4,
+        ),
+    ];
+    for (document, expect) in cases {
+        assert_eq!(detect_spec_version(&document), Ok(expect), "{document}");
+    }
+}
