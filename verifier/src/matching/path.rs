@@ -8,6 +8,7 @@
 //! 0 (no match) otherwise; the product times the number of tokens is the rule's weight. So
 //! `$.a.b` beats `$.a.*`, and a rule whose path addresses nothing never applies.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -246,14 +247,14 @@ fn score(token: &Token, segment: &Segment) -> usize {
 /// The body rules of one request, response or message, parsed once, ready to be looked up
 /// by location.
 pub(crate) struct RuleSet<'a> {
-    entries: Vec<(Vec<Token>, &'a RuleList)>,
+    entries: Vec<(Vec<Token>, Cow<'a, RuleList>)>,
 }
 
 /// The rule list that applies at a location.
 #[derive(Clone, Copy)]
-pub(crate) struct Selected<'a> {
+pub(crate) struct Selected<'s> {
     /// The rules.
-    pub(crate) list: &'a RuleList,
+    pub(crate) list: &'s RuleList,
     /// True when the list was written for an ancestor of the location and cascades to it.
     pub(crate) cascaded: bool,
 }
@@ -265,14 +266,38 @@ impl<'a> RuleSet<'a> {
         let entries = rules
             .into_iter()
             .flatten()
-            .filter_map(|(path, list)| parse_rule_path(path).ok().map(|tokens| (tokens, list)))
+            .filter_map(|(path, list)| {
+                parse_rule_path(path)
+                    .ok()
+                    .map(|tokens| (tokens, Cow::Borrowed(list)))
+            })
             .collect();
         RuleSet { entries }
     }
 
+    /// These rules plus `list` for every child of `location`: how `eachValue` applies its
+    /// rules to each value (and, by cascading, below it).
+    pub(crate) fn with_rule_for_children(
+        &self,
+        location: &Location,
+        list: RuleList,
+    ) -> RuleSet<'a> {
+        let mut tokens = vec![Token::Root];
+        for segment in &location.segments {
+            tokens.push(match segment {
+                Segment::Field(name) => Token::Field(name.clone()),
+                Segment::Index(index) | Segment::ElementIndex(index) => Token::Index(*index),
+            });
+        }
+        tokens.push(Token::Star);
+        let mut entries = self.entries.clone();
+        entries.push((tokens, Cow::Owned(list)));
+        RuleSet { entries }
+    }
+
     /// The most specific rule list that applies at `location`, if any.
-    pub(crate) fn select(&self, location: &Location) -> Option<Selected<'a>> {
-        let mut best: Option<(usize, usize, &'a RuleList)> = None;
+    pub(crate) fn select(&self, location: &Location) -> Option<Selected<'_>> {
+        let mut best: Option<(usize, usize, &RuleList)> = None;
         for (tokens, list) in &self.entries {
             let Some((weight, covered)) = alignment(tokens, location) else {
                 continue;

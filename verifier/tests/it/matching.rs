@@ -384,3 +384,47 @@ fn content_type_rule_on_a_whole_binary_body() {
         vec!["$: expected a body of type image/png, got application/pdf"]
     );
 }
+
+#[test]
+fn combine_or_can_accept_a_value_of_another_kind() {
+    let null_or_object = vec![
+        MatchingRule::Null,
+        MatchingRule::Type {
+            min: None,
+            max: None,
+        },
+    ];
+    let or_rules = rules_with(&[("$.owner", null_or_object)], Combine::Or);
+    let expected = json!({"owner": {"name": "Mary"}});
+    assert!(check(expected.clone(), or_rules.clone(), json!({"owner": null})).is_empty());
+    assert!(
+        check(
+            expected.clone(),
+            or_rules.clone(),
+            json!({"owner": {"name": "Ann"}})
+        )
+        .is_empty()
+    );
+    assert_eq!(check(expected, or_rules, json!({"owner": 3})).len(), 1);
+}
+
+#[test]
+fn each_value_rules_cascade_into_each_value() {
+    let each_value = vec![MatchingRule::EachValue(vec![MatchingRule::Type {
+        min: None,
+        max: None,
+    }])];
+    let body_rules = rules(&[("$.animals", each_value)]);
+    let expected = json!({"animals": {"mary": {"kind": "alligator", "legs": 4}}});
+    let actual = json!({"animals": {"ann": {"kind": "hippo", "legs": 4}, "bob": {"kind": "cat", "legs": 3}}});
+    assert!(check(expected.clone(), body_rules.clone(), actual).is_empty());
+    let messages = check(
+        expected,
+        body_rules,
+        json!({"animals": {"ann": {"kind": "hippo", "legs": "4"}}}),
+    );
+    assert_eq!(
+        messages,
+        vec![r#"$.animals.ann.legs: expected a number, got "4""#]
+    );
+}

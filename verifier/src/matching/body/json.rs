@@ -7,7 +7,7 @@
 //! (so any length fits, within `min`/`max`), and rules cascade to children as Pact's do.
 
 use serde_json::{Map, Value};
-use treaty_schemas::{ArrayContainsVariant, Combine, MatchingRule};
+use treaty_schemas::{ArrayContainsVariant, Combine, MatchingRule, RuleList};
 
 use crate::matching::kinds::kind_name;
 use crate::matching::mismatch::{Mismatch, show};
@@ -24,7 +24,7 @@ pub(crate) struct JsonMatcher<'a> {
     pub(crate) strict: bool,
 }
 
-impl JsonMatcher<'_> {
+impl<'a> JsonMatcher<'a> {
     /// Compares `actual` with `expected` at `location`, appending what differs to `out`.
     pub(crate) fn compare(
         &self,
@@ -100,7 +100,6 @@ impl JsonMatcher<'_> {
         let failures =
             self.evaluator
                 .check_rules(&own, combine, expected, actual, Form::Json, cascaded);
-        let reported = !failures.is_empty();
         for failure in failures {
             out.push(Mismatch::body(
                 location.to_string(),
@@ -122,7 +121,9 @@ impl JsonMatcher<'_> {
             (Value::Array(expected), Value::Array(actual)) => {
                 self.array_with(location, expected, actual, rules, out)
             }
-            _ if !reported => out.push(kind_mismatch(location, expected, actual)),
+            // Different kinds pass only when a rule for this very value accepted them (say,
+            // `null` OR `type`); rules cascading from above say nothing about the kind.
+            _ if own.is_empty() => out.push(kind_mismatch(location, expected, actual)),
             _ => {}
         }
     }
@@ -172,17 +173,26 @@ impl JsonMatcher<'_> {
         if !free_keys {
             return self.compare_keys(location, expected, actual, out);
         }
+        let each_value_matcher = each_value.map(|inner| self.for_each_value(location, inner));
+        let matcher = each_value_matcher.as_ref().unwrap_or(self);
         for (key, actual_value) in actual {
             let Some(example) = expected.get(key).or_else(|| expected.values().next()) else {
                 continue;
             };
-            let child = location.field(key);
-            match each_value {
-                Some(inner) => {
-                    self.compare_with(&child, example, actual_value, Applied::fresh(inner), out)
-                }
-                None => self.compare(&child, example, actual_value, out),
-            }
+            matcher.compare(&location.field(key), example, actual_value, out);
+        }
+    }
+
+    /// A matcher whose rules add `eachValue`'s inner rules for every child of `location`.
+    fn for_each_value(&self, location: &Location, inner: &[MatchingRule]) -> JsonMatcher<'a> {
+        let list = RuleList {
+            rules: inner.to_vec(),
+            combine: Combine::And,
+        };
+        JsonMatcher {
+            rules: self.rules.with_rule_for_children(location, list),
+            evaluator: self.evaluator,
+            strict: self.strict,
         }
     }
 
@@ -218,13 +228,11 @@ impl JsonMatcher<'_> {
         let Some(first) = expected.first() else {
             return;
         };
+        let each_value_matcher = each_value.map(|inner| self.for_each_value(location, inner));
+        let matcher = each_value_matcher.as_ref().unwrap_or(self);
         for (index, item) in actual.iter().enumerate() {
-            let child = location.index(index);
             let example = expected.get(index).unwrap_or(first);
-            match each_value {
-                Some(inner) => self.compare_with(&child, example, item, Applied::fresh(inner), out),
-                None => self.compare(&child, example, item, out),
-            }
+            matcher.compare(&location.index(index), example, item, out);
         }
     }
 
@@ -373,17 +381,6 @@ struct Applied<'r> {
     combine: Combine,
     /// True when the rules were written for an ancestor.
     cascaded: bool,
-}
-
-impl<'r> Applied<'r> {
-    /// Rules written for exactly this location, all required (`eachValue`'s inner rules).
-    fn fresh(rules: &'r [MatchingRule]) -> Applied<'r> {
-        Applied {
-            rules,
-            combine: Combine::And,
-            cascaded: false,
-        }
-    }
 }
 
 /// Rules about single values, which say nothing about a container they cascade through.

@@ -188,7 +188,7 @@ pub(crate) fn match_body(
 }
 
 /// The `contentType` rule written for the whole body, if there is one.
-fn content_type_rule<'a>(rules: &RuleSet<'a>) -> Option<&'a str> {
+fn content_type_rule<'r>(rules: &'r RuleSet<'_>) -> Option<&'r str> {
     let selected = rules
         .select(&Location::root())
         .filter(|selected| !selected.cascaded)?;
