@@ -22,9 +22,15 @@ mod support;
 mod verify_actix;
 // The replay engine through the library API, with contracts built in code.
 mod verify_engine;
-// `treaty verify` against wiremock providers: exit codes, states, headers, filters, timeouts.
+// `treaty verify` when the network misbehaves: unreachable, timeouts; custom headers never shown.
+mod verify_network;
+// `treaty verify` against wiremock providers: pass, fail, pending, URL sources, usage errors.
 mod verify_replay;
 // `treaty verify` reports (JSON against its schema, JUnit XML, Markdown) parsed back.
 mod verify_reports;
+// `treaty verify` filters (description, state, consumer) and contract order under concurrency.
+mod verify_selection;
+// `treaty verify` provider states: setup/teardown order and bodies, failed setups.
+mod verify_states;
 // Helpers for the verify tests: the binary, contract files, report reading.
 mod verify_support;

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Runs `treaty verify ARGS…` with none of verify's environment variables inherited.
 pub(crate) async fn verify(args: &[&str]) -> Output {
@@ -92,4 +94,15 @@ pub(crate) fn closed_port() -> u16 {
 /// Reads a JSON report file.
 pub(crate) fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// A provider answering `GET route` with `status` and a JSON `body`.
+pub(crate) async fn provider_answering(route: &str, status: u16, body: Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(route))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
 }
