@@ -46,8 +46,13 @@ pub(crate) struct Binaries {
     pub(crate) treaty: PathBuf,
 }
 
-/// Builds `treaty-broker` and `treaty` once per test process (a no-op when `cargo test
-/// --workspace` already built them) and returns their paths in this profile's target directory.
+/// Builds `treaty-broker` and `treaty` once per test process and returns their paths in this
+/// profile's target directory.
+///
+/// With `TREATY_E2E_PREBUILT=1` the build is skipped: `cargo test --workspace` builds both
+/// binaries (their crates have integration tests) before any test runs, and a nested `cargo
+/// build` of two packages resolves features differently, so it would compile a second copy of
+/// many dependencies. `.ci/run` sets it.
 pub(crate) fn binaries() -> &'static Binaries {
     static BINARIES: OnceLock<Binaries> = OnceLock::new();
     BINARIES.get_or_init(|| {
@@ -58,6 +63,9 @@ pub(crate) fn binaries() -> &'static Binaries {
             .and_then(Path::parent)
             .expect("target/<profile>/deps")
             .to_owned();
+        if std::env::var("TREATY_E2E_PREBUILT").is_ok_and(|value| value == "1") {
+            return located(&profile_dir);
+        }
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let mut build = Command::new(cargo);
         build
@@ -95,22 +103,24 @@ pub(crate) fn binaries() -> &'static Binaries {
             status.success(),
             "cargo build -p treaty-broker -p treaty failed"
         );
-        let binaries = Binaries {
-            broker: profile_dir.join(format!("treaty-broker{}", std::env::consts::EXE_SUFFIX)),
-            treaty: profile_dir.join(format!("treaty{}", std::env::consts::EXE_SUFFIX)),
-        };
-        assert!(
-            binaries.broker.is_file(),
-            "missing {}",
-            binaries.broker.display()
-        );
-        assert!(
-            binaries.treaty.is_file(),
-            "missing {}",
-            binaries.treaty.display()
-        );
-        binaries
+        located(&profile_dir)
     })
+}
+
+/// The two binaries in `profile_dir`, which must exist.
+fn located(profile_dir: &Path) -> Binaries {
+    let binaries = Binaries {
+        broker: profile_dir.join(format!("treaty-broker{}", std::env::consts::EXE_SUFFIX)),
+        treaty: profile_dir.join(format!("treaty{}", std::env::consts::EXE_SUFFIX)),
+    };
+    for binary in [&binaries.broker, &binaries.treaty] {
+        assert!(
+            binary.is_file(),
+            "missing {}: build it with `cargo build -p treaty-broker -p treaty`",
+            binary.display()
+        );
+    }
+    binaries
 }
 
 /// Runs the real `treaty` binary with no broker settings inherited from the environment.

@@ -475,3 +475,30 @@ async fn json_output_is_one_document_for_pipes() {
     assert_eq!(report[0]["consumerVersion"], "1");
     assert_eq!(report[0]["response"]["notices"][0]["type"], "success");
 }
+
+#[tokio::test]
+async fn hrefs_keep_only_their_path_and_a_context_path_is_kept() {
+    let broker = wiremock::MockServer::start().await;
+    // The index names an internal host, as a broker behind a proxy does; only the path counts.
+    let index = json!({ "_links": {
+        "pb:publish-contracts": { "href": "http://internal.invalid:8080/broker/contracts/publish" }
+    }});
+    Mock::given(method("GET"))
+        .and(path("/broker/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(index))
+        .mount(&broker)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/broker/contracts/publish"))
+        .respond_with(publish_ok("web", "1"))
+        .expect(1)
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
+    let base = format!("{}/broker", broker.uri());
+
+    let output = treaty(&["publish", file.to_str().unwrap(), "-a", "1", "-b", &base]).await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
