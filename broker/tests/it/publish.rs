@@ -18,6 +18,8 @@ dbtest!(
         assert_eq!(reply.body["_embedded"]["version"]["number"], "1.0.0");
         assert_eq!(reply.body["_links"]["pb:contracts"].as_array().map(Vec::len), Some(1));
         assert_eq!(reply.body["_links"]["pb:pacticipant-version-tags"].as_array().map(Vec::len), Some(2));
+        // The `pact` CLI prints notices only when `logs` deserialises too (a string deprecationWarning).
+        assert!(reply.body["logs"][0]["deprecationWarning"].is_string(), "{}", reply.body);
         let notices = reply.body["notices"].to_string();
         assert!(notices.contains("Pact published for Foo version 1.0.0 and provider Bar"), "{notices}");
 

@@ -119,8 +119,22 @@ pub fn publish_response(links: &Links, outcome: &PublishOutcome) -> Value {
             )
         })
         .collect();
+    // The `pact` CLI only prints the notices if `logs` is present too (Ruby sends both).
+    let logs: Vec<Value> = notices
+        .iter()
+        .map(|notice| {
+            let level = match notice["type"].as_str() {
+                Some("debug") => "debug",
+                Some("warning") => "warn",
+                Some("error") => "error",
+                _ => "info",
+            };
+            json!({ "level": level, "message": notice["text"], "deprecationWarning": "" })
+        })
+        .collect();
     json!({
         "notices": notices,
+        "logs": logs,
         "_embedded": {
             "pacticipant": { "name": consumer, "_links": { "self": links.link(&["pacticipants", consumer]) } },
             "version": {
