@@ -13,6 +13,7 @@ mod datetime;
 mod headers;
 mod json_schema;
 mod kinds;
+mod location;
 mod mismatch;
 mod path;
 mod query;

@@ -10,93 +10,11 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt;
 
 use treaty_schemas::{MatchingRule, RuleList};
 
-/// One step into a body: an object key (or XML element, `@attribute`, `#text`) or an index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Segment {
-    /// An object key, XML element name, `@attribute` or `#text`.
-    Field(String),
-    /// An array index.
-    Index(usize),
-    /// The position of an XML element among its siblings of the same name. It sits before the
-    /// element's name and is optional when rules are matched: `$.animals.alligator` and
-    /// `$.animals[*].alligator` both address every `<alligator>` in `<animals>`, as the
-    /// specification cases write both.
-    ElementIndex(usize),
-}
-
-/// Where a comparison is in a body, from the root (`$`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Location {
-    segments: Vec<Segment>,
-}
-
-impl Location {
-    /// The root of the body, `$`.
-    pub(crate) fn root() -> Location {
-        Location::default()
-    }
-
-    /// This location followed by an object key.
-    pub(crate) fn field(&self, name: &str) -> Location {
-        let mut segments = self.segments.clone();
-        segments.push(Segment::Field(name.to_owned()));
-        Location { segments }
-    }
-
-    /// This location followed by an array index.
-    pub(crate) fn index(&self, index: usize) -> Location {
-        let mut segments = self.segments.clone();
-        segments.push(Segment::Index(index));
-        Location { segments }
-    }
-
-    /// This location followed by the position of an XML element among same-name siblings;
-    /// the element's name follows with [`Location::field`].
-    pub(crate) fn element_index(&self, index: usize) -> Location {
-        let mut segments = self.segments.clone();
-        segments.push(Segment::ElementIndex(index));
-        Location { segments }
-    }
-
-    /// The number of steps below the root.
-    pub(crate) fn depth(&self) -> usize {
-        self.segments.len()
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("$")?;
-        let mut pending_element_index = None;
-        for segment in &self.segments {
-            match segment {
-                Segment::Index(index) => write!(f, "[{index}]")?,
-                Segment::ElementIndex(index) => pending_element_index = Some(*index),
-                Segment::Field(name) => {
-                    if is_plain_name(name) {
-                        write!(f, ".{name}")?;
-                    } else {
-                        write!(f, "['{}']", name.replace('\'', "\\'"))?;
-                    }
-                    // XML elements read best as `$.animals.alligator[1]`; the first of its
-                    // name goes without an index, as in `$.animals.alligator`.
-                    if let Some(index) = pending_element_index.take().filter(|index| *index > 0) {
-                        write!(f, "[{index}]")?;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-fn is_plain_name(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')
-}
+pub(crate) use super::location::Location;
+use super::location::Segment;
 
 /// One token of a parsed rule path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -415,15 +333,5 @@ mod tests {
             alligator.to_string(),
             "$.animals.alligator[1]['@phoneNumber']"
         );
-    }
-
-    #[test]
-    fn displays_as_json_path() {
-        assert_eq!(
-            location(&["items", "2", "price"]).to_string(),
-            "$.items[2].price"
-        );
-        assert_eq!(location(&["a-b", "@name"]).to_string(), "$['a-b']['@name']");
-        assert_eq!(Location::root().to_string(), "$");
     }
 }
