@@ -1,9 +1,12 @@
 //! `treaty verify` against a small real provider written with actix-web: provider states create
 //! the data the requests read, `ProviderState` generators fill the path from state parameters,
-//! and a contract the provider breaks fails.
+//! a contract the provider breaks fails, and interactions with provider states run one at a
+//! time unless `--concurrency` is given.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use serde_json::{Value, json};
@@ -15,6 +18,17 @@ use crate::verify_support::{both, contract, interaction, verify, write_contract}
 struct Store {
     users: Mutex<HashMap<u64, String>>,
     state_calls: Mutex<Vec<Value>>,
+    in_flight: AtomicUsize,
+    most_in_flight: AtomicUsize,
+}
+
+/// Answers after 100 ms, counting how many such requests were in flight at once.
+async fn slow(store: web::Data<Store>) -> HttpResponse {
+    let now = store.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    store.most_in_flight.fetch_max(now, Ordering::SeqCst);
+    actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    store.in_flight.fetch_sub(1, Ordering::SeqCst);
+    HttpResponse::Ok().json(json!({}))
 }
 
 async fn get_user(store: web::Data<Store>, id: web::Path<u64>) -> HttpResponse {
@@ -53,6 +67,7 @@ fn start_provider() -> (String, Arc<Store>) {
                     .app_data(store.clone())
                     .route("/users/{id}", web::get().to(get_user))
                     .route("/_states", web::post().to(change_state))
+                    .route("/slow/{id}", web::get().to(slow))
             })
             .workers(1)
             .bind(("127.0.0.1", 0))
@@ -149,5 +164,59 @@ async fn without_its_state_the_provider_answers_404_and_the_contract_fails() {
         String::from_utf8_lossy(&output.stdout).contains("FAILED"),
         "{}",
         both(&output)
+    );
+}
+
+/// The most requests in flight at once when verifying four slow interactions, with or without
+/// provider states and an explicit `--concurrency`.
+async fn most_in_flight(with_states: bool, extra: &[&str]) -> usize {
+    let (base, store) = start_provider();
+    let dir = tempfile::tempdir().unwrap();
+    let state = [("nothing in particular", json!({}))];
+    let states: &[(&str, Value)] = if with_states { &state } else { &[] };
+    let interactions = (0..4)
+        .map(|i| {
+            interaction(
+                &format!("slow {i}"),
+                states,
+                "GET",
+                &format!("/slow/{i}"),
+                200,
+                json!({}),
+            )
+        })
+        .collect();
+    let file = write_contract(dir.path(), "c.json", &contract("web", "slow", interactions));
+    let states_url = format!("{base}/_states");
+    let mut args = vec![
+        file.as_str(),
+        "--provider-base-url",
+        &base,
+        "--provider-states-setup-url",
+        &states_url,
+    ];
+    args.extend_from_slice(extra);
+    let output = verify(&args).await;
+    assert_eq!(output.status.code(), Some(0), "{}", both(&output));
+    store.most_in_flight.load(Ordering::SeqCst)
+}
+
+#[tokio::test]
+async fn stateless_interactions_run_concurrently_and_stateful_ones_one_at_a_time() {
+    // The default concurrency is the number of CPUs.
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    let stateless = most_in_flight(false, &[]).await;
+    assert!(
+        stateless > 1 || cpus == 1,
+        "stateless interactions ran one at a time"
+    );
+    assert_eq!(
+        most_in_flight(true, &[]).await,
+        1,
+        "stateful interactions overlapped"
+    );
+    assert!(
+        most_in_flight(true, &["--concurrency", "4"]).await > 1,
+        "--concurrency 4 was ignored"
     );
 }
