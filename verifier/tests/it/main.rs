@@ -14,8 +14,10 @@ mod matching;
 mod matching_messages;
 // `treaty --help`, `--version` and clap's handling of bad flags.
 mod cli;
-// `treaty publish` against a fake broker (wiremock): body shape, refusals, exit codes.
+// `treaty publish` against a fake broker (wiremock): discovery, body shape, auth, output.
 mod publish;
+// `treaty publish` refused (409, 400 -> exit 1), invalid files, unreachable broker (exit 2), retries.
+mod publish_failures;
 // Running the binary, writing contract files, fake broker responses.
 mod support;
 // `treaty verify` against a small actix-web provider with provider states and generators.
