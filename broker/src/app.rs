@@ -5,11 +5,9 @@ use std::net::SocketAddr;
 
 use actix_web::{App, HttpServer, web};
 
-use crate::config::Config;
+pub use crate::config::Config;
 use crate::domain::publish::PublishSettings;
 use crate::storage::{Db, StorageError, migrate};
-
-pub use crate::config::Config as AppConfig;
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]

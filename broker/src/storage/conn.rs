@@ -123,3 +123,35 @@ impl ManageConnection for AnyConnectionManager {
         conn.is_broken()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_choose_the_backend() {
+        assert_eq!(
+            DatabaseTarget::parse("sqlite:treaty.db"),
+            Ok(DatabaseTarget::Sqlite("treaty.db".into()))
+        );
+        assert_eq!(
+            DatabaseTarget::parse("sqlite:///tmp/t.db"),
+            Ok(DatabaseTarget::Sqlite("/tmp/t.db".into()))
+        );
+        assert_eq!(
+            DatabaseTarget::parse("data/treaty.db"),
+            Ok(DatabaseTarget::Sqlite("data/treaty.db".into()))
+        );
+        assert_eq!(
+            DatabaseTarget::parse("postgres://u:p@h/db"),
+            Ok(DatabaseTarget::Postgres("postgres://u:p@h/db".into()))
+        );
+        assert!(DatabaseTarget::parse("postgresql://h/db").is_ok_and(|target| !target.is_sqlite()));
+        assert!(DatabaseTarget::parse("").is_err());
+        assert!(DatabaseTarget::parse("sqlite:").is_err());
+        assert_eq!(
+            DatabaseTarget::parse("postgres://u:secret@h/db").map(|t| t.describe()),
+            Ok("postgres".into())
+        );
+    }
+}

@@ -119,3 +119,21 @@ dbtest!(
         assert_eq!(missing.body["instance"], "/pacticipants/Nobody");
     }
 );
+
+dbtest!(
+    async fn a_server_error_says_nothing_internal(backend) {
+        let app = TestApp::start(backend).await;
+        app.publish(&PublishBody::new("Foo", "1", "Bar", &pact("Foo", "Bar", &["a request"])).build()).await;
+        let db = app.db.clone();
+        tokio::task::spawn_blocking(move || {
+            use diesel::connection::SimpleConnection;
+            let mut conn = db.connection().expect("connection");
+            conn.batch_execute("UPDATE contents SET content = 'corrupted text'").expect("corrupt the content");
+        })
+        .await
+        .expect("join");
+        let reply = app.get("/pacts/provider/Bar/consumer/Foo/version/1").await;
+        assert_eq!(reply.status, 500);
+        assert_eq!(reply.body, serde_json::json!({ "error": "internal error: the failure was logged" }));
+    }
+);

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use serde_json::Value;
-use treaty_broker::app::{self, AppConfig};
+use treaty_broker::app::{self, Config};
 use treaty_broker::storage::{DatabaseTarget, Db, introspect};
 
 /// The environment variable naming the PostgreSQL server the tests may use.
@@ -141,7 +141,7 @@ impl TestAppBuilder {
     /// Starts the broker on its own actix system thread and waits until it listens.
     pub(crate) async fn start(self) -> TestApp {
         let database = TestDatabase::create(self.backend);
-        let mut config = AppConfig::for_database(database.target.clone());
+        let mut config = Config::for_database(database.target.clone());
         config.allow_contract_overwrite = self.allow_contract_overwrite;
         if let Some(limit) = self.max_body_bytes {
             config.max_body_bytes = limit;
