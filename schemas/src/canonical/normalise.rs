@@ -17,7 +17,7 @@
 //! * V4 bodies: `encoded: false`, `contentType: null`, `contentTypeHint: "DEFAULT"` and a
 //!   `contentType` equal to the `Content-Type` header are removed;
 //! * matching rules: `combine: "AND"` is removed, legacy `date`/`time`/`timestamp` format keys
-//!   become `format`, V4 message rules under `content` move to `body`, empty categories and
+//!   become `format`, `"match": "timestamp"` becomes `"datetime"`, V4 message rules under `content` move to `body`, empty categories and
 //!   empty `matchingRules` are removed; empty `generators` likewise;
 //! * V3 message `metaData` becomes `metadata`; empty metadata is removed.
 
@@ -299,6 +299,10 @@ fn normalise_matcher(matcher: &mut Value) {
             && let Some(format) = object.remove(legacy)
         {
             object.insert("format".to_owned(), format);
+        }
+        if kind == "timestamp" {
+            // pact-jvm writes `timestamp`; pact_models and the V4 specification write `datetime`.
+            object.insert("match".to_owned(), Value::String("datetime".to_owned()));
         }
     }
     if let Some(Value::Array(rules)) = object.get_mut("rules") {

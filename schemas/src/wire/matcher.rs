@@ -62,7 +62,7 @@ pub(crate) fn parse_matcher(value: &Value, pointer: &str, findings: &mut Finding
         "null" => MatchingRule::Null,
         "date" => MatchingRule::Date(reader.format("date")),
         "time" => MatchingRule::Time(reader.format("time")),
-        "timestamp" | "datetime" => MatchingRule::Timestamp(reader.format(kind)),
+        "timestamp" | "datetime" => MatchingRule::Timestamp(reader.format("timestamp")),
         "contentType" => reader.required_string("value").map_or_else(
             || MatchingRule::Unknown(value.clone()),
             MatchingRule::ContentType,
