@@ -57,3 +57,47 @@ async fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
         .expect("wait");
     assert!(exit.success(), "exits cleanly on SIGTERM: {exit:?}");
 }
+
+#[test]
+fn migrate_creates_and_migrates_the_database_then_exits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("nested.db");
+    let output = Command::new(env!("CARGO_BIN_EXE_treaty-broker"))
+        .args([
+            "migrate",
+            "--database-url",
+            &format!("sqlite:{}", path.display()),
+        ])
+        .output()
+        .expect("run treaty-broker migrate");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty(), "migrate prints nothing on stdout");
+    assert!(path.exists());
+}
+
+#[test]
+fn an_unreachable_database_is_reported_once_with_exit_code_2() {
+    let output = Command::new(env!("CARGO_BIN_EXE_treaty-broker"))
+        .args([
+            "migrate",
+            "--database-url",
+            "postgres://treaty:secret@127.0.0.1:1/none",
+        ])
+        .output()
+        .expect("run treaty-broker migrate");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr
+            .contains("treaty-broker: error: migration failed: cannot open the database postgres"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("secret"),
+        "the password is never printed: {stderr}"
+    );
+}
