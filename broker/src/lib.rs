@@ -4,6 +4,8 @@
 //! [`domain`] holds the rules over validated value types, [`storage`] holds the diesel queries.
 //! [`app`] wires them into a server; [`config`] holds every setting.
 
+#![deny(missing_docs)]
+
 pub mod app;
 pub mod config;
 pub mod domain;

@@ -5,6 +5,10 @@
 //! `crate::http` or actix (checked by the tidy test in `broker/tests/it/tidy.rs`).
 
 pub mod branches;
+#[allow(
+    missing_docs,
+    reason = "the MultiConnection derive generates undocumented items"
+)]
 pub mod conn;
 pub mod contents;
 pub mod introspect;
@@ -12,6 +16,10 @@ pub mod migrate;
 pub mod models;
 pub mod pacticipants;
 pub mod publications;
+#[allow(
+    missing_docs,
+    reason = "diesel's table! macro generates undocumented column types"
+)]
 pub mod schema;
 pub mod tags;
 pub mod versions;
