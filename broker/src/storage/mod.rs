@@ -132,7 +132,7 @@ impl Db {
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(10))
+            .connection_timeout(Duration::from_secs(5))
             .error_handler(Box::new(PoolErrorLogger))
             .build(AnyConnectionManager::new(target.clone()))
             .map_err(|error| StorageError::Unavailable(error.to_string()))?;

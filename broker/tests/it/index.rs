@@ -60,3 +60,44 @@ dbtest!(
         assert_eq!(app.get("/ready").await.status, 200);
     }
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_outage_gives_503_and_the_broker_recovers() {
+    use crate::support::chaos::{ChaosProxy, postgres_address};
+    use crate::support::{Backend, postgres_url};
+    let Some(url) = postgres_url() else {
+        eprintln!("skipped on PostgreSQL: TREATY_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let proxy =
+        ChaosProxy::start(postgres_address(&url).expect("a host in TREATY_TEST_DATABASE_URL"))
+            .await;
+    let app = TestApp::builder(Backend::Postgres)
+        .database_address(proxy.address().to_string())
+        .start()
+        .await;
+    assert_eq!(app.get("/ready").await.status, 200);
+
+    proxy.cut();
+    let ready = app.get("/ready").await;
+    assert_eq!(ready.status, 503, "{}", ready.body);
+    let api = app.get("/pacticipants").await;
+    assert_eq!(
+        api.status, 503,
+        "an outage is a 503, never a 400 or 500: {}",
+        api.body
+    );
+    assert_eq!(
+        api.body["error"],
+        "the database is unavailable: try again later"
+    );
+    assert_eq!(app.get("/health").await.status, 200);
+
+    proxy.restore().await;
+    assert_eq!(
+        app.get("/ready").await.status,
+        200,
+        "the pool reconnects once the database is back"
+    );
+    assert_eq!(app.get("/pacticipants").await.status, 200);
+}

@@ -1,6 +1,7 @@
 //! Test support: [`TestApp`] starts the real broker (the same `configure` as the binary) on
 //! 127.0.0.1:0 on a fresh database, and [`dbtest!`] runs a test body once per backend.
 
+pub(crate) mod chaos;
 pub(crate) mod fixtures;
 
 use std::collections::BTreeMap;
@@ -117,9 +118,16 @@ pub(crate) struct TestAppBuilder {
     allow_contract_overwrite: bool,
     max_body_bytes: Option<usize>,
     pool_size: Option<u32>,
+    database_address: Option<String>,
 }
 
 impl TestAppBuilder {
+    /// Reach PostgreSQL through `address` (a [`chaos::ChaosProxy`]) instead of directly.
+    pub(crate) fn database_address(mut self, address: String) -> Self {
+        self.database_address = Some(address);
+        self
+    }
+
     /// Start with `--allow-contract-overwrite`.
     pub(crate) fn allow_contract_overwrite(mut self) -> Self {
         self.allow_contract_overwrite = true;
@@ -141,7 +149,13 @@ impl TestAppBuilder {
     /// Starts the broker on its own actix system thread and waits until it listens.
     pub(crate) async fn start(self) -> TestApp {
         let database = TestDatabase::create(self.backend);
-        let mut config = Config::for_database(database.target.clone());
+        let target = match (&database.target, &self.database_address) {
+            (DatabaseTarget::Postgres(url), Some(address)) => DatabaseTarget::Postgres(
+                chaos::with_address(url, address).expect("a URL with a host"),
+            ),
+            (target, _) => target.clone(),
+        };
+        let mut config = Config::for_database(target);
         config.allow_contract_overwrite = self.allow_contract_overwrite;
         if let Some(limit) = self.max_body_bytes {
             config.max_body_bytes = limit;
@@ -214,6 +228,7 @@ impl TestApp {
             allow_contract_overwrite: false,
             max_body_bytes: None,
             pool_size: None,
+            database_address: None,
         }
     }
 
