@@ -127,3 +127,79 @@ pub struct VerifyArgs {
     #[arg(long, visible_alias = "no-colour", env = "NO_COLOR")]
     pub no_color: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::VerifyArgs;
+    use crate::cli::{Cli, Command};
+
+    fn parse(args: &[&str]) -> VerifyArgs {
+        let cli = Cli::try_parse_from([&["treaty", "verify"], args].concat()).unwrap();
+        let Command::Verify(verify) = cli.command else {
+            panic!("expected the verify command");
+        };
+        verify
+    }
+
+    #[test]
+    fn the_pact_verifier_spellings_are_accepted() {
+        let args = parse(&[
+            "-f",
+            "a.json",
+            "-d",
+            "pacts",
+            "-u",
+            "http://broker/pact",
+            "--hostname",
+            "h",
+            "-p",
+            "8080",
+            "--base-path",
+            "/api",
+            "--state-change-url",
+            "http://h/states",
+            "--provider-name",
+            "orders",
+            "-c",
+            "web",
+            "--custom-header",
+            "X-A=1",
+            "--no-colour",
+            "-j",
+            "report.json",
+            "--request-timeout",
+            "1500",
+        ]);
+        assert_eq!(args.file, [std::path::PathBuf::from("a.json")]);
+        assert_eq!(args.dir, [std::path::PathBuf::from("pacts")]);
+        assert_eq!(args.url, ["http://broker/pact"]);
+        assert_eq!(
+            (args.hostname.as_deref(), args.port),
+            (Some("h"), Some(8080))
+        );
+        assert_eq!(
+            args.provider_states_setup_url.as_deref(),
+            Some("http://h/states")
+        );
+        assert_eq!(args.provider.as_deref(), Some("orders"));
+        assert_eq!(args.filter_consumer, ["web"]);
+        assert_eq!(args.header, ["X-A=1"]);
+        assert!(args.no_color);
+        assert_eq!(args.json, Some(std::path::PathBuf::from("report.json")));
+    }
+
+    #[test]
+    fn a_base_url_and_a_hostname_conflict() {
+        let both = [
+            "verify",
+            "a.json",
+            "--provider-base-url",
+            "http://h",
+            "--hostname",
+            "h",
+        ];
+        assert!(Cli::try_parse_from([&["treaty"], &both[..]].concat()).is_err());
+    }
+}
