@@ -6,7 +6,6 @@
 //! format, ISO 8601 is expected (`2024-05-01`, `13:45:00`, `2024-05-01T13:45:00Z`).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
-use regex::Regex;
 
 /// Which of the three date-time matchers is checking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +72,8 @@ fn check_iso(kind: DateTimeKind, text: &str) -> Result<(), String> {
 
 fn check_pattern(format: &str, text: &str) -> Result<(), String> {
     let source = pattern_to_regex(format)?;
-    let regex = Regex::new(&source).map_err(|error| format!("unusable format: {error}"))?;
+    let regex = super::regex_cache::compiled(&source)
+        .map_err(|error| format!("unusable format: {error}"))?;
     let captures = regex
         .captures(text)
         .ok_or_else(|| "does not fit the format".to_owned())?;

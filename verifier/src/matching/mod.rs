@@ -17,6 +17,7 @@ mod location;
 mod mismatch;
 mod path;
 mod query;
+mod regex_cache;
 mod rules;
 mod status;
 

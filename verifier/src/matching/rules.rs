@@ -6,15 +6,13 @@
 //! Regexes and JSON Schemas are compiled once per evaluation run and cached in [`Evaluator`];
 //! a regex or schema the contract gets wrong is reported as a mismatch, never a panic.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 
-use regex::Regex;
 use serde_json::Value;
 use treaty_schemas::{Combine, MatchingRule, RuleList};
 
 use super::datetime::{DateTimeKind, check_date_time};
 use super::json_schema::SchemaCache;
+use super::regex_cache;
 use super::kinds::{
     boolean, decimal, integer, kind_is_array, kind_is_container, kind_is_object, not_empty, null,
     number, type_of,
@@ -31,10 +29,10 @@ pub(crate) enum Form {
     Text,
 }
 
-/// Evaluates rules; holds the compiled regexes and schemas of one matching run.
+/// Evaluates rules; holds the compiled schemas of one matching run (regexes are cached
+/// process-wide in [`regex_cache`]).
 #[derive(Default)]
 pub(crate) struct Evaluator {
-    regexes: RefCell<HashMap<String, Result<Regex, String>>>,
     schemas: SchemaCache,
 }
 
@@ -124,14 +122,11 @@ impl Evaluator {
     }
 
     fn regex(&self, pattern: &str, actual: &Value) -> Result<(), String> {
-        let mut cache = self.regexes.borrow_mut();
-        let compiled = cache.entry(pattern.to_owned()).or_insert_with(|| {
-            // Pact regexes match the whole value (Java's `matches()`), so anchor the pattern.
-            Regex::new(&format!("^(?:{pattern})$"))
-                .map_err(|error| format!("the contract's regex /{pattern}/ is invalid: {error}"))
-        });
+        // Pact regexes match the whole value (Java's `matches()`), so anchor the pattern.
+        let compiled = regex_cache::compiled(&format!("^(?:{pattern})$"))
+            .map_err(|error| format!("the contract's regex /{pattern}/ is invalid: {error}"));
         match compiled {
-            Err(message) => Err(message.clone()),
+            Err(message) => Err(message),
             Ok(regex) if regex.is_match(&text_of(actual)) => Ok(()),
             Ok(_) => Err(format!(
                 "expected a value matching /{pattern}/, got {}",
