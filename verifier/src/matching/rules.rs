@@ -3,21 +3,21 @@
 //!
 //! Rules that shape a whole object or array (`values`, `eachKey`, `eachValue`,
 //! `arrayContains`) are walked by the body matchers; here they only check the value's kind.
-//! Regexes and JSON Schemas are compiled once per evaluation run and cached in [`Evaluator`];
+//! Regexes are compiled once per process (`regex_cache`) and JSON Schemas once per evaluation run
+//! (cached in [`Evaluator`]);
 //! a regex or schema the contract gets wrong is reported as a mismatch, never a panic.
-
 
 use serde_json::Value;
 use treaty_schemas::{Combine, MatchingRule, RuleList};
 
 use super::datetime::{DateTimeKind, check_date_time};
 use super::json_schema::SchemaCache;
-use super::regex_cache;
 use super::kinds::{
     boolean, decimal, integer, kind_is_array, kind_is_container, kind_is_object, not_empty, null,
     number, type_of,
 };
 use super::mismatch::show;
+use super::regex_cache;
 
 /// How actual values are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
