@@ -5,6 +5,7 @@
 //! own types, [`crate::storage::Db`] and the synchronous storage functions it runs inside
 //! [`crate::storage::Db::write`] transactions.
 
+pub mod branch_pacts;
 pub mod contracts;
 pub mod names;
 pub mod pacticipants;

@@ -42,6 +42,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/pacts/provider/{provider}/latest")
             .route(get().to(contracts::pacts::list_latest_provider_pacts)),
     )
+    // Pacts by consumer branch (`get-pacts`); `branch/latest` is matched before `branch/{branch}`.
+    .service(
+        resource("/pacts/provider/{provider}/branch")
+            .route(get().to(contracts::branch_pacts::list_main_branch_pacts)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/branch/latest")
+            .route(get().to(contracts::branch_pacts::list_latest_main_branch_pacts)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/branch/{branch}")
+            .route(get().to(contracts::branch_pacts::list_branch_pacts_for_provider)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/branch/{branch}/latest")
+            .route(get().to(contracts::branch_pacts::list_latest_branch_pacts_for_provider)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}")
+            .route(get().to(contracts::branch_pacts::list_consumer_branch_pacts)),
+    )
     .service(
         resource("/pacts/provider/{provider}/consumer/{consumer}/version/{version}")
             .route(get().to(contracts::pacts::get_pact_for_version))

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use crate::storage::models::{BranchRow, VersionRow};
-use crate::storage::schema::{branch_versions, branches, versions};
+use crate::storage::schema::{branch_versions, branches, pacticipants, versions};
 use crate::storage::{AnyConnection, StorageResult, now};
 
 /// The branch `name` of a pacticipant.
@@ -133,4 +133,21 @@ pub fn list_branches_of_version(
         result.push((branch, head == Some(version_id)));
     }
     Ok(result)
+}
+
+/// Every pacticipant's branch called `name`.
+pub fn find_branches_named(conn: &mut AnyConnection, name: &str) -> StorageResult<Vec<BranchRow>> {
+    Ok(branches::table
+        .filter(branches::name.eq(name))
+        .select(BranchRow::as_select())
+        .load(conn)?)
+}
+
+/// Every pacticipant's main branch (the branch named by `pacticipants.main_branch`).
+pub fn list_main_branches(conn: &mut AnyConnection) -> StorageResult<Vec<BranchRow>> {
+    Ok(branches::table
+        .inner_join(pacticipants::table)
+        .filter(pacticipants::main_branch.eq(branches::name.nullable()))
+        .select(BranchRow::as_select())
+        .load(conn)?)
 }

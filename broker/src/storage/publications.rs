@@ -148,3 +148,35 @@ pub fn list_latest_pacts(
         })
         .collect())
 }
+
+/// The pacts of `provider_id` published by consumer versions on any of `branch_ids`, newest
+/// revision per consumer version, newest version first: `(publication, consumer version, sha)`.
+pub fn list_pacts_on_branches(
+    conn: &mut AnyConnection,
+    provider_id: i64,
+    branch_ids: &[i64],
+) -> StorageResult<Vec<(PublicationRow, VersionRow, String)>> {
+    let rows: Vec<(PublicationRow, VersionRow, String)> = publications::table
+        .inner_join(versions::table)
+        .inner_join(contents::table)
+        .filter(publications::provider_id.eq(provider_id))
+        .filter(
+            versions::id.eq_any(
+                branch_versions::table
+                    .filter(branch_versions::branch_id.eq_any(branch_ids))
+                    .select(branch_versions::version_id),
+            ),
+        )
+        .order((versions::id.desc(), publications::revision.desc()))
+        .select((
+            PublicationRow::as_select(),
+            VersionRow::as_select(),
+            contents::sha,
+        ))
+        .load(conn)?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(rows
+        .into_iter()
+        .filter(|(_, version, _)| seen.insert(version.id))
+        .collect())
+}

@@ -12,6 +12,8 @@ mod support;
 
 // The binary: default database, the start-up line on port 0, SIGTERM.
 mod binary;
+// Pacts of a provider by consumer branch (the `get-pacts` listings).
+mod branch_pacts;
 // Concurrent publications: identical ones collapse to one row each, distinct ones all land.
 mod concurrency;
 // Bad input: malformed JSON, oversize bodies, unknown pacticipants and routes.

@@ -124,3 +124,39 @@ pub fn provider_latest_pacts(links: &Links, provider: &str, summaries: &[PactSum
         },
     })
 }
+
+/// A provider's pacts by consumer branch: `_embedded.pacts` plus the `pb:pacts` (and
+/// deprecated `pacts`) links the `get-pacts` command reads.
+pub fn branch_pacts(
+    links: &Links,
+    self_href: &str,
+    provider: &str,
+    summaries: &[PactSummary],
+) -> Value {
+    let pact_links: Vec<Value> = summaries
+        .iter()
+        .map(|summary| pact_link(links, summary))
+        .collect();
+    let embedded: Vec<Value> = summaries
+        .iter()
+        .map(|summary| {
+            json!({
+                "createdAt": summary.created_at,
+                "_embedded": {
+                    "consumer": { "name": summary.consumer, "_embedded": { "version": { "number": summary.consumer_version } } },
+                    "provider": { "name": summary.provider },
+                },
+                "_links": { "self": pact_link(links, summary) },
+            })
+        })
+        .collect();
+    json!({
+        "_embedded": { "pacts": embedded },
+        "_links": {
+            "self": { "href": self_href, "title": format!("Pacts for the provider {provider}") },
+            "pb:provider": links.named(&["pacticipants", provider], "Provider", provider),
+            "pb:pacts": pact_links,
+            "pacts": pact_links,
+        },
+    })
+}
