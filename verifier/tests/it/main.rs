@@ -8,6 +8,8 @@
 
 // The Pact specification's matching cases (V1-V4) through the matching engine.
 mod conformance;
+// The V2-V4 response cases end to end: a real provider serves `actual`, `treaty verify` checks it.
+mod conformance_http;
 // The matching engine's matchers, one pass and one fail per kind, weighting, combine OR.
 mod matching;
 // The matching engine's mismatch messages, requests vs responses, messages, XML bodies.
@@ -20,6 +22,8 @@ mod publish;
 mod publish_failures;
 // Running the binary, writing contract files, fake broker responses.
 mod support;
+// Treaty's `jsonSchema` matcher end to end, as the README documents it.
+mod verify_json_schema;
 // `treaty verify` against a small actix-web provider with provider states and generators.
 mod verify_actix;
 // The replay engine through the library API, with contracts built in code.
