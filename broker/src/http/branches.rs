@@ -21,6 +21,7 @@ fn pacticipant_branch(
 }
 
 /// `GET /pacticipants/P/branches`.
+#[tracing::instrument(skip_all)]
 pub async fn list_branches(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -36,6 +37,7 @@ pub async fn list_branches(
 }
 
 /// `GET /pacticipants/P/branches/B`.
+#[tracing::instrument(skip_all)]
 pub async fn get_branch(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -54,6 +56,7 @@ pub async fn get_branch(
 }
 
 /// `DELETE /pacticipants/P/branches/B`: 204.
+#[tracing::instrument(skip_all)]
 pub async fn delete_branch(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -65,6 +68,7 @@ pub async fn delete_branch(
 }
 
 /// `GET /pacticipants/P/branches/B/versions`.
+#[tracing::instrument(skip_all)]
 pub async fn list_branch_versions(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -82,6 +86,7 @@ pub async fn list_branch_versions(
 }
 
 /// `GET /pacticipants/P/branches/B/versions/V`.
+#[tracing::instrument(skip_all)]
 pub async fn get_branch_version(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -95,6 +100,7 @@ pub async fn get_branch_version(
 }
 
 /// `PUT /pacticipants/P/branches/B/versions/V` (any body is ignored).
+#[tracing::instrument(skip_all)]
 pub async fn put_branch_version(
     request: HttpRequest,
     state: web::Data<AppState>,

@@ -24,6 +24,7 @@ fn name_of(path: &str, body: &PacticipantBody) -> Result<PacticipantName, ApiErr
 }
 
 /// `GET /pacticipants`.
+#[tracing::instrument(skip_all)]
 pub async fn list_pacticipants(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -33,6 +34,7 @@ pub async fn list_pacticipants(
 }
 
 /// `GET /pacticipants/P`.
+#[tracing::instrument(skip_all)]
 pub async fn get_pacticipant(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -44,6 +46,7 @@ pub async fn get_pacticipant(
 }
 
 /// `POST /pacticipants`: 201 with `Location`; 409 when the name is taken.
+#[tracing::instrument(skip_all)]
 pub async fn create_pacticipant(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -65,6 +68,7 @@ pub async fn create_pacticipant(
 }
 
 /// `PATCH /pacticipants/P` (merge-patch: only the keys present change).
+#[tracing::instrument(skip_all)]
 pub async fn patch_pacticipant(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -77,6 +81,7 @@ pub async fn patch_pacticipant(
 }
 
 /// `PUT /pacticipants/P`: creates (201) or replaces every attribute (200).
+#[tracing::instrument(skip_all)]
 pub async fn put_pacticipant(
     request: HttpRequest,
     state: web::Data<AppState>,

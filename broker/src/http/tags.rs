@@ -21,6 +21,7 @@ fn parse(
 }
 
 /// `PUT /pacticipants/P/versions/V/tags/T` (any body is ignored).
+#[tracing::instrument(skip_all)]
 pub async fn put_tag(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -50,6 +51,7 @@ pub async fn put_tag(
 }
 
 /// `GET /pacticipants/P/versions/V/tags/T`.
+#[tracing::instrument(skip_all)]
 pub async fn get_tag(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -66,6 +68,7 @@ pub async fn get_tag(
 }
 
 /// `DELETE /pacticipants/P/versions/V/tags/T`: 204.
+#[tracing::instrument(skip_all)]
 pub async fn delete_tag(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,

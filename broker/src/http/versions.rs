@@ -20,6 +20,7 @@ fn pacticipant_version(
 }
 
 /// `GET /pacticipants/P/versions/V`.
+#[tracing::instrument(skip_all)]
 pub async fn get_version(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -32,6 +33,7 @@ pub async fn get_version(
 }
 
 /// `PUT /pacticipants/P/versions/V`: 201 new, 200 existing.
+#[tracing::instrument(skip_all)]
 pub async fn put_version(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -60,6 +62,7 @@ pub async fn put_version(
 }
 
 /// `GET /pacticipants/P/versions`.
+#[tracing::instrument(skip_all)]
 pub async fn list_versions(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -75,6 +78,7 @@ pub async fn list_versions(
 }
 
 /// `GET /pacticipants/P/latest-version`.
+#[tracing::instrument(skip_all)]
 pub async fn get_latest_version(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -86,6 +90,7 @@ pub async fn get_latest_version(
 }
 
 /// `GET /pacticipants/P/latest-version/T`.
+#[tracing::instrument(skip_all)]
 pub async fn get_latest_tagged_version(
     request: HttpRequest,
     state: web::Data<AppState>,

@@ -50,6 +50,7 @@ fn branch(raw: &str) -> Result<BranchSelection, ApiError> {
 }
 
 /// `GET /pacts/provider/P/branch`: pacts from every consumer's main branch.
+#[tracing::instrument(skip_all)]
 pub async fn list_main_branch_pacts(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -67,6 +68,7 @@ pub async fn list_main_branch_pacts(
 }
 
 /// `GET /pacts/provider/P/branch/latest`: the head of every consumer's main branch.
+#[tracing::instrument(skip_all)]
 pub async fn list_latest_main_branch_pacts(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -84,6 +86,7 @@ pub async fn list_latest_main_branch_pacts(
 }
 
 /// `GET /pacts/provider/P/branch/B`: pacts from consumer versions on branch B.
+#[tracing::instrument(skip_all)]
 pub async fn list_branch_pacts_for_provider(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -94,6 +97,7 @@ pub async fn list_branch_pacts_for_provider(
 }
 
 /// `GET /pacts/provider/P/branch/B/latest`: the head of branch B of every consumer.
+#[tracing::instrument(skip_all)]
 pub async fn list_latest_branch_pacts_for_provider(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -104,6 +108,7 @@ pub async fn list_latest_branch_pacts_for_provider(
 }
 
 /// `GET /pacts/provider/P/consumer/C/branch/B`: consumer C's pacts on branch B.
+#[tracing::instrument(skip_all)]
 pub async fn list_consumer_branch_pacts(
     request: HttpRequest,
     state: web::Data<AppState>,

@@ -34,6 +34,7 @@ async fn render_pact(
 }
 
 /// `GET /pacts/provider/P/consumer/C/version/V`.
+#[tracing::instrument(skip_all)]
 pub async fn get_pact_for_version(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -45,6 +46,7 @@ pub async fn get_pact_for_version(
 }
 
 /// `GET /pacts/provider/P/consumer/C/latest`.
+#[tracing::instrument(skip_all)]
 pub async fn get_latest_pact(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -55,6 +57,7 @@ pub async fn get_latest_pact(
 }
 
 /// `GET /pacts/provider/P/consumer/C/latest/T`.
+#[tracing::instrument(skip_all)]
 pub async fn get_latest_tagged_pact(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -66,6 +69,7 @@ pub async fn get_latest_tagged_pact(
 }
 
 /// `GET /pacts/provider/P/consumer/C/branch/B/latest`.
+#[tracing::instrument(skip_all)]
 pub async fn get_latest_branch_pact(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -77,6 +81,7 @@ pub async fn get_latest_branch_pact(
 }
 
 /// `GET /pacts/provider/P/consumer/C/pact-version/SHA`.
+#[tracing::instrument(skip_all)]
 pub async fn get_pact_by_content_sha(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -94,6 +99,7 @@ pub async fn get_pact_by_content_sha(
 }
 
 /// `GET /pacts/provider/P/consumer/C/pact-version/SHA/metadata/M` (the metadata is opaque here).
+#[tracing::instrument(skip_all)]
 pub async fn get_pact_by_content_sha_with_metadata(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -143,6 +149,7 @@ async fn store_pact(
 }
 
 /// `PUT /pacts/provider/P/consumer/C/version/V`: 201 new, 200 same content, 409 changed.
+#[tracing::instrument(skip_all)]
 pub async fn put_pact_for_version(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -153,6 +160,7 @@ pub async fn put_pact_for_version(
 }
 
 /// `PATCH /pacts/provider/P/consumer/C/version/V`: merges the interactions into the pact.
+#[tracing::instrument(skip_all)]
 pub async fn patch_pact_for_version(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -163,6 +171,7 @@ pub async fn patch_pact_for_version(
 }
 
 /// `GET /pacts/latest`.
+#[tracing::instrument(skip_all)]
 pub async fn list_latest_pacts(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -172,6 +181,7 @@ pub async fn list_latest_pacts(
 }
 
 /// `GET /pacts/provider/P/latest`.
+#[tracing::instrument(skip_all)]
 pub async fn list_latest_provider_pacts(
     request: HttpRequest,
     state: web::Data<AppState>,
