@@ -46,7 +46,13 @@ impl fmt::Display for ContentHash {
 
 /// The canonical JSON text of a contract document (compact, keys sorted; see the module docs).
 pub fn canonical_json(document: &Value) -> String {
-    canonical_form(document).to_string()
+    let (lists, version) = canonical_parts(document);
+    let mut text = String::from("{");
+    for (key, entries) in lists {
+        text.push_str(&format!("\"{key}\":[{}],", entries.join(",")));
+    }
+    text.push_str(&format!("\"pactSpecificationVersion\":\"{version}\"}}"));
+    text
 }
 
 /// The content hash of a contract document: SHA-256 of [`canonical_json`].
@@ -54,10 +60,16 @@ pub fn content_hash(document: &Value) -> ContentHash {
     ContentHash(sha256_hex(canonical_json(document).as_bytes()))
 }
 
-/// The reduced, normalised document whose text [`canonical_json`] returns.
+/// The reduced, normalised document whose text [`canonical_json`] returns (for display and
+/// diffs; hashing works on the text directly).
 pub fn canonical_form(document: &Value) -> Value {
+    serde_json::from_str(&canonical_json(document)).unwrap_or(Value::Null)
+}
+
+/// The normalised interaction texts of each non-empty list, sorted, and the version string.
+fn canonical_parts(document: &Value) -> (Vec<(&'static str, Vec<String>)>, &'static str) {
     let version = detect_spec_version(document).ok();
-    let mut reduced = Map::new();
+    let mut lists = Vec::new();
     for key in ["interactions", "messages"] {
         let Some(Value::Array(entries)) = document.get(key) else {
             continue;
@@ -65,23 +77,15 @@ pub fn canonical_form(document: &Value) -> Value {
         if entries.is_empty() {
             continue;
         }
-        let mut normalised: Vec<(String, Value)> = entries
+        let mut texts: Vec<String> = entries
             .iter()
-            .map(|entry| sorted_keys(&normalise::interaction(entry, version)))
-            .map(|entry| (entry.to_string(), entry))
+            .map(|entry| sorted_json_text(&normalise::interaction(entry, version)))
             .collect();
-        normalised.sort_by(|left, right| left.0.cmp(&right.0));
-        reduced.insert(
-            key.to_owned(),
-            Value::Array(normalised.into_iter().map(|(_, entry)| entry).collect()),
-        );
+        texts.sort();
+        lists.push((key, texts));
     }
     let version_text = version.map_or("unknown", |version| version.as_metadata_str());
-    reduced.insert(
-        "pactSpecificationVersion".to_owned(),
-        Value::String(version_text.to_owned()),
-    );
-    sorted_keys(&Value::Object(reduced))
+    (lists, version_text)
 }
 
 /// The document with an `_id` key first in every interaction and message, as the Pact Broker
@@ -99,11 +103,7 @@ pub fn with_interaction_ids(document: &Value) -> Value {
             };
             let mut without_id = object.clone();
             without_id.remove("_id");
-            let id = sha256_hex(
-                sorted_keys(&Value::Object(without_id.clone()))
-                    .to_string()
-                    .as_bytes(),
-            );
+            let id = sha256_hex(sorted_json_text(&Value::Object(without_id.clone())).as_bytes());
             let mut with_id = Map::with_capacity(without_id.len() + 1);
             with_id.insert("_id".to_owned(), Value::String(id));
             with_id.extend(without_id);
@@ -129,6 +129,44 @@ pub fn sorted_keys(value: &Value) -> Value {
         }
         Value::Array(items) => Value::Array(items.iter().map(sorted_keys).collect()),
         other => other.clone(),
+    }
+}
+
+/// Compact JSON text of `value` with every object's keys in sorted order, written without
+/// building a sorted copy first.
+pub fn sorted_json_text(value: &Value) -> String {
+    let mut text = String::new();
+    write_sorted(value, &mut text);
+    text
+}
+
+fn write_sorted(value: &Value, text: &mut String) {
+    match value {
+        Value::Object(object) => {
+            let mut entries: Vec<(&String, &Value)> = object.iter().collect();
+            entries.sort_by(|left, right| left.0.cmp(right.0));
+            text.push('{');
+            for (position, (key, value)) in entries.into_iter().enumerate() {
+                if position > 0 {
+                    text.push(',');
+                }
+                text.push_str(&Value::String(key.clone()).to_string());
+                text.push(':');
+                write_sorted(value, text);
+            }
+            text.push('}');
+        }
+        Value::Array(items) => {
+            text.push('[');
+            for (position, item) in items.iter().enumerate() {
+                if position > 0 {
+                    text.push(',');
+                }
+                write_sorted(item, text);
+            }
+            text.push(']');
+        }
+        scalar => text.push_str(&scalar.to_string()),
     }
 }
 

@@ -17,8 +17,9 @@
 //! * V4 bodies: `encoded: false`, `contentType: null`, `contentTypeHint: "DEFAULT"` and a
 //!   `contentType` equal to the `Content-Type` header are removed;
 //! * matching rules: `combine: "AND"` is removed, legacy `date`/`time`/`timestamp` format keys
-//!   become `format`, `"match": "timestamp"` becomes `"datetime"`, V4 message rules under `content` move to `body`, empty categories and
-//!   empty `matchingRules` are removed; empty `generators` likewise;
+//!   become `format`, `"match": "timestamp"` becomes `"datetime"`, V4 message rules under
+//!   `content` move to `body`, empty categories and empty `matchingRules` are removed; empty
+//!   `generators` likewise;
 //! * V3 message `metaData` becomes `metadata`; empty metadata is removed.
 
 use serde_json::{Map, Value};
@@ -45,31 +46,46 @@ pub(super) fn interaction(value: &Value, version: Option<SpecVersion>) -> Value 
         object.remove("interactionMarkup");
     }
     normalise_states(&mut object, modern);
-    if let Some(Value::Object(request)) = object.get_mut("request") {
-        if request.contains_key("method")
-            || request.contains_key("path")
-            || !request.contains_key("contents")
-        {
-            normalise_http_request(request, modern);
-        } else {
-            normalise_message(request, modern);
+    match interaction_shape(&object) {
+        Shape::Http => {
+            if let Some(Value::Object(request)) = object.get_mut("request") {
+                normalise_http_request(request, modern);
+            }
+            if let Some(Value::Object(response)) = object.get_mut("response") {
+                normalise_http_parts(response, modern);
+            }
         }
-    }
-    match object.get_mut("response") {
-        Some(Value::Object(response)) => normalise_http_response(response, modern),
-        Some(Value::Array(responses)) => {
-            for response in responses.iter_mut() {
-                if let Value::Object(response) = response {
+        Shape::AsyncMessage => normalise_message(&mut object, modern),
+        Shape::SyncMessage => {
+            if let Some(Value::Object(request)) = object.get_mut("request") {
+                normalise_message(request, modern);
+            }
+            if let Some(Value::Array(responses)) = object.get_mut("response") {
+                for response in responses.iter_mut().filter_map(Value::as_object_mut) {
                     normalise_message(response, modern);
                 }
             }
         }
-        _ => {}
-    }
-    if !object.contains_key("request") && !object.contains_key("response") {
-        normalise_message(&mut object, modern);
     }
     Value::Object(object)
+}
+
+enum Shape {
+    Http,
+    AsyncMessage,
+    SyncMessage,
+}
+
+/// What an interaction is: the V4 `type` says so; before V4, an entry without a request and
+/// a response is a message (V3 `messages`).
+fn interaction_shape(object: &Map<String, Value>) -> Shape {
+    match object.get("type").and_then(Value::as_str) {
+        Some("Synchronous/Messages") => Shape::SyncMessage,
+        Some("Asynchronous/Messages") => Shape::AsyncMessage,
+        Some(_) => Shape::Http,
+        None if object.contains_key("request") || object.contains_key("response") => Shape::Http,
+        None => Shape::AsyncMessage,
+    }
 }
 
 fn normalise_comments(object: &mut Map<String, Value>) {
@@ -127,10 +143,6 @@ fn normalise_http_request(request: &mut Map<String, Value>, modern: bool) {
         normalise_query(query);
     }
     normalise_http_parts(request, modern);
-}
-
-fn normalise_http_response(response: &mut Map<String, Value>, modern: bool) {
-    normalise_http_parts(response, modern);
 }
 
 /// Headers, body, rules and generators: what requests and responses share.

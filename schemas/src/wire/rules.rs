@@ -6,7 +6,8 @@
 //! V3 and V4 group rules by category (`body`, `header`, `query`, `path`, `status`, `metadata`,
 //! and V4's message `content`, which is stored as the body), each entry a matcher list with a
 //! `combine`. Unknown categories are ignored, as the reference implementation does; unknown
-//! matcher kinds are kept as [`MatchingRule::Unknown`](crate::MatchingRule::Unknown) so the verifier can report them.
+//! matcher kinds are kept as [`MatchingRule::Unknown`](crate::MatchingRule::Unknown) so the
+//! verifier can report them.
 
 use serde_json::{Map, Value};
 
