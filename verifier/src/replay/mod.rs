@@ -71,9 +71,12 @@ pub(crate) struct Replayer {
 }
 
 /// The HTTP client for a whole run: pooled keep-alive connections, no redirects (a provider's
-/// redirect is a response to verify), the request timeout on every call.
+/// redirect is a response to verify), the request timeout on every call. A header value folded
+/// over several lines (obsolete, but RFC 9112 section 5.2 says a user agent must read each fold
+/// as spaces) is read, not refused.
 pub fn build_client(options: &ReplayOptions) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
+        .http1_allow_obsolete_multiline_headers_in_responses(true)
         .timeout(options.request_timeout)
         .connect_timeout(options.request_timeout)
         .redirect(reqwest::redirect::Policy::none())
