@@ -111,7 +111,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/pacticipants/{pacticipant}/versions/{version}")
             .route(get().to(versions::get_version))
-            .route(put().to(versions::put_version)),
+            .route(put().to(versions::put_version))
+            .route(patch().to(versions::put_version)),
     )
     .service(
         resource("/pacticipants/{pacticipant}/latest-version")

@@ -32,7 +32,8 @@ pub async fn get_version(
     Ok(ok(version(&Links::from_request(&request), &details)))
 }
 
-/// `PUT /pacticipants/P/versions/V`: 201 new, 200 existing.
+/// `PUT` (or merge-patch `PATCH`) `/pacticipants/P/versions/V`: 201 new, 200 existing; a given
+/// `buildUrl` replaces the stored one, an absent one leaves it.
 #[tracing::instrument(skip_all)]
 pub async fn put_version(
     request: HttpRequest,

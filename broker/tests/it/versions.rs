@@ -18,6 +18,8 @@ dbtest!(
         let fetched = app.get(path).await;
         assert_eq!(fetched.status, 200);
         assert_eq!(fetched.body["buildUrl"], "https://ci.example/7");
+        let patched = app.patch(path, &json!({ "buildUrl": "https://ci.example/8" })).await;
+        assert_eq!((patched.status, patched.body["buildUrl"].as_str()), (200, Some("https://ci.example/8")));
         assert_eq!(app.get("/pacticipants/Foo%20App/versions/1.0.0").await.status, 404);
         app.put("/pacticipants/Foo%20App/versions/2", &json!({})).await;
         assert_eq!(app.get("/pacticipants/Foo%20App/latest-version").await.body["number"], "2");
