@@ -14,8 +14,9 @@
 //!   path defaults to `/`; from V3 on a query string becomes the map of arrays it parses to and
 //!   a single string value becomes a one-element array;
 //! * headers: a one-element array becomes its string; empty `headers` are removed;
-//! * V4 bodies: `encoded: false`, `contentType: null`, `contentTypeHint: "DEFAULT"` and a
-//!   `contentType` equal to the `Content-Type` header are removed;
+//! * V4 bodies: `encoded: false`, `contentType: null`, `contentTypeHint: "DEFAULT"`, a
+//!   `contentType` equal to the `Content-Type` header, and `application/json` on structured
+//!   JSON content without such a header (what pact_models detects and writes) are removed;
 //! * matching rules: `combine: "AND"` is removed, legacy `date`/`time`/`timestamp` format keys
 //!   become `format`, `"match": "timestamp"` becomes `"datetime"`, V4 message rules under
 //!   `content` move to `body`, empty categories and empty `matchingRules` are removed; empty
@@ -204,6 +205,19 @@ fn normalise_wrapper(body: &mut Map<String, Value>, header_content_type: Option<
     }
     if header_content_type.is_some()
         && body.get("contentType").and_then(Value::as_str) == header_content_type
+    {
+        body.remove("contentType");
+    }
+    // pact_models writes the content type it detected; for structured JSON content with no
+    // header that is `application/json`, which is what Treaty infers from the content anyway.
+    let structured = matches!(
+        body.get("content"),
+        Some(Value::Object(_) | Value::Array(_) | Value::Number(_) | Value::Bool(_))
+    );
+    if header_content_type.is_none()
+        && structured
+        && body.get("contentType").and_then(Value::as_str) == Some("application/json")
+        && !body.contains_key("encoded")
     {
         body.remove("contentType");
     }
