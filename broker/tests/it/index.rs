@@ -66,7 +66,10 @@ async fn postgres_outage_gives_503_and_the_broker_recovers() {
     use crate::support::chaos::{ChaosProxy, postgres_address};
     use crate::support::{Backend, postgres_url};
     let Some(url) = postgres_url() else {
-        eprintln!("skipped on PostgreSQL: TREATY_TEST_DATABASE_URL is not set");
+        crate::support::skip_postgres(concat!(
+            module_path!(),
+            "::postgres_outage_gives_503_and_the_broker_recovers"
+        ));
         return;
     };
     let proxy =

@@ -36,7 +36,10 @@ fn both_backends_yield_the_same_tables_columns_and_indexes() {
             .any(|(table, column, _)| table == "publications" && column == "content_id")
     );
     if postgres_url().is_none() {
-        eprintln!("skipped on PostgreSQL: TREATY_TEST_DATABASE_URL is not set");
+        crate::support::skip_postgres(concat!(
+            module_path!(),
+            "::both_backends_yield_the_same_tables_columns_and_indexes"
+        ));
         return;
     }
     let postgres = migrated_snapshot(Backend::Postgres);

@@ -23,6 +23,16 @@ pub(crate) fn postgres_url() -> Option<String> {
         .filter(|url| !url.trim().is_empty())
 }
 
+/// Says, visibly even while the harness captures output (it captures only the print macros),
+/// that `test` did not run on PostgreSQL.
+pub(crate) fn skip_postgres(test: &str) {
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped on PostgreSQL: TREATY_TEST_DATABASE_URL is not set ({test})"
+    );
+}
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Backend {
@@ -52,7 +62,7 @@ macro_rules! dbtest {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn postgres() {
                 if $crate::support::postgres_url().is_none() {
-                    eprintln!("skipped on PostgreSQL: TREATY_TEST_DATABASE_URL is not set");
+                    $crate::support::skip_postgres(concat!(module_path!(), "::postgres"));
                     return;
                 }
                 run($crate::support::Backend::Postgres).await
