@@ -10,6 +10,7 @@
 //!
 //! * [`parse_contract`] / [`parse_contract_value`]: a whole pact file to a [`Contract`], or
 //!   [`SchemaError::Invalid`] with every fault ([`Diagnostic`]: pointer, severity, message);
+//!   the `_with_warnings` variants also return likely mistakes in a valid contract;
 //! * [`wire::parse_http_request`], [`wire::parse_http_response`], [`wire::parse_message`]: bare
 //!   fragments (the specification conformance cases, the matching engine's inputs);
 //! * [`validate_document`]: JSON Schema validation alone; the schemas are embedded from
@@ -26,6 +27,7 @@ pub mod merge;
 pub mod model;
 pub mod parse;
 pub mod validate;
+mod warnings;
 pub mod wire;
 
 pub use canonical::{ContentHash, canonical_json, content_hash, with_interaction_ids};
@@ -33,5 +35,8 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use error::SchemaError;
 pub use merge::merge_contracts;
 pub use model::*;
-pub use parse::{detect_spec_version, parse_contract, parse_contract_value};
+pub use parse::{
+    detect_spec_version, parse_contract, parse_contract_value, parse_contract_value_with_warnings,
+    parse_contract_with_warnings,
+};
 pub use validate::validate_document;

@@ -41,7 +41,7 @@ pub fn merge_contracts(existing: &Value, new: &Value) -> Value {
 /// What makes two interactions "the same" for merging: the description and the provider states
 /// (V2's `providerState` string is read as one state without parameters, so a V2 and a V3 way of
 /// writing the same state agree).
-fn identity_of(interaction: &Value) -> (Option<String>, Value) {
+pub(crate) fn identity_of(interaction: &Value) -> (Option<String>, Value) {
     let description = interaction
         .get("description")
         .and_then(Value::as_str)

@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::SchemaError;
 use crate::model::{Contract, SpecVersion};
 use crate::validate::validate_document;
+use crate::warnings::contract_warnings;
 use crate::wire::{Findings, INTERACTION_TYPES, contract_from, json_type_name};
 
 /// Parses and validates a contract file's bytes (a leading UTF-8 byte order mark is allowed).
@@ -23,6 +24,25 @@ pub fn parse_contract(bytes: &[u8]) -> Result<Contract, SchemaError> {
 /// version's JSON Schema ([`validate_document`]) and the semantic checks; only a document without
 /// errors is converted.
 pub fn parse_contract_value(value: &Value) -> Result<Contract, SchemaError> {
+    parse_contract_value_with_warnings(value).map(|(contract, _)| contract)
+}
+
+/// Like [`parse_contract`], and also returns the warnings about a valid contract (see
+/// [`parse_contract_value_with_warnings`]).
+pub fn parse_contract_with_warnings(
+    bytes: &[u8],
+) -> Result<(Contract, Vec<Diagnostic>), SchemaError> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let value: Value = serde_json::from_slice(bytes)?;
+    parse_contract_value_with_warnings(&value)
+}
+
+/// Like [`parse_contract_value`], and also returns the warnings about a valid contract: likely
+/// mistakes that do not make it invalid (no interactions at all, two interactions with the same
+/// description and provider states, matcher kinds Treaty does not know).
+pub fn parse_contract_value_with_warnings(
+    value: &Value,
+) -> Result<(Contract, Vec<Diagnostic>), SchemaError> {
     let Value::Object(document) = value else {
         return Err(SchemaError::Invalid(vec![error_at(
             "",
@@ -44,7 +64,8 @@ pub fn parse_contract_value(value: &Value) -> Result<Contract, SchemaError> {
     }
     let mut findings = Findings::default();
     let contract = contract_from(document, version, &mut findings);
-    findings.finish(contract)
+    contract_warnings(value, &mut findings);
+    findings.finish_with_warnings(contract)
 }
 
 /// The specification version a document declares.

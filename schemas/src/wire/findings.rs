@@ -39,15 +39,32 @@ impl Findings {
             .any(|d| d.severity == Severity::Error)
     }
 
+    /// Records a warning at `pointer`: accepted, but likely a mistake.
+    pub(crate) fn warning(&mut self, pointer: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            pointer: pointer.to_owned(),
+            severity: Severity::Warning,
+            message: message.into(),
+        });
+    }
+
     /// Returns `value` when no error was recorded, otherwise every diagnostic, sorted by
     /// pointer (as schema validation sorts them).
-    pub(crate) fn finish<T>(mut self, value: T) -> Result<T, SchemaError> {
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, SchemaError> {
+        self.finish_with_warnings(value).map(|(value, _)| value)
+    }
+
+    /// Like [`Findings::finish`], but also returns the warnings of a successful conversion.
+    pub(crate) fn finish_with_warnings<T>(
+        mut self,
+        value: T,
+    ) -> Result<(T, Vec<Diagnostic>), SchemaError> {
+        self.diagnostics
+            .sort_by(|left, right| left.pointer.cmp(&right.pointer));
         if self.has_errors() {
-            self.diagnostics
-                .sort_by(|left, right| left.pointer.cmp(&right.pointer));
             Err(SchemaError::Invalid(self.diagnostics))
         } else {
-            Ok(value)
+            Ok((value, self.diagnostics))
         }
     }
 }

@@ -99,7 +99,13 @@ pub(crate) fn parse_matcher(value: &Value, pointer: &str, findings: &mut Finding
                 MatchingRule::Unknown(value.clone())
             }
         },
-        _ => MatchingRule::Unknown(value.clone()),
+        _ => {
+            reader.findings.warning(
+                pointer,
+                format!("unknown matcher kind \"{kind}\": kept, but the verifier cannot apply it"),
+            );
+            MatchingRule::Unknown(value.clone())
+        }
     }
 }
 

@@ -28,7 +28,7 @@ use serde_json::Value;
 
 pub use body::{is_json_content_type, looks_like_xml};
 pub(crate) use contract::contract_from;
-pub(crate) use findings::{Findings, json_type_name};
+pub(crate) use findings::{Findings, index, json_type_name};
 pub use query::parse_query_string;
 pub(crate) use v4::INTERACTION_TYPES;
 

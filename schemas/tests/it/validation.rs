@@ -179,3 +179,50 @@ fn fragment_parsers_report_pointers_relative_to_the_fragment() {
         ]
     );
 }
+
+#[test]
+fn valid_contracts_can_carry_warnings() {
+    use treaty_schemas::parse_contract_value_with_warnings;
+    let warnings = |document: serde_json::Value| -> Vec<String> {
+        let (_, warnings) = parse_contract_value_with_warnings(&document).unwrap();
+        assert!(
+            warnings
+                .iter()
+                .all(|warning| warning.severity == Severity::Warning)
+        );
+        warnings.iter().map(ToString::to_string).collect()
+    };
+    let interaction = |description: &str, status: u16| json!({"description": description, "request": {"method": "GET", "path": "/"}, "response": {"status": status}});
+    let pact = |interactions: Vec<serde_json::Value>| {
+        json!({"consumer": {"name": "c"}, "provider": {"name": "p"}, "interactions": interactions,
+               "metadata": {"pactSpecification": {"version": "3.0.0"}}})
+    };
+    assert_eq!(
+        warnings(pact(vec![])),
+        ["/interactions: the contract has no interactions: verifying it proves nothing"]
+    );
+    assert_eq!(
+        warnings(pact(vec![
+            interaction("a", 200),
+            interaction("b", 200),
+            interaction("a", 200),
+            interaction("b", 404)
+        ])),
+        [
+            "/interactions/2: duplicate of /interactions/0: the same interaction is listed twice",
+            "/interactions/3: same description and provider states as /interactions/1 but different content: merging keeps only one of them; give each a unique description",
+        ]
+    );
+    let mut unknown = interaction("a", 200);
+    unknown["response"]["matchingRules"] =
+        json!({"body": {"$.a": {"matchers": [{"match": "fuzzy"}]}}});
+    assert_eq!(
+        warnings(pact(vec![unknown])),
+        [
+            "/interactions/0/response/matchingRules/body/$.a/matchers/0: unknown matcher kind \"fuzzy\": kept, but the verifier cannot apply it"
+        ]
+    );
+    for file in json_files(&fixtures_dir().join("valid")) {
+        assert!(warnings(read_json(&file)).is_empty(), "{}", file.display());
+    }
+}
