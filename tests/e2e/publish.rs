@@ -66,6 +66,21 @@ fn published_v2_v3_v4_files_come_back_unchanged() {
             }
         }
 
+        let (status, version) = get_json(&broker.at("/pacticipants/web/versions/1.0.0"));
+        assert_eq!(status, 200, "[{}] {version}", database.backend);
+        assert_eq!(
+            names(&version["_embedded"]["branchVersions"]),
+            ["main"],
+            "[{}] {version}",
+            database.backend
+        );
+        assert_eq!(
+            names(&version["_embedded"]["tags"]),
+            ["dev"],
+            "[{}] {version}",
+            database.backend
+        );
+
         let again = treaty(&publish);
         assert_eq!(
             again.status.code(),
@@ -157,4 +172,63 @@ fn the_latest_pact_follows_the_newest_consumer_version() {
             database.backend
         );
     }
+}
+
+#[test]
+fn versions_and_branches_with_slashes_spaces_and_plus_signs_round_trip() {
+    for database in
+        Database::all("versions_and_branches_with_slashes_spaces_and_plus_signs_round_trip")
+    {
+        let broker = Broker::start(&database);
+        let file = fixture("v3.json");
+        let output = treaty(&[
+            "publish",
+            file.to_str().unwrap(),
+            "-a",
+            "1.0.0+build/7 x",
+            "--branch",
+            "feat/x y",
+            "-b",
+            &broker.url,
+        ]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "[{}] {}",
+            database.backend,
+            describe(&output)
+        );
+
+        let path = "/pacts/provider/orders-v3/consumer/web/version/1.0.0%2Bbuild%2F7%20x";
+        let (status, body) = get_json(&broker.at(path));
+        assert_eq!(status, 200, "[{}] GET {path}: {body}", database.backend);
+        assert_eq!(
+            without_broker_additions(&body),
+            fixture_json("v3.json"),
+            "[{}]",
+            database.backend
+        );
+        let (status, version) =
+            get_json(&broker.at("/pacticipants/web/versions/1.0.0%2Bbuild%2F7%20x"));
+        assert_eq!(status, 200, "[{}] {version}", database.backend);
+        assert_eq!(
+            names(&version["_embedded"]["branchVersions"]),
+            ["feat/x y"],
+            "[{}] {version}",
+            database.backend
+        );
+    }
+}
+
+/// The `name` of each entry of a HAL array.
+fn names(entries: &Value) -> Vec<&str> {
+    entries
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item["name"].as_str())
+                .collect()
+        })
+        .unwrap_or_default()
 }
