@@ -232,3 +232,59 @@ fn names(entries: &Value) -> Vec<&str> {
         })
         .unwrap_or_default()
 }
+
+#[test]
+fn merge_adds_new_interactions_to_the_published_contract() {
+    let database = Database::sqlite();
+    let broker = Broker::start(&database);
+    let dir = tempfile::tempdir().unwrap();
+    let mut extra = fixture_json("v3.json");
+    let mut cancel = extra["interactions"][1].clone();
+    cancel["description"] = json!("cancel an order");
+    cancel["request"] = json!({ "method": "DELETE", "path": "/orders/42" });
+    cancel["response"] = json!({ "status": 204 });
+    extra["interactions"] = json!([cancel]);
+    let extra_file = dir.path().join("extra.json");
+    std::fs::write(&extra_file, serde_json::to_vec(&extra).unwrap()).unwrap();
+
+    let first = treaty(&[
+        "publish",
+        fixture("v3.json").to_str().unwrap(),
+        "-a",
+        "1",
+        "-b",
+        &broker.url,
+    ]);
+    assert_eq!(first.status.code(), Some(0), "{}", describe(&first));
+    let merged = treaty(&[
+        "publish",
+        extra_file.to_str().unwrap(),
+        "-a",
+        "1",
+        "--merge",
+        "-b",
+        &broker.url,
+    ]);
+    assert_eq!(merged.status.code(), Some(0), "{}", describe(&merged));
+
+    let (_, body) = get_json(&broker.at("/pacts/provider/orders-v3/consumer/web/version/1"));
+    let mut descriptions: Vec<&str> = body["interactions"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item["description"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    descriptions.sort_unstable();
+    assert_eq!(
+        descriptions,
+        [
+            "a request for order 42",
+            "cancel an order",
+            "create an order"
+        ],
+        "{body}"
+    );
+}
