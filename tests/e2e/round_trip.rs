@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 use crate::support::broker::{Broker, Database};
 use crate::support::pact_cli::MockMaster;
 use crate::support::{
-    block_on, describe, fixture, fixture_json, get_json, pact_cli_enabled, read_json, treaty,
-    without_broker_additions,
+    block_on, describe, fixture, fixture_json, get_json, http_client, pact_cli_enabled, read_json,
+    treaty, without_broker_additions,
 };
 
 #[test]
@@ -137,7 +137,7 @@ fn reindent(value: &Value) -> Vec<u8> {
 /// Sends the two requests every fixture describes to the mock server.
 fn record_interactions(port: u16) {
     block_on(async {
-        let client = reqwest::Client::new();
+        let client = http_client();
         let base = format!("http://127.0.0.1:{port}");
         let get = client
             .get(format!("{base}/orders/42?expand=items"))

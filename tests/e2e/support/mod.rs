@@ -161,7 +161,7 @@ pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// (`Value::Null` when the body is not JSON).
 pub(crate) fn get_json(url: &str) -> (u16, Value) {
     block_on(async {
-        let response = reqwest::Client::new()
+        let response = http_client()
             .get(url)
             .header("Accept", "application/hal+json, application/json")
             .send()
@@ -176,7 +176,7 @@ pub(crate) fn get_json(url: &str) -> (u16, Value) {
 /// `POST url` with a JSON body: the status and the JSON body.
 pub(crate) fn post_json(url: &str, body: &Value) -> (u16, Value) {
     block_on(async {
-        let response = reqwest::Client::new()
+        let response = http_client()
             .post(url)
             .header("Accept", "application/hal+json")
             .json(body)
@@ -218,4 +218,13 @@ pub(crate) fn pact_cli_enabled(test: &str) -> bool {
         "skipped: set TREATY_E2E_PACT_CLI=1 to run {test} (the real pact CLI, installed by tests/scripts/install-pact-cli.sh)"
     );
     false
+}
+
+/// An HTTP client that gives up after 30 seconds, so a hung broker fails the test instead of
+/// hanging the suite.
+pub(crate) fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("an HTTP client")
 }
