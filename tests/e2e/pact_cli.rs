@@ -139,6 +139,72 @@ fn pact_broker_lists_the_latest_pacts() {
 }
 
 #[test]
+fn pact_broker_publish_records_tags_and_merges() {
+    if !pact_cli_enabled("pact_broker_publish_records_tags_and_merges") {
+        return;
+    }
+    let database = Database::sqlite();
+    let broker = Broker::start(&database);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("v3.json"), dir.path().join("v3.json")).unwrap();
+    let dir_arg = dir.path().to_str().unwrap();
+
+    let tagged = run_pact(&[
+        "broker",
+        "publish",
+        dir_arg,
+        "-a",
+        "1.0.0",
+        "--tag",
+        "dev,prod",
+        "--broker-base-url",
+        &broker.url,
+    ]);
+    assert_eq!(tagged.status.code(), Some(0), "{}", describe(&tagged));
+    let (_, version) = get_json(&broker.at("/pacticipants/web/versions/1.0.0"));
+    let mut tags: Vec<&str> = version["_embedded"]["tags"]
+        .as_array()
+        .map(|tags| tags.iter().filter_map(|tag| tag["name"].as_str()).collect())
+        .unwrap_or_default();
+    tags.sort_unstable();
+    assert_eq!(tags, ["dev", "prod"], "{version}");
+
+    // --merge with a new interaction for the same version: accepted, and both are served.
+    let merge_dir = tempfile::tempdir().unwrap();
+    let mut extra = fixture_json("v3.json");
+    extra["interactions"][1]["description"] = serde_json::json!("create an order, merged");
+    extra["interactions"] = serde_json::json!([extra["interactions"][1].clone()]);
+    std::fs::write(
+        merge_dir.path().join("v3.json"),
+        serde_json::to_vec(&extra).unwrap(),
+    )
+    .unwrap();
+    let merged = run_pact(&[
+        "broker",
+        "publish",
+        merge_dir.path().to_str().unwrap(),
+        "-a",
+        "1.0.0",
+        "--merge",
+        "--broker-base-url",
+        &broker.url,
+    ]);
+    assert_eq!(merged.status.code(), Some(0), "{}", describe(&merged));
+    let (_, pact) = get_json(&broker.at("/pacts/provider/orders-v3/consumer/web/version/1.0.0"));
+    let descriptions: Vec<&str> = pact["interactions"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item["description"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(descriptions.len(), 3, "{pact}");
+    assert!(descriptions.contains(&"create an order, merged"), "{pact}");
+}
+
+#[test]
 fn pact_broker_describes_the_latest_and_a_given_version() {
     if !pact_cli_enabled("pact_broker_describes_the_latest_and_a_given_version") {
         return;
