@@ -1,9 +1,11 @@
 //! Merging a newly published contract into an existing one, with the Pact Broker's semantics
 //! (`onConflict: merge` on publish, `PATCH` on the old publish route).
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
-use crate::canonical::sorted_keys;
+use crate::canonical::{sorted_json_text, sorted_keys};
 
 /// Merges `new` into `existing`: an interaction (or message) of `new` with the same description
 /// and provider state(s) as one of `existing` replaces it in place; the others are appended in
@@ -23,14 +25,17 @@ pub fn merge_contracts(existing: &Value, new: &Value) -> Value {
             Some(Value::Array(existing_entries)) => existing_entries.clone(),
             _ => Vec::new(),
         };
+        let mut positions: HashMap<String, usize> = HashMap::new();
+        for (position, entry) in entries.iter().enumerate() {
+            positions.entry(identity_key(entry)).or_insert(position);
+        }
         for new_entry in new_entries {
-            let identity = identity_of(new_entry);
-            match entries
-                .iter_mut()
-                .find(|entry| identity_of(entry) == identity)
-            {
-                Some(slot) => *slot = new_entry.clone(),
-                None => entries.push(new_entry.clone()),
+            match positions.get(&identity_key(new_entry)) {
+                Some(&position) => entries[position] = new_entry.clone(),
+                None => {
+                    positions.insert(identity_key(new_entry), entries.len());
+                    entries.push(new_entry.clone());
+                }
             }
         }
         merged.insert(key.to_owned(), Value::Array(entries));
@@ -38,10 +43,16 @@ pub fn merge_contracts(existing: &Value, new: &Value) -> Value {
     Value::Object(merged)
 }
 
+/// [`identity_of`] as one string, for hashing.
+pub(crate) fn identity_key(interaction: &Value) -> String {
+    let (description, states) = identity_of(interaction);
+    format!("{description:?}\u{0}{}", sorted_json_text(&states))
+}
+
 /// What makes two interactions "the same" for merging: the description and the provider states
 /// (V2's `providerState` string is read as one state without parameters, so a V2 and a V3 way of
 /// writing the same state agree).
-pub(crate) fn identity_of(interaction: &Value) -> (Option<String>, Value) {
+fn identity_of(interaction: &Value) -> (Option<String>, Value) {
     let description = interaction
         .get("description")
         .and_then(Value::as_str)

@@ -2,15 +2,18 @@
 //! interactions (verifying it proves nothing) and interactions that share a description and
 //! provider states (the Pact Broker's merge and Treaty's reports treat them as one).
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::canonical::sorted_json_text;
-use crate::merge::identity_of;
+use crate::merge::identity_key;
 use crate::wire::{Findings, index};
 
 /// Records the warnings about a valid contract document.
 pub(crate) fn contract_warnings(document: &Value, findings: &mut Findings) {
-    let mut seen: Vec<((Option<String>, Value), String, String)> = Vec::new();
+    // Identity key (description and states as text) to the first entry's pointer and content.
+    let mut seen: HashMap<String, (String, String)> = HashMap::new();
     let mut total = 0;
     for key in ["interactions", "messages"] {
         let Some(Value::Array(entries)) = document.get(key) else {
@@ -19,26 +22,28 @@ pub(crate) fn contract_warnings(document: &Value, findings: &mut Findings) {
         total += entries.len();
         for (position, entry) in entries.iter().enumerate() {
             let pointer = index(&format!("/{key}"), position);
-            let identity = identity_of(entry);
+            let identity = identity_key(entry);
             let mut without_id = entry.clone();
             if let Some(object) = without_id.as_object_mut() {
                 object.remove("_id");
                 object.remove("key");
             }
             let text = sorted_json_text(&without_id);
-            match seen.iter().find(|(other, _, _)| *other == identity) {
-                Some((_, other_pointer, other_text)) if *other_text == text => findings.warning(
+            match seen.get(&identity) {
+                Some((other_pointer, other_text)) if *other_text == text => findings.warning(
                     &pointer,
                     format!("duplicate of {other_pointer}: the same interaction is listed twice"),
                 ),
-                Some((_, other_pointer, _)) => findings.warning(
+                Some((other_pointer, _)) => findings.warning(
                     &pointer,
                     format!(
                         "same description and provider states as {other_pointer} but different \
                          content: merging keeps only one of them; give each a unique description"
                     ),
                 ),
-                None => seen.push((identity, pointer, text)),
+                None => {
+                    seen.insert(identity, (pointer, text));
+                }
             }
         }
     }
