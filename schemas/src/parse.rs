@@ -56,6 +56,7 @@ pub fn parse_contract_value_with_warnings(
         detect_spec_version(value).map_err(|diagnostic| SchemaError::Invalid(vec![diagnostic]))?;
     let mut diagnostics = validate_document(value, version);
     diagnostics.extend(semantic_checks(document));
+    diagnostics.sort_by(|left, right| left.pointer.cmp(&right.pointer));
     if diagnostics
         .iter()
         .any(|diagnostic| diagnostic.severity == Severity::Error)
