@@ -197,11 +197,15 @@ fn print_published(
     if !config.tags.is_empty() {
         line.push_str(&format!(", tags {}", config.tags.join(", ")));
     }
-    writeln!(out, "{line} ({})", file.path.display()).map_err(Error::Output)?;
+    let mut text = format!("{line} ({})\n", file.path.display());
     for notice in notices {
-        writeln!(out, "  {}: {}", notice.kind, notice.text).map_err(Error::Output)?;
+        text.push_str(&format!("  {}: {}\n", notice.kind, notice.text));
     }
-    Ok(())
+    // A closed pipe (`treaty publish … | head -1`) must not stop the remaining publications.
+    match out.write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output(e)),
+        _ => Ok(()),
+    }
 }
 
 fn json_entry(file: &ContractFile, config: &PublishConfig, outcome: Value) -> Value {

@@ -268,3 +268,34 @@ async fn hrefs_keep_only_their_path_and_a_context_path_is_kept() {
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+#[tokio::test]
+async fn a_closed_stdout_does_not_stop_the_publications() {
+    let broker = fake_broker().await;
+    Mock::given(method("POST"))
+        .respond_with(publish_ok("web", "1"))
+        .expect(2)
+        .mount(&broker)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    write_json(dir.path(), "a.json", &pact_v3("web", "orders"));
+    write_json(dir.path(), "b.json", &pact_v3("web", "payments"));
+
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_treaty"))
+        .args([
+            "publish",
+            dir.path().to_str().unwrap(),
+            "-a",
+            "1",
+            "-b",
+            &broker.uri(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().await.unwrap();
+
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(publish_bodies(&broker).await.len(), 2);
+}
