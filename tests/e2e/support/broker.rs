@@ -49,9 +49,9 @@ impl Database {
     /// printing `skipped on PostgreSQL: …` for `test`) when it is not set.
     pub(crate) fn postgres(test: &str) -> Option<Database> {
         let Ok(server) = std::env::var("TREATY_TEST_DATABASE_URL") else {
-            println!(
+            super::skipped(&format!(
                 "skipped on PostgreSQL: set TREATY_TEST_DATABASE_URL to run {test} on PostgreSQL too"
-            );
+            ));
             return None;
         };
         static COUNTER: AtomicU32 = AtomicU32::new(0);

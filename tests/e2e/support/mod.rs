@@ -209,15 +209,22 @@ pub(crate) fn without_broker_additions(document: &Value) -> Value {
     document
 }
 
-/// True when `TREATY_E2E_PACT_CLI=1`; otherwise prints why `test` is skipped.
+/// True when `TREATY_E2E_PACT_CLI=1`; otherwise says that `test` is skipped (see [`skipped`]).
 pub(crate) fn pact_cli_enabled(test: &str) -> bool {
     if std::env::var("TREATY_E2E_PACT_CLI").is_ok_and(|value| value == "1") {
         return true;
     }
-    println!(
+    skipped(&format!(
         "skipped: set TREATY_E2E_PACT_CLI=1 to run {test} (the real pact CLI, installed by tests/scripts/install-pact-cli.sh)"
-    );
+    ));
     false
+}
+
+/// Says that a test or one of its variants did not run. It is written straight to standard error,
+/// past the test harness's output capture, so a skipped test never looks like a silent pass.
+pub(crate) fn skipped(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{message}");
 }
 
 /// An HTTP client that gives up after 30 seconds, so a hung broker fails the test instead of
