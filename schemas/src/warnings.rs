@@ -12,8 +12,10 @@ use crate::wire::{Findings, index};
 
 /// Records the warnings about a valid contract document.
 pub(crate) fn contract_warnings(document: &Value, findings: &mut Findings) {
-    // Identity key (description and states as text) to the first entry's pointer and content.
-    let mut seen: HashMap<String, (String, String)> = HashMap::new();
+    // Identity key (description and states as text) to the first entry's pointer and entry. The
+    // content text is only built when two identities meet, so a large contract is not held a
+    // second time as text.
+    let mut seen: HashMap<String, (String, &Value)> = HashMap::new();
     let mut total = 0;
     for key in ["interactions", "messages"] {
         let Some(Value::Array(entries)) = document.get(key) else {
@@ -23,17 +25,17 @@ pub(crate) fn contract_warnings(document: &Value, findings: &mut Findings) {
         for (position, entry) in entries.iter().enumerate() {
             let pointer = index(&format!("/{key}"), position);
             let identity = identity_key(entry);
-            let mut without_id = entry.clone();
-            if let Some(object) = without_id.as_object_mut() {
-                object.remove("_id");
-                object.remove("key");
-            }
-            let text = sorted_json_text(&without_id);
             match seen.get(&identity) {
-                Some((other_pointer, other_text)) if *other_text == text => findings.warning(
-                    &pointer,
-                    format!("duplicate of {other_pointer}: the same interaction is listed twice"),
-                ),
+                Some((other_pointer, other_entry))
+                    if content_text(other_entry) == content_text(entry) =>
+                {
+                    findings.warning(
+                        &pointer,
+                        format!(
+                            "duplicate of {other_pointer}: the same interaction is listed twice"
+                        ),
+                    )
+                }
                 Some((other_pointer, _)) => findings.warning(
                     &pointer,
                     format!(
@@ -42,7 +44,7 @@ pub(crate) fn contract_warnings(document: &Value, findings: &mut Findings) {
                     ),
                 ),
                 None => {
-                    seen.insert(identity, (pointer, text));
+                    seen.insert(identity, (pointer, entry));
                 }
             }
         }
@@ -53,4 +55,14 @@ pub(crate) fn contract_warnings(document: &Value, findings: &mut Findings) {
             "the contract has no interactions: verifying it proves nothing",
         );
     }
+}
+
+/// An interaction's content as sorted JSON text, without the keys that only identify it.
+fn content_text(entry: &Value) -> String {
+    let mut without_id = entry.clone();
+    if let Some(object) = without_id.as_object_mut() {
+        object.remove("_id");
+        object.remove("key");
+    }
+    sorted_json_text(&without_id)
 }
