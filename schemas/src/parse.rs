@@ -13,9 +13,7 @@ use crate::wire::{Findings, INTERACTION_TYPES, contract_from, json_type_name};
 
 /// Parses and validates a contract file's bytes (a leading UTF-8 byte order mark is allowed).
 pub fn parse_contract(bytes: &[u8]) -> Result<Contract, SchemaError> {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let value: Value = serde_json::from_slice(bytes)?;
-    parse_contract_value(&value)
+    parse_contract_with_warnings(bytes).map(|(contract, _)| contract)
 }
 
 /// Parses and validates a contract already read as JSON.
@@ -34,7 +32,7 @@ pub fn parse_contract_with_warnings(
 ) -> Result<(Contract, Vec<Diagnostic>), SchemaError> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let value: Value = serde_json::from_slice(bytes)?;
-    parse_contract_value_with_warnings(&value)
+    parse_owned_value(value)
 }
 
 /// Like [`parse_contract_value`], and also returns the warnings about a valid contract: likely
@@ -43,14 +41,37 @@ pub fn parse_contract_with_warnings(
 pub fn parse_contract_value_with_warnings(
     value: &Value,
 ) -> Result<(Contract, Vec<Diagnostic>), SchemaError> {
+    let checked = check_document(value)?;
+    convert_document(value.clone(), checked)
+}
+
+/// The whole parse of a document the caller no longer needs (see [`convert_document`]).
+fn parse_owned_value(value: Value) -> Result<(Contract, Vec<Diagnostic>), SchemaError> {
+    let checked = check_document(&value)?;
+    convert_document(value, checked)
+}
+
+/// Converts a checked document by moving its interactions into the model one at a time, so the
+/// JSON and the model are never both held in full (a large contract would otherwise take twice
+/// the memory).
+fn convert_document(
+    value: Value,
+    (version, warnings): (SpecVersion, Findings),
+) -> Result<(Contract, Vec<Diagnostic>), SchemaError> {
     let Value::Object(document) = value else {
-        return Err(SchemaError::Invalid(vec![error_at(
-            "",
-            format!(
-                "expected a pact document (an object), found {}",
-                json_type_name(value)
-            ),
-        )]));
+        return Err(not_an_object(&value));
+    };
+    let mut findings = Findings::default();
+    let contract = contract_from(document, version, &mut findings);
+    findings.extend(warnings);
+    findings.finish_with_warnings(contract)
+}
+
+/// Everything decided on the whole document before conversion: its version, JSON Schema and
+/// semantic faults (an `Err` when any is an error) and the warnings about it.
+fn check_document(value: &Value) -> Result<(SpecVersion, Findings), SchemaError> {
+    let Value::Object(document) = value else {
+        return Err(not_an_object(value));
     };
     let version =
         detect_spec_version(value).map_err(|diagnostic| SchemaError::Invalid(vec![diagnostic]))?;
@@ -63,10 +84,19 @@ pub fn parse_contract_value_with_warnings(
     {
         return Err(SchemaError::Invalid(diagnostics));
     }
-    let mut findings = Findings::default();
-    let contract = contract_from(document, version, &mut findings);
-    contract_warnings(value, &mut findings);
-    findings.finish_with_warnings(contract)
+    let mut warnings = Findings::default();
+    contract_warnings(value, &mut warnings);
+    Ok((version, warnings))
+}
+
+fn not_an_object(value: &Value) -> SchemaError {
+    SchemaError::Invalid(vec![error_at(
+        "",
+        format!(
+            "expected a pact document (an object), found {}",
+            json_type_name(value)
+        ),
+    )])
 }
 
 /// The specification version a document declares.

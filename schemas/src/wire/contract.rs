@@ -1,5 +1,8 @@
 //! Whole contract documents: consumer, provider, metadata and the interaction arrays, each
 //! entry converted by the module of the document's specification version.
+//!
+//! The document is taken by value and each interaction is dropped as soon as it is converted, so
+//! a large contract is never held twice (as JSON and as model) in full.
 
 use serde_json::{Map, Value};
 
@@ -7,41 +10,45 @@ use super::findings::{Findings, child, index};
 use super::{v2, v3, v4};
 use crate::model::{Contract, Interaction, SpecVersion};
 
-/// Converts a whole contract document already known to be written in `version`.
+/// Converts a whole contract document already known to be written in `version`, consuming it.
 pub(crate) fn contract_from(
-    document: &Map<String, Value>,
+    mut document: Map<String, Value>,
     version: SpecVersion,
     findings: &mut Findings,
 ) -> Contract {
     let mut interactions: Vec<Interaction> = Vec::new();
-    if let Some(Value::Array(entries)) = document.get("interactions") {
-        for (position, entry) in entries.iter().enumerate() {
+    if let Some(Value::Array(entries)) = document.get_mut("interactions") {
+        let entries = std::mem::take(entries);
+        interactions.reserve(entries.len());
+        for (position, entry) in entries.into_iter().enumerate() {
             let pointer = index("/interactions", position);
             interactions.push(match version {
                 SpecVersion::V1 | SpecVersion::V1_1 | SpecVersion::V2 => {
-                    v2::interaction_from(entry, version, &pointer, findings)
+                    v2::interaction_from(&entry, version, &pointer, findings)
                 }
-                SpecVersion::V3 => v3::interaction_from(entry, &pointer, findings),
-                SpecVersion::V4 => v4::interaction_from(entry, &pointer, findings),
+                SpecVersion::V3 => v3::interaction_from(&entry, &pointer, findings),
+                SpecVersion::V4 => v4::interaction_from(&entry, &pointer, findings),
             });
         }
     }
-    if let Some(Value::Array(entries)) = document.get("messages") {
-        for (position, entry) in entries.iter().enumerate() {
+    if let Some(Value::Array(entries)) = document.get_mut("messages") {
+        let entries = std::mem::take(entries);
+        interactions.reserve(entries.len());
+        for (position, entry) in entries.into_iter().enumerate() {
             interactions.push(v3::message_interaction_from(
-                entry,
+                &entry,
                 &index("/messages", position),
                 findings,
             ));
         }
     }
     Contract {
-        consumer: party_name(document, "consumer", findings),
-        provider: party_name(document, "provider", findings),
+        consumer: party_name(&document, "consumer", findings),
+        provider: party_name(&document, "provider", findings),
         spec_version: version,
         interactions,
-        metadata: match document.get("metadata") {
-            Some(Value::Object(metadata)) => metadata.clone(),
+        metadata: match document.swap_remove("metadata") {
+            Some(Value::Object(metadata)) => metadata,
             _ => Map::new(),
         },
     }

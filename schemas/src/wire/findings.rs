@@ -48,6 +48,11 @@ impl Findings {
         });
     }
 
+    /// Appends the diagnostics of `other` after this collector's own.
+    pub(crate) fn extend(&mut self, other: Findings) {
+        self.diagnostics.extend(other.diagnostics);
+    }
+
     /// Returns `value` when no error was recorded, otherwise every diagnostic, sorted by
     /// pointer (as schema validation sorts them).
     pub(crate) fn finish<T>(self, value: T) -> Result<T, SchemaError> {
