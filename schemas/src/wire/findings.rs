@@ -114,3 +114,38 @@ pub(crate) fn optional_string(
         }
     }
 }
+
+/// Reads an object of name to one string or an array of strings (headers, V3/V4 query maps)
+/// into ordered `(name, values)` pairs. A non-string array element is reported and skipped; a
+/// value of any other type is reported as not `expected` and its name skipped.
+pub(crate) fn string_lists_from(
+    object: &serde_json::Map<String, Value>,
+    expected: &str,
+    pointer: &str,
+    findings: &mut Findings,
+) -> Vec<(String, Vec<String>)> {
+    let mut lists = Vec::with_capacity(object.len());
+    for (name, values) in object {
+        let value_pointer = child(pointer, name);
+        let values = match values {
+            Value::String(text) => vec![text.clone()],
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(position, item)| match item {
+                    Value::String(text) => Some(text.clone()),
+                    other => {
+                        findings.wrong_type(&index(&value_pointer, position), "string", other);
+                        None
+                    }
+                })
+                .collect(),
+            other => {
+                findings.wrong_type(&value_pointer, expected, other);
+                continue;
+            }
+        };
+        lists.push((name.clone(), values));
+    }
+    lists
+}

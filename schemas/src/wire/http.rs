@@ -9,10 +9,12 @@
 use serde_json::{Map, Value};
 
 use super::body::parse_body;
-use super::findings::{Findings, child, index, optional_string};
+use super::findings::{Findings, child, optional_string, string_lists_from};
 use super::query::parse_query;
 use super::rules::{parse_generators, parse_matching_rules};
-use crate::model::{HttpRequest, HttpResponse, SpecVersion};
+use crate::model::{
+    Body, Generators, HttpRequest, HttpResponse, InteractionKind, MatchingRules, SpecVersion,
+};
 
 /// Converts the request object at `pointer`.
 pub(crate) fn request_from(
@@ -24,31 +26,27 @@ pub(crate) fn request_from(
     let empty = Map::new();
     let object = object_or_report(value, pointer, findings).unwrap_or(&empty);
     let headers = parse_headers(object.get("headers"), &child(pointer, "headers"), findings);
+    let method =
+        optional_string(object, "method", pointer, findings).unwrap_or_else(|| "GET".to_owned());
+    let path = optional_string(object, "path", pointer, findings).unwrap_or_else(|| "/".to_owned());
+    let query = parse_query(object.get("query"), &child(pointer, "query"), findings);
     let content_type = header_value(headers.as_deref(), "content-type");
+    let parts = body_and_rules_from(
+        object,
+        "body",
+        content_type.as_deref(),
+        version,
+        pointer,
+        findings,
+    );
     HttpRequest {
-        method: optional_string(object, "method", pointer, findings)
-            .unwrap_or_else(|| "GET".to_owned()),
-        path: optional_string(object, "path", pointer, findings).unwrap_or_else(|| "/".to_owned()),
-        query: parse_query(object.get("query"), &child(pointer, "query"), findings),
-        body: parse_body(
-            object.get("body"),
-            content_type.as_deref(),
-            version,
-            &child(pointer, "body"),
-            findings,
-        ),
+        method,
+        path,
+        query,
+        body: parts.body,
         headers,
-        matching_rules: parse_matching_rules(
-            object.get("matchingRules"),
-            version,
-            &child(pointer, "matchingRules"),
-            findings,
-        ),
-        generators: parse_generators(
-            object.get("generators"),
-            &child(pointer, "generators"),
-            findings,
-        ),
+        matching_rules: parts.matching_rules,
+        generators: parts.generators,
     }
 }
 
@@ -62,17 +60,78 @@ pub(crate) fn response_from(
     let empty = Map::new();
     let object = object_or_report(value, pointer, findings).unwrap_or(&empty);
     let headers = parse_headers(object.get("headers"), &child(pointer, "headers"), findings);
+    let status = parse_status(object.get("status"), &child(pointer, "status"), findings);
     let content_type = header_value(headers.as_deref(), "content-type");
+    let parts = body_and_rules_from(
+        object,
+        "body",
+        content_type.as_deref(),
+        version,
+        pointer,
+        findings,
+    );
     HttpResponse {
-        status: parse_status(object.get("status"), &child(pointer, "status"), findings),
-        body: parse_body(
-            object.get("body"),
-            content_type.as_deref(),
+        status,
+        body: parts.body,
+        headers,
+        matching_rules: parts.matching_rules,
+        generators: parts.generators,
+    }
+}
+
+/// The request and response of the HTTP interaction object at `pointer` (every version keeps
+/// them under `request` and `response`).
+pub(crate) fn http_kind_from(
+    object: &Map<String, Value>,
+    version: SpecVersion,
+    pointer: &str,
+    findings: &mut Findings,
+) -> InteractionKind {
+    InteractionKind::Http {
+        request: request_from(
+            object.get("request").unwrap_or(&Value::Null),
             version,
-            &child(pointer, "body"),
+            &child(pointer, "request"),
             findings,
         ),
-        headers,
+        response: response_from(
+            object.get("response").unwrap_or(&Value::Null),
+            version,
+            &child(pointer, "response"),
+            findings,
+        ),
+    }
+}
+
+/// What requests, responses and messages share: a body (under `body_key`), matching rules and
+/// generators.
+pub(crate) struct BodyAndRules {
+    /// The body or message contents.
+    pub(crate) body: Body,
+    /// The `matchingRules`.
+    pub(crate) matching_rules: MatchingRules,
+    /// The `generators`.
+    pub(crate) generators: Generators,
+}
+
+/// Converts the body (under `body_key`), `matchingRules` and `generators` of the object at
+/// `pointer`; `content_type` is the one known from its headers or metadata.
+pub(crate) fn body_and_rules_from(
+    object: &Map<String, Value>,
+    body_key: &str,
+    content_type: Option<&str>,
+    version: SpecVersion,
+    pointer: &str,
+    findings: &mut Findings,
+) -> BodyAndRules {
+    BodyAndRules {
+        body: parse_body(
+            object.get(body_key),
+            content_type,
+            version,
+            &child(pointer, body_key),
+            findings,
+        ),
         matching_rules: parse_matching_rules(
             object.get("matchingRules"),
             version,
@@ -128,30 +187,12 @@ fn parse_headers(
             return None;
         }
     };
-    let mut headers = Vec::with_capacity(object.len());
-    for (name, values) in object {
-        let value_pointer = child(pointer, name);
-        let values = match values {
-            Value::String(text) => vec![text.clone()],
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .filter_map(|(position, item)| match item {
-                    Value::String(text) => Some(text.clone()),
-                    other => {
-                        findings.wrong_type(&index(&value_pointer, position), "string", other);
-                        None
-                    }
-                })
-                .collect(),
-            other => {
-                findings.wrong_type(&value_pointer, "string or array of strings", other);
-                continue;
-            }
-        };
-        headers.push((name.clone(), values));
-    }
-    Some(headers)
+    Some(string_lists_from(
+        object,
+        "string or array of strings",
+        pointer,
+        findings,
+    ))
 }
 
 fn parse_status(value: Option<&Value>, pointer: &str, findings: &mut Findings) -> Option<u16> {

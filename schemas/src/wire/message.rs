@@ -3,10 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::body::parse_body;
 use super::findings::{Findings, child};
-use super::http::object_or_report;
-use super::rules::{parse_generators, parse_matching_rules};
+use super::http::{body_and_rules_from, object_or_report};
 use crate::model::{Message, SpecVersion};
 
 /// Converts the message object at `pointer` (its `contents`, metadata, rules and generators).
@@ -34,25 +32,18 @@ pub(crate) fn message_from(
         .into_iter()
         .find_map(|key| metadata.get(key).and_then(Value::as_str))
         .map(str::to_owned);
+    let parts = body_and_rules_from(
+        object,
+        "contents",
+        content_type.as_deref(),
+        version,
+        pointer,
+        findings,
+    );
     Message {
-        contents: parse_body(
-            object.get("contents"),
-            content_type.as_deref(),
-            version,
-            &child(pointer, "contents"),
-            findings,
-        ),
+        contents: parts.body,
         metadata,
-        matching_rules: parse_matching_rules(
-            object.get("matchingRules"),
-            version,
-            &child(pointer, "matchingRules"),
-            findings,
-        ),
-        generators: parse_generators(
-            object.get("generators"),
-            &child(pointer, "generators"),
-            findings,
-        ),
+        matching_rules: parts.matching_rules,
+        generators: parts.generators,
     }
 }

@@ -1,9 +1,9 @@
 //! Query parameters: V1/V2 raw query strings (parsed and percent-decoded) and V3/V4 maps of
 //! name to values, converted into ordered `(name, values)` pairs.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::findings::{Findings, child, index};
+use super::findings::{Findings, string_lists_from};
 
 /// Converts a `query` value. A string is parsed as a query string in every version (V3/V4 files
 /// written by older tools still carry one); an object maps each name to an array of strings or
@@ -16,7 +16,12 @@ pub(crate) fn parse_query(
     match value? {
         Value::Null => None,
         Value::String(text) => Some(parse_query_string(text)),
-        Value::Object(object) => Some(parse_query_map(object, pointer, findings)),
+        Value::Object(object) => Some(string_lists_from(
+            object,
+            "array of strings",
+            pointer,
+            findings,
+        )),
         other => {
             findings.wrong_type(pointer, "string or object", other);
             None
@@ -36,37 +41,6 @@ pub fn parse_query_string(text: &str) -> Vec<(String, Vec<String>)> {
     {
         let (name, value) = segment.split_once('=').unwrap_or((segment, ""));
         push_value(&mut parameters, percent_decode(name), percent_decode(value));
-    }
-    parameters
-}
-
-fn parse_query_map(
-    object: &Map<String, Value>,
-    pointer: &str,
-    findings: &mut Findings,
-) -> Vec<(String, Vec<String>)> {
-    let mut parameters = Vec::new();
-    for (name, values) in object {
-        let value_pointer = child(pointer, name);
-        let values = match values {
-            Value::String(text) => vec![text.clone()],
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .filter_map(|(position, item)| match item {
-                    Value::String(text) => Some(text.clone()),
-                    other => {
-                        findings.wrong_type(&index(&value_pointer, position), "string", other);
-                        None
-                    }
-                })
-                .collect(),
-            other => {
-                findings.wrong_type(&value_pointer, "array of strings", other);
-                continue;
-            }
-        };
-        parameters.push((name.clone(), values));
     }
     parameters
 }

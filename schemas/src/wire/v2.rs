@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use super::findings::{Findings, child, optional_string};
-use super::http::{object_or_report, request_from, response_from};
-use crate::model::{Interaction, InteractionKind, ProviderState, SpecVersion};
+use super::findings::{Findings, optional_string};
+use super::http::{http_kind_from, object_or_report};
+use crate::model::{Interaction, ProviderState, SpecVersion};
 
 /// Converts the V1/V2 interaction at `pointer`.
 pub(crate) fn interaction_from(
@@ -32,19 +32,6 @@ pub(crate) fn interaction_from(
         provider_states,
         pending: false,
         comments: None,
-        kind: InteractionKind::Http {
-            request: request_from(
-                object.get("request").unwrap_or(&Value::Null),
-                version,
-                &child(pointer, "request"),
-                findings,
-            ),
-            response: response_from(
-                object.get("response").unwrap_or(&Value::Null),
-                version,
-                &child(pointer, "response"),
-                findings,
-            ),
-        },
+        kind: http_kind_from(object, version, pointer, findings),
     }
 }

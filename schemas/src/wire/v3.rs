@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::findings::{Findings, child, index, optional_string};
-use super::http::{object_or_report, request_from, response_from};
+use super::http::{http_kind_from, object_or_report};
 use super::message::message_from;
 use crate::model::{Interaction, InteractionKind, ProviderState, SpecVersion};
 
@@ -16,20 +16,7 @@ pub(crate) fn interaction_from(
 ) -> Interaction {
     let empty = Map::new();
     let object = object_or_report(value, pointer, findings).unwrap_or(&empty);
-    let kind = InteractionKind::Http {
-        request: request_from(
-            object.get("request").unwrap_or(&Value::Null),
-            SpecVersion::V3,
-            &child(pointer, "request"),
-            findings,
-        ),
-        response: response_from(
-            object.get("response").unwrap_or(&Value::Null),
-            SpecVersion::V3,
-            &child(pointer, "response"),
-            findings,
-        ),
-    };
+    let kind = http_kind_from(object, SpecVersion::V3, pointer, findings);
     header_from(object, kind, pointer, findings)
 }
 

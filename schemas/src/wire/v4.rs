@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::findings::{Findings, child, index, json_type_name, optional_string};
-use super::http::{object_or_report, request_from, response_from};
+use super::http::{http_kind_from, object_or_report};
 use super::message::message_from;
 use super::v3::provider_states_from;
 use crate::model::{
@@ -66,20 +66,7 @@ pub(crate) fn interaction_from(
             };
             InteractionKind::SyncMessage { request, responses }
         }
-        "Synchronous/HTTP" => InteractionKind::Http {
-            request: request_from(
-                object.get("request").unwrap_or(&Value::Null),
-                version,
-                &child(pointer, "request"),
-                findings,
-            ),
-            response: response_from(
-                object.get("response").unwrap_or(&Value::Null),
-                version,
-                &child(pointer, "response"),
-                findings,
-            ),
-        },
+        "Synchronous/HTTP" => http_kind_from(object, version, pointer, findings),
         other => {
             findings.error(
                 &child(pointer, "type"),
