@@ -22,7 +22,9 @@ mod rules;
 mod status;
 
 use serde_json::Value;
-use treaty_schemas::{Body, BodyContent, HttpRequest, HttpResponse, Message, RuleCategory};
+use treaty_schemas::{
+    Body, BodyContent, HttpRequest, HttpResponse, MatchingRules, Message, RuleCategory,
+};
 
 pub use mismatch::{Mismatch, MismatchKind};
 
@@ -140,21 +142,14 @@ pub fn match_response(expected: &HttpResponse, actual: &ActualResponse) -> Vec<M
         rules.category(RuleCategory::Status),
         &evaluator,
     );
-    out.extend(match_headers(
-        expected.headers.as_deref(),
+    out.extend(match_headers_and_body(
+        HttpParts {
+            headers: expected.headers.as_deref(),
+            body: &expected.body,
+            rules,
+        },
         &actual.headers,
-        rules.category(RuleCategory::Header),
-        &evaluator,
-    ));
-    let expected_side = http_body_side(
-        &expected.body,
-        expected.headers.as_deref().unwrap_or_default(),
-    );
-    let actual_side = http_body_side(&actual.body, &actual.headers);
-    out.extend(match_body(
-        &expected_side,
-        &actual_side,
-        rules.category(RuleCategory::Body),
+        &actual.body,
         false,
         &evaluator,
     ));
@@ -187,23 +182,51 @@ pub fn match_request(expected: &HttpRequest, actual: &ActualRequest) -> Vec<Mism
         rules.category(RuleCategory::Query),
         &evaluator,
     ));
-    out.extend(match_headers(
-        expected.headers.as_deref(),
+    out.extend(match_headers_and_body(
+        HttpParts {
+            headers: expected.headers.as_deref(),
+            body: &expected.body,
+            rules,
+        },
         &actual.headers,
-        rules.category(RuleCategory::Header),
+        &actual.body,
+        true,
         &evaluator,
     ));
-    let expected_side = http_body_side(
-        &expected.body,
-        expected.headers.as_deref().unwrap_or_default(),
+    out
+}
+
+/// The expected side of an HTTP request or response, as far as headers and body go.
+struct HttpParts<'a> {
+    headers: Option<&'a [(String, Vec<String>)]>,
+    body: &'a Body,
+    rules: &'a MatchingRules,
+}
+
+/// The part requests and responses match alike: headers (extra ones allowed), then the body,
+/// whose content type comes from each side's headers; `strict` makes unexpected body keys
+/// mismatches (requests) rather than allowed (responses).
+fn match_headers_and_body(
+    expected: HttpParts<'_>,
+    actual_headers: &[(String, Vec<String>)],
+    actual_body: &Body,
+    strict: bool,
+    evaluator: &Evaluator,
+) -> Vec<Mismatch> {
+    let mut out = match_headers(
+        expected.headers,
+        actual_headers,
+        expected.rules.category(RuleCategory::Header),
+        evaluator,
     );
-    let actual_side = http_body_side(&actual.body, &actual.headers);
+    let expected_side = http_body_side(expected.body, expected.headers.unwrap_or_default());
+    let actual_side = http_body_side(actual_body, actual_headers);
     out.extend(match_body(
         &expected_side,
         &actual_side,
-        rules.category(RuleCategory::Body),
-        true,
-        &evaluator,
+        expected.rules.category(RuleCategory::Body),
+        strict,
+        evaluator,
     ));
     out
 }
