@@ -30,15 +30,7 @@ pub(crate) fn request_from(
         optional_string(object, "method", pointer, findings).unwrap_or_else(|| "GET".to_owned());
     let path = optional_string(object, "path", pointer, findings).unwrap_or_else(|| "/".to_owned());
     let query = parse_query(object.get("query"), &child(pointer, "query"), findings);
-    let content_type = header_value(headers.as_deref(), "content-type");
-    let parts = body_and_rules_from(
-        object,
-        "body",
-        content_type.as_deref(),
-        version,
-        pointer,
-        findings,
-    );
+    let parts = http_body_and_rules_from(object, headers.as_deref(), version, pointer, findings);
     HttpRequest {
         method,
         path,
@@ -61,15 +53,7 @@ pub(crate) fn response_from(
     let object = object_or_report(value, pointer, findings).unwrap_or(&empty);
     let headers = parse_headers(object.get("headers"), &child(pointer, "headers"), findings);
     let status = parse_status(object.get("status"), &child(pointer, "status"), findings);
-    let content_type = header_value(headers.as_deref(), "content-type");
-    let parts = body_and_rules_from(
-        object,
-        "body",
-        content_type.as_deref(),
-        version,
-        pointer,
-        findings,
-    );
+    let parts = http_body_and_rules_from(object, headers.as_deref(), version, pointer, findings);
     HttpResponse {
         status,
         body: parts.body,
@@ -101,6 +85,26 @@ pub(crate) fn http_kind_from(
             findings,
         ),
     }
+}
+
+/// The body, rules and generators of a request or response, its body read with the content
+/// type its headers declare.
+fn http_body_and_rules_from(
+    object: &Map<String, Value>,
+    headers: Option<&[(String, Vec<String>)]>,
+    version: SpecVersion,
+    pointer: &str,
+    findings: &mut Findings,
+) -> BodyAndRules {
+    let content_type = header_value(headers, "content-type");
+    body_and_rules_from(
+        object,
+        "body",
+        content_type.as_deref(),
+        version,
+        pointer,
+        findings,
+    )
 }
 
 /// What requests, responses and messages share: a body (under `body_key`), matching rules and
