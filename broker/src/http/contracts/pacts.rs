@@ -33,6 +33,19 @@ async fn render_pact(
     Ok(ok(pact_document(&Links::from_request(request), &pact)))
 }
 
+/// Renders the pact of the `/pacts/provider/P/consumer/C/…/X` path whose last segment `X` the
+/// handler turns into a selector (read first, so its error wins over the names').
+async fn render_selected_pact(
+    request: &HttpRequest,
+    state: &AppState,
+    path: web::Path<(String, String, String)>,
+    selector: impl FnOnce(String) -> Result<PactSelector, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer, last) = path.into_inner();
+    let selector = selector(last)?;
+    render_pact(request, state, &provider, &consumer, selector).await
+}
+
 /// `GET /pacts/provider/P/consumer/C/version/V`.
 #[tracing::instrument(skip_all)]
 pub async fn get_pact_for_version(
@@ -40,9 +53,10 @@ pub async fn get_pact_for_version(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (provider, consumer, version) = path.into_inner();
-    let selector = PactSelector::ForVersion(segment("version", &version, VersionNumber::parse)?);
-    render_pact(&request, &state, &provider, &consumer, selector).await
+    render_selected_pact(&request, &state, path, |version| {
+        segment("version", &version, VersionNumber::parse).map(PactSelector::ForVersion)
+    })
+    .await
 }
 
 /// `GET /pacts/provider/P/consumer/C/latest`.
@@ -63,9 +77,10 @@ pub async fn get_latest_tagged_pact(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (provider, consumer, tag) = path.into_inner();
-    let selector = PactSelector::LatestWithTag(segment("tag", &tag, TagName::parse)?);
-    render_pact(&request, &state, &provider, &consumer, selector).await
+    render_selected_pact(&request, &state, path, |tag| {
+        segment("tag", &tag, TagName::parse).map(PactSelector::LatestWithTag)
+    })
+    .await
 }
 
 /// `GET /pacts/provider/P/consumer/C/branch/B/latest`.
@@ -75,9 +90,10 @@ pub async fn get_latest_branch_pact(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (provider, consumer, branch) = path.into_inner();
-    let selector = PactSelector::LatestOnBranch(segment("branch", &branch, BranchName::parse)?);
-    render_pact(&request, &state, &provider, &consumer, selector).await
+    render_selected_pact(&request, &state, path, |branch| {
+        segment("branch", &branch, BranchName::parse).map(PactSelector::LatestOnBranch)
+    })
+    .await
 }
 
 /// `GET /pacts/provider/P/consumer/C/pact-version/SHA`.
@@ -87,14 +103,9 @@ pub async fn get_pact_by_content_sha(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (provider, consumer, sha) = path.into_inner();
-    render_pact(
-        &request,
-        &state,
-        &provider,
-        &consumer,
-        PactSelector::ContentSha(sha),
-    )
+    render_selected_pact(&request, &state, path, |sha| {
+        Ok(PactSelector::ContentSha(sha))
+    })
     .await
 }
 
