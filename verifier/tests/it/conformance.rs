@@ -17,8 +17,8 @@ use treaty::matching::{
 use treaty_schemas::SpecVersion;
 use treaty_schemas::wire::{parse_http_request, parse_http_response, parse_message};
 
-/// Where the cases live: `shared/` beside the repository.
-const CASES: &str = concat!(
+/// Where the cases live: `shared/` beside the repository (also read by `conformance_http`).
+pub(crate) const CASES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../shared/pact-spec-testcases"
 );
@@ -121,8 +121,8 @@ fn pact_specification_cases() {
     );
 }
 
-/// Every `.json` file under `folder`, sorted.
-fn case_files(folder: &Path) -> Vec<PathBuf> {
+/// Every `.json` file under `folder`, sorted (also used by `conformance_http`).
+pub(crate) fn case_files(folder: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut pending = vec![folder.to_path_buf()];
     while let Some(directory) = pending.pop() {

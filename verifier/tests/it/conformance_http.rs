@@ -23,13 +23,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
+use crate::conformance::{CASES, case_files};
 use crate::verify_support::{both, verify};
-
-/// Where the cases live: `shared/` beside the repository.
-const CASES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/pact-spec-testcases"
-);
 
 /// The folders checked, with the `pactSpecification` version their contracts declare.
 const VERSIONS: &[(&str, &str)] = &[("v2", "2.0.0"), ("v3", "3.0.0"), ("v4", "4.0")];
@@ -174,29 +169,6 @@ async fn pact_specification_response_cases_over_http() {
         "{} specification case(s) disagree over HTTP; see the output above",
         failures.len()
     );
-}
-
-/// Every `.json` file under `folder`, sorted.
-fn case_files(folder: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut pending = vec![folder.to_path_buf()];
-    while let Some(directory) = pending.pop() {
-        let entries = std::fs::read_dir(&directory)
-            .unwrap_or_else(|error| panic!("{}: {error}", directory.display()));
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|extension| extension == "json")
-            {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// Reads a case: what to serve at `/case/<n>` and the contract expecting it.
