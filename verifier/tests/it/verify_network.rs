@@ -9,24 +9,13 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::verify_support::{
     both, closed_port, contract, interaction, read_json, stdout, verify, write_contract,
+    write_order_42_contract,
 };
 
 #[tokio::test]
 async fn an_unreachable_provider_exits_2_with_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let doc = contract(
-        "web",
-        "orders",
-        vec![interaction(
-            "order 42",
-            &[],
-            "GET",
-            "/orders/42",
-            200,
-            json!({}),
-        )],
-    );
-    let file = write_contract(dir.path(), "c.json", &doc);
+    let file = write_order_42_contract(dir.path(), "c.json", json!({}));
     let base = format!("http://127.0.0.1:{}", closed_port());
 
     let output = verify(&[&file, "--provider-base-url", &base]).await;

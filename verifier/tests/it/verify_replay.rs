@@ -8,25 +8,14 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::verify_support::{
     both, contract, interaction, provider_answering, read_json, stdout, verify, write_contract,
+    write_order_42_contract,
 };
 
 #[tokio::test]
 async fn a_passing_contract_exits_0_and_says_so() {
     let provider = provider_answering("/orders/42", 200, json!({"id": 42})).await;
     let dir = tempfile::tempdir().unwrap();
-    let doc = contract(
-        "web",
-        "orders",
-        vec![interaction(
-            "order 42",
-            &[],
-            "GET",
-            "/orders/42",
-            200,
-            json!({"id": 42}),
-        )],
-    );
-    let file = write_contract(dir.path(), "web-orders.json", &doc);
+    let file = write_order_42_contract(dir.path(), "web-orders.json", json!({"id": 42}));
 
     let output = verify(&[&file, "--provider-base-url", &provider.uri()]).await;
 
@@ -44,19 +33,7 @@ async fn a_passing_contract_exits_0_and_says_so() {
 async fn a_failing_contract_exits_1_and_names_the_interaction() {
     let provider = provider_answering("/orders/42", 500, json!({"error": "boom"})).await;
     let dir = tempfile::tempdir().unwrap();
-    let doc = contract(
-        "web",
-        "orders",
-        vec![interaction(
-            "order 42",
-            &[],
-            "GET",
-            "/orders/42",
-            200,
-            json!({"id": 42}),
-        )],
-    );
-    let file = write_contract(dir.path(), "web-orders.json", &doc);
+    let file = write_order_42_contract(dir.path(), "web-orders.json", json!({"id": 42}));
 
     let output = verify(&[&file, "--provider-base-url", &provider.uri()]).await;
 

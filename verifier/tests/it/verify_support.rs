@@ -85,6 +85,13 @@ pub(crate) fn write_contract(dir: &Path, name: &str, document: &Value) -> String
     path.to_string_lossy().into_owned()
 }
 
+/// Writes the `web` → `orders` contract with one interaction, "order 42" (`GET /orders/42`
+/// answered 200 with `body`), as `name` in `dir`, and returns its path.
+pub(crate) fn write_order_42_contract(dir: &Path, name: &str, body: Value) -> String {
+    let interaction = interaction("order 42", &[], "GET", "/orders/42", 200, body);
+    write_contract(dir, name, &contract("web", "orders", vec![interaction]))
+}
+
 /// A port on 127.0.0.1 nothing listens on.
 pub(crate) fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
