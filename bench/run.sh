@@ -6,9 +6,9 @@
 # Usage: bench/run.sh            (from anywhere; takes ~15-25 min on a 2-core machine)
 # Knobs (environment):
 #   ROUNDS=5            alternating treaty/pact rounds for the 1 000 and 10x100 workloads
-#   LIN_ROUNDS=3        treaty rounds per size for the linearity/steady-state sizes
+#   LIN_ROUNDS=5        treaty rounds per size for the linearity/steady-state sizes
 #   PACT_LIN_ROUNDS=1   pact rounds per size for the linearity sizes (0 = skip pact there)
-#   PACT_LIN_MAX=5000   largest contract pact is run on in the linearity series
+#   PACT_LIN_MAX=2000   largest contract pact runs on in the linearity series (5000: +10 min)
 #   CONCURRENCY=32      treaty's --concurrency, and wrk's connections for the limit
 #   RUN_TIMEOUT=900     seconds before one verifier run is killed (the bench then fails)
 #   WRK_DURATION=5s     length of each wrk run
@@ -23,9 +23,9 @@ OUT=$BENCH/out
 DATA=$OUT/data
 RUNS=$OUT/runs
 ROUNDS=${ROUNDS:-5}
-LIN_ROUNDS=${LIN_ROUNDS:-3}
+LIN_ROUNDS=${LIN_ROUNDS:-5}
 PACT_LIN_ROUNDS=${PACT_LIN_ROUNDS:-1}
-PACT_LIN_MAX=${PACT_LIN_MAX:-5000}
+PACT_LIN_MAX=${PACT_LIN_MAX:-2000}
 CONCURRENCY=${CONCURRENCY:-32}
 RUN_TIMEOUT=${RUN_TIMEOUT:-900}
 WRK_DURATION=${WRK_DURATION:-5s}
