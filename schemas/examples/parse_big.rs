@@ -19,9 +19,8 @@ fn main() -> ExitCode {
         }
     };
     let started = Instant::now();
-    let parsed = treaty_schemas::parse_contract(&bytes);
+    let parsed = treaty_schemas::parse_contract(bytes);
     let elapsed = started.elapsed();
-    drop(bytes);
     match parsed {
         Ok(contract) => {
             println!(

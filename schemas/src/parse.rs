@@ -12,7 +12,10 @@ use crate::warnings::contract_warnings;
 use crate::wire::{Findings, INTERACTION_TYPES, contract_from, json_type_name};
 
 /// Parses and validates a contract file's bytes (a leading UTF-8 byte order mark is allowed).
-pub fn parse_contract(bytes: &[u8]) -> Result<Contract, SchemaError> {
+///
+/// Bytes passed by value (a `Vec<u8>`, `bytes::Bytes`) are dropped as soon as they are read as
+/// JSON, which lowers the peak memory of a large contract; pass `&bytes` to keep them.
+pub fn parse_contract(bytes: impl AsRef<[u8]>) -> Result<Contract, SchemaError> {
     parse_contract_with_warnings(bytes).map(|(contract, _)| contract)
 }
 
@@ -28,11 +31,16 @@ pub fn parse_contract_value(value: &Value) -> Result<Contract, SchemaError> {
 /// Like [`parse_contract`], and also returns the warnings about a valid contract (see
 /// [`parse_contract_value_with_warnings`]).
 pub fn parse_contract_with_warnings(
-    bytes: &[u8],
+    bytes: impl AsRef<[u8]>,
 ) -> Result<(Contract, Vec<Diagnostic>), SchemaError> {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let value: Value = serde_json::from_slice(bytes)?;
+    let value = json_from_bytes(bytes.as_ref())?;
+    drop(bytes);
     parse_owned_value(value)
+}
+
+fn json_from_bytes(bytes: &[u8]) -> Result<Value, SchemaError> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    Ok(serde_json::from_slice(bytes)?)
 }
 
 /// Like [`parse_contract_value`], and also returns the warnings about a valid contract: likely

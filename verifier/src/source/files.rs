@@ -13,7 +13,7 @@ pub fn load_file(path: &Path) -> Result<LoadedContract, SourceError> {
         source,
     })?;
     let contract =
-        treaty_schemas::parse_contract(&bytes).map_err(|source| SourceError::Invalid {
+        treaty_schemas::parse_contract(bytes).map_err(|source| SourceError::Invalid {
             origin: origin.clone(),
             source,
         })?;

@@ -27,7 +27,7 @@ pub async fn load_url(client: &reqwest::Client, url: &str) -> Result<LoadedContr
     }
     let bytes = response.bytes().await.map_err(fetch_error)?;
     let contract =
-        treaty_schemas::parse_contract(&bytes).map_err(|source| SourceError::Invalid {
+        treaty_schemas::parse_contract(bytes).map_err(|source| SourceError::Invalid {
             origin: url.to_owned(),
             source,
         })?;
