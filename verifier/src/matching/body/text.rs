@@ -14,9 +14,30 @@ pub(crate) fn compare_text(
     rules: &RuleSet<'_>,
     evaluator: &Evaluator,
 ) -> Vec<Mismatch> {
+    compare_text_at(
+        &Location::root(),
+        expected,
+        actual,
+        rules,
+        evaluator,
+        "the text ",
+    )
+}
+
+/// Compares two texts found at `location` (a whole text body, or an XML element's text or
+/// attribute): the rules selected there replace the equality check. Without rules, unequal texts
+/// give `expected {noun}"a", got "b"`.
+pub(crate) fn compare_text_at(
+    location: &Location,
+    expected: &str,
+    actual: &str,
+    rules: &RuleSet<'_>,
+    evaluator: &Evaluator,
+    noun: &str,
+) -> Vec<Mismatch> {
     let expected = Value::String(expected.to_owned());
     let actual = Value::String(actual.to_owned());
-    let failures = match rules.select(&Location::root()) {
+    let failures = match rules.select(location) {
         Some(selected) => evaluator.check_list(
             selected.list,
             &expected,
@@ -25,10 +46,17 @@ pub(crate) fn compare_text(
             selected.cascaded,
         ),
         None if expected == actual => Vec::new(),
-        None => vec![format!("expected the text {expected}, got {actual}")],
+        None => vec![format!("expected {noun}{expected}, got {actual}")],
     };
     failures
         .into_iter()
-        .map(|failure| Mismatch::body("$", Some(expected.clone()), Some(actual.clone()), failure))
+        .map(|failure| {
+            Mismatch::body(
+                location.to_string(),
+                Some(expected.clone()),
+                Some(actual.clone()),
+                failure,
+            )
+        })
         .collect()
 }

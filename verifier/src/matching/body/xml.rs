@@ -14,7 +14,9 @@ use treaty_schemas::MatchingRule;
 
 use crate::matching::mismatch::Mismatch;
 use crate::matching::path::{Location, RuleSet};
-use crate::matching::rules::{Evaluator, Form};
+use crate::matching::rules::Evaluator;
+
+use super::text::compare_text_at;
 
 /// Compares XML documents under one set of body rules.
 pub(crate) struct XmlMatcher<'a> {
@@ -307,27 +309,14 @@ impl XmlMatcher<'_> {
         actual: &str,
         out: &mut Vec<Mismatch>,
     ) {
-        let expected = Value::String(expected.to_owned());
-        let actual = Value::String(actual.to_owned());
-        let failures = match self.rules.select(location) {
-            Some(selected) => self.evaluator.check_list(
-                selected.list,
-                &expected,
-                &actual,
-                Form::Text,
-                selected.cascaded,
-            ),
-            None if expected == actual => Vec::new(),
-            None => vec![format!("expected {expected}, got {actual}")],
-        };
-        for failure in failures {
-            out.push(Mismatch::body(
-                location.to_string(),
-                Some(expected.clone()),
-                Some(actual.clone()),
-                failure,
-            ));
-        }
+        out.extend(compare_text_at(
+            location,
+            expected,
+            actual,
+            &self.rules,
+            self.evaluator,
+            "",
+        ));
     }
 }
 
