@@ -51,12 +51,7 @@ pub(crate) fn parse_body(
 
 /// True when `content_type` names a JSON media type (`application/json`, `…+json`).
 pub fn is_json_content_type(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media_type_essence(content_type);
     essence.ends_with("/json") || essence.ends_with("+json") || essence.ends_with("-json")
 }
 
@@ -210,15 +205,21 @@ fn decode_base64(
 }
 
 fn is_textual_content_type(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media_type_essence(content_type);
     essence.starts_with("text/")
         || is_json_content_type(&essence)
         || essence.ends_with("/xml")
         || essence.ends_with("+xml")
         || essence == "application/x-www-form-urlencoded"
+}
+
+/// The media type without parameters, lowercased (`Application/JSON; charset=utf-8` gives
+/// `application/json`).
+fn media_type_essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
