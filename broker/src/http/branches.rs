@@ -10,13 +10,26 @@ use crate::http::extract::segment;
 use crate::http::hal::{Links, created, ok};
 use crate::http::views::versions::{branch, branch_list, branch_version_list, version};
 
-fn pacticipant_branch(
-    pacticipant: &str,
-    branch: &str,
+/// The pacticipant and branch of a `/pacticipants/P/branches/B…` path.
+fn branch_path(
+    path: web::Path<(String, String)>,
 ) -> Result<(PacticipantName, BranchName), ApiError> {
+    let (pacticipant, branch) = path.into_inner();
     Ok((
-        segment("pacticipant", pacticipant, PacticipantName::parse)?,
-        segment("branch", branch, BranchName::parse)?,
+        segment("pacticipant", &pacticipant, PacticipantName::parse)?,
+        segment("branch", &branch, BranchName::parse)?,
+    ))
+}
+
+/// The pacticipant, branch and version of a `/pacticipants/P/branches/B/versions/V` path.
+fn branch_version_path(
+    path: web::Path<(String, String, String)>,
+) -> Result<(PacticipantName, BranchName, VersionNumber), ApiError> {
+    let (pacticipant, branch, number) = path.into_inner();
+    Ok((
+        segment("pacticipant", &pacticipant, PacticipantName::parse)?,
+        segment("branch", &branch, BranchName::parse)?,
+        segment("version", &number, VersionNumber::parse)?,
     ))
 }
 
@@ -43,8 +56,7 @@ pub async fn get_branch(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (pacticipant, name) = path.into_inner();
-    let (pacticipant, name) = pacticipant_branch(&pacticipant, &name)?;
+    let (pacticipant, name) = branch_path(path)?;
     let (pacticipant, row, branch_versions) =
         versions::get_branch(&state.db, pacticipant, name).await?;
     Ok(ok(branch(
@@ -61,8 +73,7 @@ pub async fn delete_branch(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (pacticipant, name) = path.into_inner();
-    let (pacticipant, name) = pacticipant_branch(&pacticipant, &name)?;
+    let (pacticipant, name) = branch_path(path)?;
     versions::delete_branch(&state.db, pacticipant, name).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -74,8 +85,7 @@ pub async fn list_branch_versions(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (pacticipant, name) = path.into_inner();
-    let (pacticipant, name) = pacticipant_branch(&pacticipant, &name)?;
+    let (pacticipant, name) = branch_path(path)?;
     let (pacticipant, row, rows) = versions::get_branch(&state.db, pacticipant, name).await?;
     Ok(ok(branch_version_list(
         &Links::from_request(&request),
@@ -92,9 +102,7 @@ pub async fn get_branch_version(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (pacticipant, name, number) = path.into_inner();
-    let (pacticipant, name) = pacticipant_branch(&pacticipant, &name)?;
-    let number = segment("version", &number, VersionNumber::parse)?;
+    let (pacticipant, name, number) = branch_version_path(path)?;
     let details = versions::get_branch_version(&state.db, pacticipant, name, number).await?;
     Ok(ok(version(&Links::from_request(&request), &details)))
 }
@@ -106,9 +114,7 @@ pub async fn put_branch_version(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (pacticipant, name, number) = path.into_inner();
-    let (pacticipant, name) = pacticipant_branch(&pacticipant, &name)?;
-    let number = segment("version", &number, VersionNumber::parse)?;
+    let (pacticipant, name, number) = branch_version_path(path)?;
     let branch_name = name.to_string();
     let (details, added) =
         versions::put_branch_version(&state.db, pacticipant, name, number).await?;

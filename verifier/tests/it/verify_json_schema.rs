@@ -53,5 +53,8 @@ async fn a_response_violating_the_schema_fails_at_the_rule_path() {
 
     assert_eq!(output.status.code(), Some(1), "{}", both(&output));
     let text = stdout(&output);
-    assert!(text.contains("$.order"), "the mismatch names the rule's path: {text}");
+    assert!(
+        text.contains("$.order"),
+        "the mismatch names the rule's path: {text}"
+    );
 }
