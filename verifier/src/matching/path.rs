@@ -35,46 +35,55 @@ pub(crate) enum Token {
 /// Pact does for V3 keys such as `alligator.name`.
 pub(crate) fn parse_rule_path(path: &str) -> Result<Vec<Token>, String> {
     let mut tokens = vec![Token::Root];
-    let rest = match path.strip_prefix('$') {
-        Some(rest) => rest.to_owned(),
-        None if path.starts_with('[') || path.starts_with('.') => path.to_owned(),
-        None => format!(".{path}"),
+    let rest: Cow<'_, str> = match path.strip_prefix('$') {
+        Some(rest) => Cow::Borrowed(rest),
+        None if path.starts_with('[') || path.starts_with('.') => Cow::Borrowed(path),
+        None => Cow::Owned(format!(".{path}")),
     };
-    let chars: Vec<char> = rest.chars().collect();
+    // Byte offsets: every delimiter (`.`, `[`, `]`, quotes) is ASCII, so slicing at them keeps
+    // whole characters; positions in messages are counted in characters.
+    let rest = rest.as_ref();
+    let bytes = rest.as_bytes();
     let mut at = 0;
-    while at < chars.len() {
-        match chars[at] {
-            '.' => {
+    while at < bytes.len() {
+        match bytes[at] {
+            b'.' => {
                 let start = at + 1;
-                let mut end = start;
-                while end < chars.len() && chars[end] != '.' && chars[end] != '[' {
-                    end += 1;
-                }
-                let name: String = chars[start..end].iter().collect();
-                match name.as_str() {
-                    "" => return Err(format!("empty name at position {start} in `{path}`")),
+                let end = rest[start..]
+                    .find(['.', '['])
+                    .map_or(rest.len(), |offset| start + offset);
+                match &rest[start..end] {
+                    "" => {
+                        let position = rest[..start].chars().count();
+                        return Err(format!("empty name at position {position} in `{path}`"));
+                    }
                     "*" => tokens.push(Token::Star),
-                    _ => tokens.push(Token::Field(name)),
+                    name => tokens.push(Token::Field(name.to_owned())),
                 }
                 at = end;
             }
-            '[' => {
-                let close = (at + 1..chars.len())
-                    .find(|&i| chars[i] == ']' && !inside_quotes(&chars[at + 1..i]))
+            b'[' => {
+                let inner_start = at + 1;
+                let close = rest[inner_start..]
+                    .match_indices(']')
+                    .map(|(offset, _)| inner_start + offset)
+                    .find(|&i| !inside_quotes(&rest[inner_start..i]))
                     .ok_or_else(|| format!("unclosed `[` in `{path}`"))?;
-                let inner: String = chars[at + 1..close].iter().collect();
-                tokens.push(bracket_token(inner.trim(), path)?);
+                tokens.push(bracket_token(rest[inner_start..close].trim(), path)?);
                 at = close + 1;
             }
-            other => return Err(format!("unexpected `{other}` in `{path}`")),
+            _ => {
+                let other = rest[at..].chars().next().unwrap_or_default();
+                return Err(format!("unexpected `{other}` in `{path}`"));
+            }
         }
     }
     Ok(tokens)
 }
 
-fn inside_quotes(chars: &[char]) -> bool {
-    match chars.first() {
-        Some(quote @ ('\'' | '"')) => chars.len() < 2 || chars.last() != Some(quote),
+fn inside_quotes(text: &str) -> bool {
+    match text.chars().next() {
+        Some(quote @ ('\'' | '"')) => text.len() < 2 || !text.ends_with(quote),
         _ => false,
     }
 }
@@ -112,6 +121,11 @@ fn alignment(tokens: &[Token], location: &Location) -> Option<(usize, usize)> {
     let (Token::Root, rest) = tokens.split_first()? else {
         return None;
     };
+    // Every token takes one segment, so a path longer than the location cannot align; checked
+    // here because `select` tries every rule at every node of a body.
+    if rest.len() > location.segments.len() {
+        return None;
+    }
     let (product, covered) = align(rest, &location.segments)?;
     Some((
         product.saturating_mul(2).saturating_mul(tokens.len()),

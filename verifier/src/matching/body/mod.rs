@@ -12,6 +12,7 @@ mod xml;
 
 pub(crate) use form::parse_form as parse_form_pairs;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -264,13 +265,18 @@ fn text_of(content: &BodyContent) -> String {
     }
 }
 
-fn json_of(content: &BodyContent) -> Result<Value, serde_json::Error> {
+/// The body as a JSON document: borrowed when it already is one (the contract's side, parsed
+/// once at load), parsed otherwise.
+fn json_of(content: &BodyContent) -> Result<Cow<'_, Value>, serde_json::Error> {
     match content {
-        BodyContent::Json(value) => Ok(value.clone()),
+        BodyContent::Json(value) => Ok(Cow::Borrowed(value)),
         // Some providers start their JSON with a byte order mark; it is not part of the document.
-        BodyContent::Text(text) => serde_json::from_str(text.trim_start_matches('\u{feff}')),
+        BodyContent::Text(text) => {
+            serde_json::from_str(text.trim_start_matches('\u{feff}')).map(Cow::Owned)
+        }
         BodyContent::Bytes(bytes) => {
             serde_json::from_slice(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes))
+                .map(Cow::Owned)
         }
     }
 }
