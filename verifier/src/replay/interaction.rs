@@ -67,7 +67,15 @@ async fn with_states(
     let mut setup_failure = None;
     if let Some(url) = state_url {
         for state in &interaction.provider_states {
-            match change_state(&replayer.client, url, state, StateAction::Setup).await {
+            match change_state(
+                &replayer.client,
+                url,
+                replayer.state_target.as_ref(),
+                state,
+                StateAction::Setup,
+            )
+            .await
+            {
                 Ok(values) => params.extend(values),
                 Err(failure) => {
                     setup_failure = Some(failure);
@@ -85,7 +93,14 @@ async fn with_states(
     };
     if let Some(url) = state_url {
         for state in &interaction.provider_states {
-            let teardown = change_state(&replayer.client, url, state, StateAction::Teardown).await;
+            let teardown = change_state(
+                &replayer.client,
+                url,
+                replayer.state_target.as_ref(),
+                state,
+                StateAction::Teardown,
+            )
+            .await;
             if let (Err(failure), InteractionOutcome::Passed) = (teardown, &outcome) {
                 outcome = InteractionOutcome::Error {
                     kind: failure.kind,

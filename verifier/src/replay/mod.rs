@@ -68,6 +68,8 @@ pub struct Progress<'a> {
 pub(crate) struct Replayer {
     client: reqwest::Client,
     options: ReplayOptions,
+    /// `options.state_setup_url` parsed once for the whole run, when it parses.
+    state_target: Option<reqwest::Url>,
 }
 
 /// The HTTP client for a whole run: pooled keep-alive connections, no redirects (a provider's
@@ -96,7 +98,15 @@ pub async fn replay(
     let started = Instant::now();
     let planned = plan::plan(&contracts, &options.filters);
     let phases = plan::phases(&planned, options.concurrency, options.concurrency_explicit);
-    let replayer = Arc::new(Replayer { client, options });
+    let state_target = options
+        .state_setup_url
+        .as_deref()
+        .and_then(|url| reqwest::Url::parse(url).ok());
+    let replayer = Arc::new(Replayer {
+        client,
+        options,
+        state_target,
+    });
     let mut results: Vec<Option<InteractionReport>> = vec![None; planned.len()];
     let mut done = 0;
     for phase in phases {

@@ -4,7 +4,8 @@
 //! A JSON object in a setup answer is merged into the parameters that `ProviderState`
 //! generators read, as the Pact verifiers do.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use treaty_schemas::ProviderState;
 
 use super::report::ErrorKind;
@@ -39,17 +40,37 @@ pub struct StateChangeError {
     pub reason: String,
 }
 
+/// The body of a state-change call, serialised in this field order: `state`, `params`,
+/// `action`.
+#[derive(Serialize)]
+struct StateChange<'a> {
+    state: &'a str,
+    params: &'a Map<String, Value>,
+    action: &'static str,
+}
+
 /// Calls the state change URL for one state; returns the JSON object it answered (empty when
-/// it answered something else), or why the call failed.
+/// it answered something else), or why the call failed. `target` is
+/// `url` already parsed, when it parses.
 pub async fn change_state(
     client: &reqwest::Client,
     url: &str,
+    target: Option<&reqwest::Url>,
     state: &ProviderState,
     action: StateAction,
 ) -> Result<Map<String, Value>, StateChangeError> {
-    let body = json!({"state": state.name, "params": state.params, "action": action.as_str()});
-    let what = format!("provider state {} of {:?}", action.as_str(), state.name);
-    let response = client.post(url).json(&body).send().await.map_err(|error| {
+    let body = StateChange {
+        state: &state.name,
+        params: &state.params,
+        action: action.as_str(),
+    };
+    // The URL parsed once per run when it parses; otherwise reqwest parses the text and
+    // reports why it cannot, as before.
+    let builder = match target {
+        Some(target) => client.post(target.clone()),
+        None => client.post(url),
+    };
+    let response = builder.json(&body).send().await.map_err(|error| {
         match error.url().filter(|_| error.is_connect()) {
             Some(target) => StateChangeError {
                 kind: ErrorKind::Unreachable,
@@ -61,12 +82,18 @@ pub async fn change_state(
             },
             None => StateChangeError {
                 kind: ErrorKind::ProviderState,
-                reason: format!("{what} failed: {url}: {}", describe(&error)),
+                reason: format!(
+                    "provider state {} of {:?} failed: {url}: {}",
+                    action.as_str(),
+                    state.name,
+                    describe(&error)
+                ),
             },
         }
     })?;
     let status = response.status();
     if !status.is_success() {
+        let what = format!("provider state {} of {:?}", action.as_str(), state.name);
         let detail = response.text().await.unwrap_or_default();
         let detail = detail.trim();
         let detail = if detail.is_empty() {
