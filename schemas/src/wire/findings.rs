@@ -75,14 +75,36 @@ impl Findings {
 }
 
 /// The pointer to `key` inside the object at `pointer` (RFC 6901 escaping applied).
+/// Built by hand rather than with `replace` and `format!`: contract conversion calls it for
+/// every key of every interaction.
 pub(crate) fn child(pointer: &str, key: &str) -> String {
-    let escaped = key.replace('~', "~0").replace('/', "~1");
-    format!("{pointer}/{escaped}")
+    let mut out = String::with_capacity(pointer.len() + 1 + key.len());
+    out.push_str(pointer);
+    out.push('/');
+    for piece in key.split_inclusive(['~', '/']) {
+        match piece.as_bytes().last() {
+            Some(b'~') => {
+                out.push_str(&piece[..piece.len() - 1]);
+                out.push_str("~0");
+            }
+            Some(b'/') => {
+                out.push_str(&piece[..piece.len() - 1]);
+                out.push_str("~1");
+            }
+            _ => out.push_str(piece),
+        }
+    }
+    out
 }
 
 /// The pointer to element `index` of the array at `pointer`.
 pub(crate) fn index(pointer: &str, index: usize) -> String {
-    format!("{pointer}/{index}")
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(pointer.len() + 4);
+    out.push_str(pointer);
+    // Writing to a String cannot fail.
+    let _ = write!(out, "/{index}");
+    out
 }
 
 /// The name of a JSON value's type as messages spell it (`integer`, `string`, `object`…).
@@ -148,4 +170,19 @@ pub(crate) fn string_lists_from(
         lists.push((name.clone(), values));
     }
     lists
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn child_and_index_pointers_escape_as_rfc_6901_says() {
+        assert_eq!(child("/a", "b"), "/a/b");
+        assert_eq!(child("", "x/y~z"), "/x~1y~0z");
+        assert_eq!(child("/a", "~/~~//"), "/a/~0~1~0~0~1~1");
+        assert_eq!(child("/a", ""), "/a/");
+        assert_eq!(child("/a", "é/ü"), "/a/é~1ü");
+        assert_eq!(index("/a", 12), "/a/12");
+    }
 }
