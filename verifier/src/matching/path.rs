@@ -9,7 +9,8 @@
 //! `$.a.b` beats `$.a.*`, and a rule whose path addresses nothing never applies.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use treaty_schemas::{MatchingRule, RuleList};
 
@@ -176,10 +177,38 @@ fn score(token: &Token, segment: &Segment) -> usize {
     }
 }
 
+/// Rule paths parsed once per process: every response of an interaction (and the same paths
+/// across interactions) would otherwise parse its contract's rule paths again. Bounded like the
+/// regex cache; an unparsable path is remembered as `None` (such a rule is ignored).
+const MAX_CACHED_PATHS: usize = 4096;
+
+type PathCache = RwLock<HashMap<String, Option<Arc<[Token]>>>>;
+
+static PATHS: LazyLock<PathCache> = LazyLock::new(|| RwLock::new(HashMap::new()));
+
+fn parsed_path(path: &str) -> Option<Arc<[Token]>> {
+    let mut full = false;
+    if let Ok(cache) = PATHS.read() {
+        if let Some(hit) = cache.get(path) {
+            return hit.clone();
+        }
+        full = cache.len() >= MAX_CACHED_PATHS;
+    }
+    let parsed: Option<Arc<[Token]>> = parse_rule_path(path).ok().map(Arc::from);
+    // Once full, misses parse without taking the write lock.
+    if !full
+        && let Ok(mut cache) = PATHS.write()
+        && cache.len() < MAX_CACHED_PATHS
+    {
+        cache.insert(path.to_owned(), parsed.clone());
+    }
+    parsed
+}
+
 /// The body rules of one request, response or message, parsed once, ready to be looked up
 /// by location.
 pub(crate) struct RuleSet<'a> {
-    entries: Vec<(Vec<Token>, Cow<'a, RuleList>)>,
+    entries: Vec<(Arc<[Token]>, Cow<'a, RuleList>)>,
 }
 
 /// The rule list that applies at a location.
@@ -199,9 +228,7 @@ impl<'a> RuleSet<'a> {
             .into_iter()
             .flatten()
             .filter_map(|(path, list)| {
-                parse_rule_path(path)
-                    .ok()
-                    .map(|tokens| (tokens, Cow::Borrowed(list)))
+                parsed_path(path).map(|tokens| (tokens, Cow::Borrowed(list)))
             })
             .collect();
         RuleSet { entries }
@@ -223,7 +250,7 @@ impl<'a> RuleSet<'a> {
         }
         tokens.push(Token::Star);
         let mut entries = self.entries.clone();
-        entries.push((tokens, Cow::Owned(list)));
+        entries.push((Arc::from(tokens), Cow::Owned(list)));
         RuleSet { entries }
     }
 
