@@ -3,12 +3,13 @@
 //! `$.items[2].price` or `$.animals.alligator[1]['@name']`.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// One step into a body: an object key (or XML element, `@attribute`, `#text`) or an index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Segment {
     /// An object key, XML element name, `@attribute` or `#text`.
-    Field(String),
+    Field(Arc<str>),
     /// An array index.
     Index(usize),
     /// The position of an XML element among its siblings of the same name. It sits before the
@@ -34,7 +35,7 @@ impl Location {
     /// This location followed by an object key.
     pub(crate) fn field(&self, name: &str) -> Location {
         let mut segments = self.segments.clone();
-        segments.push(Segment::Field(name.to_owned()));
+        segments.push(Segment::Field(Arc::from(name)));
         Location { segments }
     }
 

@@ -160,7 +160,7 @@ fn align(tokens: &[Token], segments: &[Segment]) -> Option<(usize, usize)> {
 
 fn score(token: &Token, segment: &Segment) -> usize {
     match (token, segment) {
-        (Token::Field(name), Segment::Field(actual)) if name == actual => 2,
+        (Token::Field(name), Segment::Field(actual)) if name.as_str() == &**actual => 2,
         (Token::Index(index), Segment::Index(actual) | Segment::ElementIndex(actual))
             if index == actual =>
         {
@@ -244,7 +244,7 @@ impl<'a> RuleSet<'a> {
         let mut tokens = vec![Token::Root];
         for segment in &location.segments {
             tokens.push(match segment {
-                Segment::Field(name) => Token::Field(name.clone()),
+                Segment::Field(name) => Token::Field(name.to_string()),
                 Segment::Index(index) | Segment::ElementIndex(index) => Token::Index(*index),
             });
         }
