@@ -8,8 +8,8 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::support::{
-    fake_broker, pact_v3, publish_bodies, publish_ok, stderr, stdout, treaty, treaty_with_env,
-    write_json,
+    fake_broker, pact_v3, publish_bodies, publish_ok, publish_one_pact, stderr, stdout, treaty,
+    treaty_with_env, write_json,
 };
 
 #[tokio::test]
@@ -219,20 +219,7 @@ async fn json_output_is_one_document_for_pipes() {
         .respond_with(publish_ok("web", "1"))
         .mount(&broker)
         .await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
-
-    let output = treaty(&[
-        "publish",
-        file.to_str().unwrap(),
-        "-a",
-        "1",
-        "-o",
-        "json",
-        "-b",
-        &broker.uri(),
-    ])
-    .await;
+    let output = publish_one_pact(&broker.uri(), &["-o", "json"]).await;
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");

@@ -7,7 +7,8 @@ use wiremock::matchers::method;
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::support::{
-    closed_port, fake_broker, pact_v3, publish_bodies, publish_ok, stderr, treaty, write_json,
+    closed_port, fake_broker, pact_v3, publish_bodies, publish_ok, publish_one_pact, stderr,
+    treaty, write_json,
 };
 
 #[tokio::test]
@@ -56,18 +57,7 @@ async fn validation_errors_exit_with_1_and_list_each_error() {
         .respond_with(ResponseTemplate::new(400).set_body_json(invalid))
         .mount(&broker)
         .await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
-
-    let output = treaty(&[
-        "publish",
-        file.to_str().unwrap(),
-        "-a",
-        "1",
-        "-b",
-        &broker.uri(),
-    ])
-    .await;
+    let output = publish_one_pact(&broker.uri(), &[]).await;
 
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
@@ -163,18 +153,7 @@ async fn an_index_without_the_publish_relation_exits_with_2() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "_links": {} })))
         .mount(&broker)
         .await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
-
-    let output = treaty(&[
-        "publish",
-        file.to_str().unwrap(),
-        "-a",
-        "1",
-        "-b",
-        &broker.uri(),
-    ])
-    .await;
+    let output = publish_one_pact(&broker.uri(), &[]).await;
 
     assert_eq!(output.status.code(), Some(2));
     assert!(
@@ -196,18 +175,7 @@ async fn server_errors_are_retried_honouring_retry_after() {
         .respond_with(publish_ok("web", "1"))
         .mount(&broker)
         .await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
-
-    let output = treaty(&[
-        "publish",
-        file.to_str().unwrap(),
-        "-a",
-        "1",
-        "-b",
-        &broker.uri(),
-    ])
-    .await;
+    let output = publish_one_pact(&broker.uri(), &[]).await;
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(publish_bodies(&broker).await.len(), 3);
@@ -220,20 +188,7 @@ async fn server_errors_give_up_after_the_retries_with_exit_2() {
         .respond_with(ResponseTemplate::new(500).set_body_json(json!({ "error": "boom" })))
         .mount(&broker)
         .await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
-
-    let output = treaty(&[
-        "publish",
-        file.to_str().unwrap(),
-        "-a",
-        "1",
-        "--retries",
-        "2",
-        "-b",
-        &broker.uri(),
-    ])
-    .await;
+    let output = publish_one_pact(&broker.uri(), &["--retries", "2"]).await;
 
     assert_eq!(output.status.code(), Some(2));
     assert!(

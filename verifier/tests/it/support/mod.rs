@@ -79,6 +79,18 @@ pub(crate) fn write_json(dir: &Path, name: &str, document: &Value) -> PathBuf {
     path
 }
 
+/// Writes the `web` -> `orders` V3 pact to a fresh directory and runs
+/// `treaty publish FILE -a 1 EXTRA... -b BROKER_URL` on it.
+pub(crate) async fn publish_one_pact(broker_url: &str, extra: &[&str]) -> Output {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
+    let file = file.to_string_lossy().into_owned();
+    let mut args = vec!["publish", file.as_str(), "-a", "1"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["-b", broker_url]);
+    treaty(&args).await
+}
+
 /// A fake broker whose index links `pb:publish-contracts` to `/contracts/publish`.
 pub(crate) async fn fake_broker() -> MockServer {
     let server = MockServer::start().await;
