@@ -8,19 +8,21 @@ use treaty_schemas::{Interaction, InteractionKind};
 
 use super::report::{ErrorKind, InteractionOutcome, InteractionReport};
 use super::states::{StateAction, change_state, merged_params};
-use super::transport::{describe, human_duration, origin_of};
+use super::transport::{SendError, Session, human_duration};
 use super::{Replayer, request, verdict};
+use crate::matching::ActualResponse;
 
 /// Verifies one interaction against the provider.
 pub(super) async fn verify(
     replayer: &Replayer,
+    session: &mut Session,
     interaction: &Interaction,
     pending: bool,
 ) -> InteractionReport {
     let started = Instant::now();
     let outcome = match &interaction.kind {
         InteractionKind::Http { request, response } => {
-            with_states(replayer, interaction, request, response).await
+            with_states(replayer, session, interaction, request, response).await
         }
         InteractionKind::AsyncMessage(_) | InteractionKind::SyncMessage { .. } => {
             InteractionOutcome::Skipped {
@@ -58,24 +60,27 @@ pub(super) fn summary(interaction: &Interaction) -> String {
 /// into an error.
 async fn with_states(
     replayer: &Replayer,
+    session: &mut Session,
     interaction: &Interaction,
     request: &treaty_schemas::HttpRequest,
     response: &treaty_schemas::HttpResponse,
 ) -> InteractionOutcome {
     let mut params = merged_params(&interaction.provider_states);
-    let state_url = replayer.options.state_setup_url.as_deref();
+    let state_endpoint = match &replayer.state_endpoint {
+        None => None,
+        Some(Ok(endpoint)) => Some(endpoint),
+        Some(Err(reason)) if !interaction.provider_states.is_empty() => {
+            return InteractionOutcome::Error {
+                kind: ErrorKind::ProviderState,
+                reason: reason.clone(),
+            };
+        }
+        Some(Err(_)) => None,
+    };
     let mut setup_failure = None;
-    if let Some(url) = state_url {
+    if let Some(endpoint) = state_endpoint {
         for state in &interaction.provider_states {
-            match change_state(
-                &replayer.client,
-                url,
-                replayer.state_target.as_ref(),
-                state,
-                StateAction::Setup,
-            )
-            .await
-            {
+            match change_state(session, endpoint, state, StateAction::Setup).await {
                 Ok(values) => params.extend(values),
                 Err(failure) => {
                     setup_failure = Some(failure);
@@ -89,18 +94,11 @@ async fn with_states(
             kind: failure.kind,
             reason: failure.reason,
         },
-        None => replay(replayer, request, response, &params).await,
+        None => replay(replayer, session, request, response, &params).await,
     };
-    if let Some(url) = state_url {
+    if let Some(endpoint) = state_endpoint {
         for state in &interaction.provider_states {
-            let teardown = change_state(
-                &replayer.client,
-                url,
-                replayer.state_target.as_ref(),
-                state,
-                StateAction::Teardown,
-            )
-            .await;
+            let teardown = change_state(session, endpoint, state, StateAction::Teardown).await;
             if let (Err(failure), InteractionOutcome::Passed) = (teardown, &outcome) {
                 outcome = InteractionOutcome::Error {
                     kind: failure.kind,
@@ -115,20 +113,28 @@ async fn with_states(
 /// Sends the request and compares the response.
 async fn replay(
     replayer: &Replayer,
+    session: &mut Session,
     request: &treaty_schemas::HttpRequest,
     response: &treaty_schemas::HttpResponse,
     params: &serde_json::Map<String, serde_json::Value>,
 ) -> InteractionOutcome {
     let options = &replayer.options;
-    let built = request::build(
-        &replayer.client,
-        &options.base_url,
+    let endpoint = match &replayer.provider_endpoint {
+        Ok(endpoint) => endpoint,
+        Err(reason) => {
+            return InteractionOutcome::Error {
+                kind: ErrorKind::Request,
+                reason: reason.clone(),
+            };
+        }
+    };
+    let outgoing = match request::build(
+        endpoint.base_path(),
         request,
         &options.custom_headers,
         params,
-    );
-    let built = match built {
-        Ok(built) => built,
+    ) {
+        Ok(outgoing) => outgoing,
         Err(reason) => {
             return InteractionOutcome::Error {
                 kind: ErrorKind::Request,
@@ -136,13 +142,10 @@ async fn replay(
             };
         }
     };
-    let url = built.url().clone();
-    let received = match replayer.client.execute(built).await {
-        Ok(answer) => verdict::receive(answer).await,
-        Err(error) => Err(error),
-    };
-    match received {
+    match session.send(endpoint, &outgoing).await {
         Ok(received) => {
+            let received =
+                ActualResponse::from_parts(received.status, received.headers, &received.body);
             let mismatches = verdict::compare(response, &received);
             if mismatches.is_empty() {
                 InteractionOutcome::Passed
@@ -150,25 +153,26 @@ async fn replay(
                 InteractionOutcome::Failed { mismatches }
             }
         }
-        Err(error) if error.is_timeout() => InteractionOutcome::Error {
+        Err(SendError::Timeout) => InteractionOutcome::Error {
             kind: ErrorKind::Timeout,
             reason: format!(
                 "no response from {} within {} (--request-timeout)",
-                url.path(),
+                path_of(&outgoing.target),
                 human_duration(options.request_timeout)
             ),
         },
-        Err(error) if error.is_connect() => InteractionOutcome::Error {
+        Err(SendError::Connect(cause)) => InteractionOutcome::Error {
             kind: ErrorKind::Unreachable,
-            reason: format!(
-                "could not connect to {}: {}",
-                origin_of(&url),
-                describe(&error)
-            ),
+            reason: format!("could not connect to {}: {cause}", endpoint.origin()),
         },
-        Err(error) => InteractionOutcome::Error {
+        Err(SendError::Failed(cause)) => InteractionOutcome::Error {
             kind: ErrorKind::Request,
-            reason: format!("request to {} failed: {}", url.path(), describe(&error)),
+            reason: format!("request to {} failed: {cause}", path_of(&outgoing.target)),
         },
     }
+}
+
+/// The path part of a request target.
+fn path_of(target: &str) -> &str {
+    target.split('?').next().unwrap_or(target)
 }

@@ -1,32 +1,37 @@
 //! Replay: runs the selected interactions of loaded contracts against a running provider with
 //! bounded concurrency, and returns a [`VerificationReport`] in contract order.
 //!
-//! One `reqwest::Client` serves the whole run (connection pool, keep-alive, TLS roots loaded
-//! once); each contract was parsed once by [`crate::source`]; work is linear in the number of
-//! interactions and the report is assembled once at the end. Replay never prints: progress goes
-//! to a callback and rendering belongs to [`crate::report`].
+//! Workers on one thread per CPU send requests over their own keep-alive connections with a lean
+//! HTTP/1.1 client ([`http1`]; `https` goes through the run's one `reqwest::Client`); each
+//! contract was parsed once by [`crate::source`]; work is linear in the number of interactions
+//! and the report is assembled once at the end. Replay never prints: progress goes to a
+//! callback and rendering belongs to [`crate::report`].
 
 pub mod generators;
+mod http1;
 mod interaction;
 pub mod plan;
 pub mod regex_gen;
 pub mod report;
-pub mod request;
-pub mod states;
+mod request;
+mod states;
 pub mod transport;
 mod verdict;
+mod workers;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderName, HeaderValue};
-use tokio::task::JoinSet;
 
 pub use plan::Filters;
+use plan::PlannedInteraction;
 pub use report::{
     ContractReport, ErrorKind, InteractionOutcome, InteractionReport, MismatchReport,
     VerificationReport,
 };
+use transport::{Endpoint, Session};
+use workers::{PhaseRun, run_thread, split, worker_threads};
 
 use crate::source::LoadedContract;
 
@@ -63,19 +68,23 @@ pub struct Progress<'a> {
     pub interaction: &'a InteractionReport,
 }
 
-/// The shared state of one run, handed to every task.
+/// The shared state of one run, handed to every worker.
 #[derive(Debug)]
 pub(crate) struct Replayer {
+    /// For endpoints other than plain `http`, and shared by all workers.
     client: reqwest::Client,
     options: ReplayOptions,
-    /// `options.state_setup_url` parsed once for the whole run, when it parses.
-    state_target: Option<reqwest::Url>,
+    /// `options.base_url` parsed once for the whole run, or why it does not parse.
+    provider_endpoint: Result<Endpoint, String>,
+    /// `options.state_setup_url` parsed once for the whole run, or why it does not parse.
+    state_endpoint: Option<Result<Endpoint, String>>,
 }
 
-/// The HTTP client for a whole run: pooled keep-alive connections, no redirects (a provider's
-/// redirect is a response to verify), the request timeout on every call. A header value folded
-/// over several lines (obsolete, but RFC 9112 section 5.2 says a user agent must read each fold
-/// as spaces) is read, not refused.
+/// The HTTP client for what replay's own HTTP/1.1 client does not do (`https` providers and
+/// state change URLs) and for fetching contracts: pooled keep-alive connections, no redirects
+/// (a provider's redirect is a response to verify), the request timeout on every call. A
+/// header value folded over several lines (obsolete, but RFC 9112 section 5.2 says a user agent
+/// must read each fold as spaces) is read, not refused.
 pub fn build_client(options: &ReplayOptions) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .http1_allow_obsolete_multiline_headers_in_responses(true)
@@ -88,7 +97,17 @@ pub fn build_client(options: &ReplayOptions) -> Result<reqwest::Client, reqwest:
         .build()
 }
 
+/// How often finished interactions are handed to the progress callback while a phase runs.
+const PROGRESS_TICK: Duration = Duration::from_millis(20);
+
 /// Verifies the selected interactions of `contracts` and reports them in contract order.
+///
+/// Each phase of the plan runs on its own worker threads, one per CPU (at most one per
+/// allowed interaction in flight), each with a single-threaded runtime. A thread runs its share
+/// of the phase's `limit` workers; a worker owns its keep-alive connections and takes the next
+/// interaction from a shared counter until none is left. Nothing crosses threads per request:
+/// finished interactions are collected under a lock and passed to `on_progress` every
+/// [`PROGRESS_TICK`] from the caller's task.
 pub async fn replay(
     client: reqwest::Client,
     contracts: Arc<Vec<LoadedContract>>,
@@ -96,42 +115,43 @@ pub async fn replay(
     on_progress: &mut dyn FnMut(Progress<'_>),
 ) -> VerificationReport {
     let started = Instant::now();
-    let planned = plan::plan(&contracts, &options.filters);
+    let planned: Arc<[PlannedInteraction]> = plan::plan(&contracts, &options.filters).into();
     let phases = plan::phases(&planned, options.concurrency, options.concurrency_explicit);
-    let state_target = options
-        .state_setup_url
-        .as_deref()
-        .and_then(|url| reqwest::Url::parse(url).ok());
+    let provider_endpoint = Endpoint::parse(&options.base_url)
+        .map_err(|reason| format!("invalid provider base URL: {reason}"));
+    let state_endpoint = options.state_setup_url.as_deref().map(|url| {
+        Endpoint::parse(url).map_err(|reason| format!("invalid provider state URL: {reason}"))
+    });
     let replayer = Arc::new(Replayer {
         client,
         options,
-        state_target,
+        provider_endpoint,
+        state_endpoint,
     });
     let mut results: Vec<Option<InteractionReport>> = vec![None; planned.len()];
     let mut done = 0;
     for phase in phases {
-        let mut queue = phase.items.into_iter();
-        let mut running = JoinSet::new();
-        loop {
-            while running.len() < phase.limit {
-                let Some(slot) = queue.next() else { break };
-                let item = planned[slot];
-                let (replayer, contracts) = (Arc::clone(&replayer), Arc::clone(&contracts));
-                running.spawn(async move {
-                    let loaded = &contracts[item.contract];
-                    let interaction = &loaded.contract.interactions[item.interaction];
-                    (
-                        slot,
-                        interaction::verify(&replayer, interaction, loaded.pending).await,
-                    )
-                });
+        let threads = worker_threads(phase.limit);
+        let run = Arc::new(PhaseRun::new(phase.items, threads));
+        for (index, workers) in split(phase.limit, threads).into_iter().enumerate() {
+            let (thread_run, replayer, contracts, planned) = (
+                Arc::clone(&run),
+                Arc::clone(&replayer),
+                Arc::clone(&contracts),
+                Arc::clone(&planned),
+            );
+            let spawned = std::thread::Builder::new()
+                .name(format!("treaty-replay-{index}"))
+                .spawn(move || run_thread(&thread_run, &replayer, &contracts, &planned, workers));
+            if spawned.is_err() {
+                // No thread to be had: its share of workers is simply not started; the
+                // others take every interaction, and with none at all the phase reports them
+                // as stopped below.
+                run.thread_done();
             }
-            let Some(joined) = running.join_next().await else {
-                break;
-            };
-            // A task only ends without a value if it panicked; the interaction is reported as
-            // an error below rather than losing the whole run.
-            if let Ok((slot, report)) = joined {
+        }
+        let mut report_finished = |finished: Vec<(usize, InteractionReport)>| {
+            for (slot, report) in finished {
                 done += 1;
                 on_progress(Progress {
                     done,
@@ -139,6 +159,16 @@ pub async fn replay(
                     interaction: &report,
                 });
                 results[slot] = Some(report);
+            }
+        };
+        loop {
+            let ended = tokio::select! {
+                () = run.ended.notified() => true,
+                () = tokio::time::sleep(PROGRESS_TICK) => false,
+            };
+            report_finished(run.take_finished());
+            if ended && run.all_threads_done() {
+                break;
             }
         }
     }

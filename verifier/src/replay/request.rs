@@ -4,12 +4,13 @@
 //!
 //! Custom header values are secrets (auth tokens): they go into the request and nowhere else.
 
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 use serde_json::{Map, Value};
 use treaty_schemas::{Body, BodyContent, Generators, HttpRequest};
 
 use super::generators::{apply_to_json, as_text, generate};
+use super::transport::Outgoing;
 
 /// Characters percent-encoded in a contract path: controls, space and the URL delimiters that
 /// would change its meaning. `%` stays, so an already-encoded path is sent as written.
@@ -24,42 +25,53 @@ const PATH_ENCODE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'{')
     .add(b'}');
 
-/// Builds the request for one interaction. `base_url` has no trailing slash.
-pub fn build(
-    client: &reqwest::Client,
-    base_url: &str,
+/// Builds the request for one interaction, its path under `base_path` (the provider base
+/// URL's path, without a trailing slash).
+pub(crate) fn build(
+    base_path: &str,
     request: &HttpRequest,
     custom_headers: &[(HeaderName, HeaderValue)],
     state_params: &Map<String, Value>,
-) -> Result<reqwest::Request, String> {
+) -> Result<Outgoing, String> {
     let generators = &request.generators;
-    let method =
-        Method::from_bytes(request.method.to_ascii_uppercase().as_bytes()).map_err(|_| {
+    let method = match request.method.as_str() {
+        "GET" | "get" => Method::GET,
+        "POST" | "post" => Method::POST,
+        other => Method::from_bytes(other.to_ascii_uppercase().as_bytes()).map_err(|_| {
             format!(
                 "the contract's method {:?} is not a valid HTTP method",
                 request.method
             )
-        })?;
+        })?,
+    };
 
-    let path =
-        generated_single(generators, "path", state_params).unwrap_or_else(|| request.path.clone());
-    let encoded_path = percent_encoding::utf8_percent_encode(&path, PATH_ENCODE);
-    let separator = if path.starts_with('/') { "" } else { "/" };
-    let mut url = Url::parse(&format!("{base_url}{separator}{encoded_path}")).map_err(|error| {
-        format!("cannot build a URL from {base_url} and path {path:?}: {error}")
-    })?;
+    let generated_path = generated_single(generators, "path", state_params);
+    let path = generated_path.as_deref().unwrap_or(&request.path);
+    let mut target = String::with_capacity(base_path.len() + path.len() + 16);
+    target.push_str(base_path);
+    if !path.starts_with('/') {
+        target.push('/');
+    }
+    target.extend(percent_encoding::utf8_percent_encode(path, PATH_ENCODE));
+    if needs_url_normalisation(&target) {
+        target = normalised_path(&target)?;
+    }
     if let Some(query) = &request.query {
-        let mut pairs = url.query_pairs_mut();
+        let mut first = true;
         for (name, values) in query {
             let generated = generated_named(generators, "query", name, state_params);
             for value in values {
-                pairs.append_pair(name, generated.as_deref().unwrap_or(value));
+                target.push(if first { '?' } else { '&' });
+                first = false;
+                target.extend(form_urlencoded::byte_serialize(name.as_bytes()));
+                target.push('=');
+                let value = generated.as_deref().unwrap_or(value);
+                target.extend(form_urlencoded::byte_serialize(value.as_bytes()));
             }
         }
     }
 
-    let mut builder = client.request(method, url);
-    let mut headers = HeaderMap::new();
+    let mut headers: Vec<(HeaderName, HeaderValue)> = Vec::new();
     for (name, values) in request.headers.iter().flatten() {
         let joined = generated_named(generators, "header", name, state_params)
             .unwrap_or_else(|| values.join(", "));
@@ -68,25 +80,47 @@ pub fn build(
         let header_value = HeaderValue::from_str(&joined).map_err(|_| {
             format!("the contract's value of header {name} is not a valid header value")
         })?;
-        headers.append(header_name, header_value);
+        headers.push((header_name, header_value));
     }
+    let mut body = None;
     if let Some((bytes, content_type)) = body_bytes(&request.body, generators, state_params) {
-        let missing_type = !headers.contains_key(CONTENT_TYPE);
+        let missing_type = !headers.iter().any(|(name, _)| name == CONTENT_TYPE);
         if let Some(value) = content_type
             .filter(|_| missing_type)
             .and_then(|content_type| HeaderValue::from_str(&content_type).ok())
         {
-            headers.insert(CONTENT_TYPE, value);
+            headers.push((CONTENT_TYPE, value));
         }
-        builder = builder.body(bytes);
+        body = Some(bytes);
     }
     for (name, value) in custom_headers {
-        headers.insert(name.clone(), value.clone());
+        headers.retain(|(existing, _)| existing != name);
+        headers.push((name.clone(), value.clone()));
     }
-    builder = builder.headers(headers);
-    builder
-        .build()
-        .map_err(|error| format!("cannot build the request: {error}"))
+    Ok(Outgoing {
+        method,
+        target,
+        headers,
+        body,
+    })
+}
+
+/// True when a URL parser would rewrite the encoded path: a backslash (a slash in `http`
+/// URLs) or a `.` or `..` segment, written plainly or percent-encoded.
+fn needs_url_normalisation(path: &str) -> bool {
+    path.contains('\\')
+        || path.split('/').any(|segment| {
+            let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+            segment == "." || segment == ".."
+        })
+}
+
+/// The path as a URL parser normalises it (`/a/./b/../c` is `/a/c`), for the rare contract
+/// path that needs it; what a provider receives is then what `reqwest` would have sent.
+fn normalised_path(path: &str) -> Result<String, String> {
+    let url = Url::parse(&format!("http://normalise.invalid{path}"))
+        .map_err(|error| format!("cannot build a URL from path {path:?}: {error}"))?;
+    Ok(url.path().to_owned())
 }
 
 /// The body's bytes and the content type to send when the contract has no `Content-Type`

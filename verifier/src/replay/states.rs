@@ -4,16 +4,18 @@
 //! A JSON object in a setup answer is merged into the parameters that `ProviderState`
 //! generators read, as the Pact verifiers do.
 
+use reqwest::Method;
+use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use treaty_schemas::ProviderState;
 
 use super::report::ErrorKind;
-use super::transport::{describe, origin_of};
+use super::transport::{Endpoint, Outgoing, SendError, Session, human_duration};
 
 /// Which side of an interaction a state change call is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StateAction {
+pub(crate) enum StateAction {
     /// Before the interaction.
     Setup,
     /// After the interaction.
@@ -22,7 +24,7 @@ pub enum StateAction {
 
 impl StateAction {
     /// The `action` value the provider receives.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             StateAction::Setup => "setup",
             StateAction::Teardown => "teardown",
@@ -32,12 +34,12 @@ impl StateAction {
 
 /// Why a state change call failed: the outcome kind it gives the interaction, and the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateChangeError {
+pub(crate) struct StateChangeError {
     /// [`ErrorKind::Unreachable`] when nothing listens at the URL (the run could not do its
     /// job), [`ErrorKind::ProviderState`] otherwise.
-    pub kind: ErrorKind,
+    pub(crate) kind: ErrorKind,
     /// What happened, naming the state and the URL.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// The body of a state-change call, serialised in this field order: `state`, `params`,
@@ -50,12 +52,10 @@ struct StateChange<'a> {
 }
 
 /// Calls the state change URL for one state; returns the JSON object it answered (empty when
-/// it answered something else), or why the call failed. `target` is
-/// `url` already parsed, when it parses.
-pub async fn change_state(
-    client: &reqwest::Client,
-    url: &str,
-    target: Option<&reqwest::Url>,
+/// it answered something else), or why the call failed.
+pub(crate) async fn change_state(
+    session: &mut Session,
+    endpoint: &Endpoint,
     state: &ProviderState,
     action: StateAction,
 ) -> Result<Map<String, Value>, StateChangeError> {
@@ -64,37 +64,37 @@ pub async fn change_state(
         params: &state.params,
         action: action.as_str(),
     };
-    // The URL parsed once per run when it parses; otherwise reqwest parses the text and
-    // reports why it cannot, as before.
-    let builder = match target {
-        Some(target) => client.post(target.clone()),
-        None => client.post(url),
+    let what = || format!("provider state {} of {:?}", action.as_str(), state.name);
+    let url = endpoint.url();
+    let request = Outgoing {
+        method: Method::POST,
+        target: endpoint.own_target(),
+        headers: vec![(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body: Some(serde_json::to_vec(&body).unwrap_or_default()),
     };
-    let response = builder.json(&body).send().await.map_err(|error| {
-        match error.url().filter(|_| error.is_connect()) {
-            Some(target) => StateChangeError {
+    let response = session
+        .send(endpoint, &request)
+        .await
+        .map_err(|error| match error {
+            SendError::Connect(cause) => StateChangeError {
                 kind: ErrorKind::Unreachable,
-                reason: format!(
-                    "could not connect to {}: {}",
-                    origin_of(target),
-                    describe(&error)
-                ),
+                reason: format!("could not connect to {}: {cause}", endpoint.origin()),
             },
-            None => StateChangeError {
+            SendError::Timeout => StateChangeError {
                 kind: ErrorKind::ProviderState,
                 reason: format!(
-                    "provider state {} of {:?} failed: {url}: {}",
-                    action.as_str(),
-                    state.name,
-                    describe(&error)
+                    "{} failed: {url}: no answer within {} (--request-timeout)",
+                    what(),
+                    human_duration(session.timeout())
                 ),
             },
-        }
-    })?;
-    let status = response.status();
-    if !status.is_success() {
-        let what = format!("provider state {} of {:?}", action.as_str(), state.name);
-        let detail = response.text().await.unwrap_or_default();
+            SendError::Failed(cause) => StateChangeError {
+                kind: ErrorKind::ProviderState,
+                reason: format!("{} failed: {url}: {cause}", what()),
+            },
+        })?;
+    if !(200..300).contains(&response.status) {
+        let detail = String::from_utf8_lossy(&response.body);
         let detail = detail.trim();
         let detail = if detail.is_empty() {
             String::new()
@@ -103,18 +103,29 @@ pub async fn change_state(
         };
         return Err(StateChangeError {
             kind: ErrorKind::ProviderState,
-            reason: format!("{what} failed: {url} answered {status}{detail}"),
+            reason: format!(
+                "{} failed: {url} answered {}{detail}",
+                what(),
+                status_line(response.status)
+            ),
         });
     }
-    let answer = response.json::<Value>().await.ok();
-    Ok(match answer {
-        Some(Value::Object(values)) => values,
+    Ok(match serde_json::from_slice::<Value>(&response.body) {
+        Ok(Value::Object(values)) => values,
         _ => Map::new(),
     })
 }
 
+/// `500 Internal Server Error`, as `reqwest` prints a status.
+fn status_line(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status) {
+        Ok(code) => code.to_string(),
+        Err(_) => status.to_string(),
+    }
+}
+
 /// The merged parameters of all states of an interaction (later states win).
-pub fn merged_params(states: &[ProviderState]) -> Map<String, Value> {
+pub(crate) fn merged_params(states: &[ProviderState]) -> Map<String, Value> {
     let mut params = Map::new();
     for state in states {
         params.extend(

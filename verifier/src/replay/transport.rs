@@ -1,7 +1,325 @@
-//! HTTP failures in a few words: "connection refused", "timed out after 2s", so that a
-//! report line or an error message says what the network said without a wall of causes.
+//! Sending one request and reading its answer, for replay and for provider-state calls.
+//!
+//! A [`Session`] belongs to one replay worker and is used for one request at a time. Plain
+//! `http` endpoints go through [`super::http1`] on the session's own keep-alive connections;
+//! anything else (`https`) goes through the run's shared `reqwest` client. Both give the same
+//! [`Received`] and the same errors, described in a few words ("connection refused", "timed
+//! out after 2s") so that a report line says what the network said without a wall of causes.
 
 use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, Url};
+
+pub(crate) use super::http1::Received;
+use super::http1::{Connection, Http1Error};
+
+/// A URL requests are sent to (the provider's base URL, the state change URL), parsed once
+/// per run.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint {
+    /// The URL as given, for messages.
+    text: String,
+    url: Url,
+    /// `scheme://host[:port]`, for messages.
+    origin: String,
+    /// Where a plain-`http` endpoint connects; `None` for other schemes.
+    plain: Option<PlainHost>,
+}
+
+/// The parts of a plain-`http` endpoint that its requests need.
+#[derive(Debug, Clone)]
+struct PlainHost {
+    /// The host to connect to (an IPv6 address without brackets).
+    connect_host: String,
+    port: u16,
+    /// The `Host` header: the host as written in the URL, with the port when the URL has one.
+    host_header: String,
+}
+
+impl Endpoint {
+    /// Parses an absolute `http` or `https` URL.
+    pub(crate) fn parse(text: &str) -> Result<Endpoint, String> {
+        let url = Url::parse(text).map_err(|error| format!("{text:?} is not a URL: {error}"))?;
+        let origin = url.origin().ascii_serialization();
+        let plain = if url.scheme() == "http" {
+            let Some(host) = url.host_str() else {
+                return Err(format!("{text:?} has no host"));
+            };
+            let connect_host = host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned();
+            let port = url.port_or_known_default().unwrap_or(80);
+            let host_header = match url.port() {
+                Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+                None => url.host_str().unwrap_or_default().to_owned(),
+            };
+            Some(PlainHost {
+                connect_host,
+                port,
+                host_header,
+            })
+        } else {
+            None
+        };
+        Ok(Endpoint {
+            text: text.to_owned(),
+            url,
+            origin,
+            plain,
+        })
+    }
+
+    /// The URL as given.
+    pub(crate) fn url(&self) -> &str {
+        &self.text
+    }
+
+    /// `scheme://host[:port]`.
+    pub(crate) fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The URL's path without a trailing slash (`""` for the root), to put contract paths
+    /// under.
+    pub(crate) fn base_path(&self) -> &str {
+        self.url.path().trim_end_matches('/')
+    }
+
+    /// The URL's own path and query: the target of requests to the URL itself.
+    pub(crate) fn own_target(&self) -> String {
+        match self.url.query() {
+            Some(query) => format!("{}?{query}", self.url.path()),
+            None => self.url.path().to_owned(),
+        }
+    }
+}
+
+/// A request ready to send: method, target (path and query, already encoded), headers as sent,
+/// and the body.
+#[derive(Debug, Clone)]
+pub(crate) struct Outgoing {
+    pub(crate) method: Method,
+    /// The request target in origin form: `/path?query`.
+    pub(crate) target: String,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Option<Vec<u8>>,
+}
+
+/// Why a request got no response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SendError {
+    /// Nothing arrived within the request timeout.
+    Timeout,
+    /// No connection could be opened; the cause in a few words.
+    Connect(String),
+    /// The exchange failed after connecting; the cause in a few words.
+    Failed(String),
+}
+
+/// One replay worker's way to the network: its keep-alive connections per plain-`http` origin,
+/// and the run's `reqwest` client for everything else.
+#[derive(Debug)]
+pub(crate) struct Session {
+    client: reqwest::Client,
+    timeout: Duration,
+    /// Idle connections, by `host:port`.
+    idle: Vec<(String, Connection)>,
+    /// The bytes of the request being sent, kept to reuse the allocation.
+    wire: Vec<u8>,
+}
+
+const USER_AGENT: &str = concat!("treaty/", env!("CARGO_PKG_VERSION"));
+
+impl Session {
+    /// A session with no connections yet; `timeout` bounds each request, connecting included.
+    pub(crate) fn new(client: reqwest::Client, timeout: Duration) -> Session {
+        Session {
+            client,
+            timeout,
+            idle: Vec::new(),
+            wire: Vec::new(),
+        }
+    }
+
+    /// How long one request may take.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Sends `request` to `endpoint` and reads the whole response.
+    pub(crate) async fn send(
+        &mut self,
+        endpoint: &Endpoint,
+        request: &Outgoing,
+    ) -> Result<Received, SendError> {
+        let Some(plain) = &endpoint.plain else {
+            return self.send_with_reqwest(endpoint, request).await;
+        };
+        let mut wire = std::mem::take(&mut self.wire);
+        wire.clear();
+        write_request(&mut wire, request, &plain.host_header);
+        let key = format!("{}:{}", plain.connect_host, plain.port);
+        let timeout = self.timeout;
+        let exchange = self.exchange_plain(plain, &key, request, &wire);
+        let result = match tokio::time::timeout(timeout, exchange).await {
+            Ok(result) => result,
+            Err(_elapsed) => Err(SendError::Timeout),
+        };
+        self.wire = wire;
+        result
+    }
+
+    /// One exchange on an idle connection to the endpoint, or a new one. A request that finds
+    /// its reused connection closed by the provider before any answer is sent again on a new
+    /// connection when its method is idempotent.
+    async fn exchange_plain(
+        &mut self,
+        plain: &PlainHost,
+        key: &str,
+        request: &Outgoing,
+        wire: &[u8],
+    ) -> Result<Received, SendError> {
+        let mut reusable = self.take_idle(key);
+        loop {
+            let mut connection = match reusable.take() {
+                Some(connection) => connection,
+                None => Connection::open(&plain.connect_host, plain.port)
+                    .await
+                    .map_err(|error| SendError::Connect(error.describe()))?,
+            };
+            let head_only = request.method == Method::HEAD;
+            match connection.exchange(wire, head_only).await {
+                Ok((received, keep_alive)) => {
+                    if keep_alive {
+                        self.idle.push((key.to_owned(), connection));
+                    }
+                    return Ok(received);
+                }
+                Err(error) => {
+                    let stale = connection.reused
+                        && request.method.is_idempotent()
+                        && matches!(
+                            error,
+                            Http1Error::Closed { started: false } | Http1Error::Io(_)
+                        );
+                    if !stale {
+                        return Err(SendError::Failed(error.describe()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// An idle connection to `key` that is still open, if there is one.
+    fn take_idle(&mut self, key: &str) -> Option<Connection> {
+        while let Some(at) = self.idle.iter().position(|(idle, _)| idle == key) {
+            let (_, mut connection) = self.idle.swap_remove(at);
+            if connection.is_idle_and_open() {
+                return Some(connection);
+            }
+        }
+        None
+    }
+
+    async fn send_with_reqwest(
+        &self,
+        endpoint: &Endpoint,
+        request: &Outgoing,
+    ) -> Result<Received, SendError> {
+        let text = format!("{}{}", endpoint.origin, request.target);
+        let url = Url::parse(&text).map_err(|error| {
+            SendError::Failed(format!("cannot build a URL from {text}: {error}"))
+        })?;
+        let mut headers = HeaderMap::with_capacity(request.headers.len());
+        for (name, value) in &request.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        let mut builder = self
+            .client
+            .request(request.method.clone(), url)
+            .headers(headers);
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        let classify = |error: reqwest::Error| {
+            if error.is_timeout() {
+                SendError::Timeout
+            } else if error.is_connect() {
+                SendError::Connect(describe(&error))
+            } else {
+                SendError::Failed(describe(&error))
+            }
+        };
+        let response = builder.send().await.map_err(classify)?;
+        let status = response.status().as_u16();
+        let mut headers: Vec<(String, Vec<String>)> = Vec::new();
+        for (name, value) in response.headers() {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            match headers
+                .iter_mut()
+                .find(|(existing, _)| existing == name.as_str())
+            {
+                Some((_, values)) => values.push(value),
+                None => headers.push((name.as_str().to_owned(), vec![value])),
+            }
+        }
+        let body = response.bytes().await.map_err(classify)?;
+        Ok(Received {
+            status,
+            headers,
+            body: body.to_vec(),
+        })
+    }
+}
+
+/// Writes `request` as HTTP/1.1 bytes: the request line, a `Host` header unless the request
+/// has one, its headers as given, `user-agent` and `accept: */*` unless it has them (as
+/// `reqwest` adds them), and a `content-length` computed from the body (one the contract
+/// wrote would be the consumer's, and a wrong one breaks the framing).
+fn write_request(wire: &mut Vec<u8>, request: &Outgoing, host_header: &str) {
+    let has = |name: &HeaderName| request.headers.iter().any(|(header, _)| header == name);
+    wire.extend_from_slice(request.method.as_str().as_bytes());
+    wire.push(b' ');
+    wire.extend_from_slice(request.target.as_bytes());
+    wire.extend_from_slice(b" HTTP/1.1\r\n");
+    if !has(&reqwest::header::HOST) {
+        header_line(wire, "host", host_header.as_bytes());
+    }
+    for (name, value) in &request.headers {
+        if name == reqwest::header::CONTENT_LENGTH || name == reqwest::header::TRANSFER_ENCODING {
+            continue;
+        }
+        header_line(wire, name.as_str(), value.as_bytes());
+    }
+    if !has(&reqwest::header::USER_AGENT) {
+        header_line(wire, "user-agent", USER_AGENT.as_bytes());
+    }
+    if !has(&reqwest::header::ACCEPT) {
+        header_line(wire, "accept", b"*/*");
+    }
+    match &request.body {
+        Some(body) => {
+            header_line(wire, "content-length", body.len().to_string().as_bytes());
+            wire.extend_from_slice(b"\r\n");
+            wire.extend_from_slice(body);
+        }
+        None => {
+            if matches!(request.method, Method::POST | Method::PUT | Method::PATCH) {
+                header_line(wire, "content-length", b"0");
+            }
+            wire.extend_from_slice(b"\r\n");
+        }
+    }
+}
+
+fn header_line(wire: &mut Vec<u8>, name: &str, value: &[u8]) {
+    wire.extend_from_slice(name.as_bytes());
+    wire.extend_from_slice(b": ");
+    wire.extend_from_slice(value);
+    wire.extend_from_slice(b"\r\n");
+}
 
 /// The innermost useful cause of a reqwest failure, lowercase, without the OS error number.
 pub fn describe(error: &reqwest::Error) -> String {
@@ -32,11 +350,6 @@ pub fn human_duration(duration: Duration) -> String {
     } else {
         format!("{:.1}s", duration.as_secs_f64())
     }
-}
-
-/// The `scheme://host:port` part of a URL, for "could not connect to …" messages.
-pub fn origin_of(url: &reqwest::Url) -> String {
-    url.origin().ascii_serialization()
 }
 
 #[cfg(test)]

@@ -1,0 +1,425 @@
+//! A lean HTTP/1.1 client for plain-`http` providers: one keep-alive connection per replay
+//! worker and origin, the request written with one `write`, the response head parsed with
+//! `httparse` and the body framed as RFC 9112 section 6.3 says.
+//!
+//! Replay spends most of its time sending small requests to a provider on the same machine or
+//! network, so this is its hot path: no connection pool shared between threads, no per-request
+//! tasks or channels, no URL parsing. `https` providers go through `reqwest` instead (see
+//! [`super::transport`]). A response reads exactly as `reqwest` would give it: header names in
+//! lowercase, obsolete folded header lines read as spaces, and no content decoding.
+
+use std::io;
+
+use tokio::net::TcpStream;
+
+/// How large a response head may grow before the response is refused.
+const MAX_HEAD_BYTES: usize = 256 * 1024;
+/// How many header lines are parsed without growing the header array.
+const USUAL_HEADERS: usize = 64;
+/// How many header lines a response may have at all.
+const MAX_HEADERS: usize = 1024;
+/// How much room is made for each read.
+const READ_CHUNK: usize = 16 * 1024;
+
+/// A response as it came off the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Received {
+    pub(crate) status: u16,
+    /// Header names in lowercase, in the order received, repeated names grouped.
+    pub(crate) headers: Vec<(String, Vec<String>)>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Why an exchange failed.
+#[derive(Debug)]
+pub(crate) enum Http1Error {
+    /// The connection could not be opened.
+    Connect(io::Error),
+    /// Reading or writing failed.
+    Io(io::Error),
+    /// The provider closed the connection before the response was complete; `started` is true
+    /// when some of the response had arrived.
+    Closed { started: bool },
+    /// What arrived is not an HTTP/1.x response.
+    Invalid(String),
+}
+
+impl Http1Error {
+    /// The error in a few lowercase words, as a report line shows it.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Http1Error::Connect(error) | Http1Error::Io(error) => describe_io(error),
+            Http1Error::Closed { started: false } => {
+                "the connection closed before a response arrived".to_owned()
+            }
+            Http1Error::Closed { started: true } => {
+                "the connection closed in the middle of the response".to_owned()
+            }
+            Http1Error::Invalid(reason) => format!("invalid response: {reason}"),
+        }
+    }
+}
+
+/// An I/O error without its OS error number, lowercase.
+fn describe_io(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
+        io::ErrorKind::ConnectionReset => "connection reset".to_owned(),
+        io::ErrorKind::TimedOut => "timed out".to_owned(),
+        _ => {
+            let text = error.to_string();
+            text.split(" (os error")
+                .next()
+                .unwrap_or(&text)
+                .to_lowercase()
+        }
+    }
+}
+
+/// One open connection and what has been read on it.
+#[derive(Debug)]
+pub(crate) struct Connection {
+    stream: TcpStream,
+    /// Read buffer; `buf[..filled]` holds bytes read and not consumed. Its length only grows,
+    /// so the zeroing of new room happens once per connection, not per read.
+    buf: Vec<u8>,
+    filled: usize,
+    /// True once a response has been read on it: a failure may then mean the provider closed
+    /// an idle keep-alive connection.
+    pub(crate) reused: bool,
+}
+
+impl Connection {
+    /// Opens a connection to `host:port` (a name is resolved; every address is tried in turn).
+    pub(crate) async fn open(host: &str, port: u16) -> Result<Connection, Http1Error> {
+        let stream = TcpStream::connect((host, port))
+            .await
+            .map_err(Http1Error::Connect)?;
+        stream.set_nodelay(true).map_err(Http1Error::Connect)?;
+        Ok(Connection {
+            stream,
+            buf: Vec::new(),
+            filled: 0,
+            reused: false,
+        })
+    }
+
+    /// True when the idle connection can carry another request: the provider has neither
+    /// closed it nor sent anything unasked. The check is one non-blocking read.
+    pub(crate) fn is_idle_and_open(&mut self) -> bool {
+        if self.filled != 0 {
+            return false;
+        }
+        let mut probe = [0u8; 1];
+        matches!(self.stream.try_read(&mut probe), Err(error) if error.kind() == io::ErrorKind::WouldBlock)
+    }
+
+    /// Writes `request` (a complete HTTP/1.1 request) and reads the response to it. Returns the
+    /// response and whether the connection may carry another request. `head_only` is true for
+    /// `HEAD` requests, whose responses have no body whatever their headers say.
+    pub(crate) async fn exchange(
+        &mut self,
+        request: &[u8],
+        head_only: bool,
+    ) -> Result<(Received, bool), Http1Error> {
+        self.write_all(request).await?;
+        let result = self.read_response(head_only).await;
+        if result.is_ok() {
+            self.reused = true;
+        }
+        result
+    }
+
+    async fn write_all(&mut self, mut bytes: &[u8]) -> Result<(), Http1Error> {
+        while !bytes.is_empty() {
+            self.stream.writable().await.map_err(Http1Error::Io)?;
+            match self.stream.try_write(bytes) {
+                Ok(0) => return Err(Http1Error::Closed { started: false }),
+                Ok(written) => bytes = &bytes[written..],
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                Err(error) => return Err(Http1Error::Io(error)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads more bytes into the buffer; false at the end of the stream.
+    async fn fill(&mut self) -> Result<bool, Http1Error> {
+        if self.buf.len() < self.filled + READ_CHUNK {
+            self.buf.resize(self.filled + READ_CHUNK, 0);
+        }
+        loop {
+            self.stream.readable().await.map_err(Http1Error::Io)?;
+            match self.stream.try_read(&mut self.buf[self.filled..]) {
+                Ok(0) => return Ok(false),
+                Ok(read) => {
+                    self.filled += read;
+                    return Ok(true);
+                }
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                Err(error) => return Err(Http1Error::Io(error)),
+            }
+        }
+    }
+
+    /// Like [`Connection::fill`], but the end of the stream is an error.
+    async fn fill_or_closed(&mut self) -> Result<(), Http1Error> {
+        if self.fill().await? {
+            Ok(())
+        } else {
+            Err(Http1Error::Closed { started: true })
+        }
+    }
+
+    async fn read_response(&mut self, head_only: bool) -> Result<(Received, bool), Http1Error> {
+        let head = loop {
+            match parse_head(&self.buf[..self.filled])? {
+                Some(head) if (100..200).contains(&head.status) && head.status != 101 => {
+                    // An interim response (100 Continue, 103 Early Hints): the real one follows.
+                    self.consume(head.length);
+                }
+                Some(head) => break head,
+                None => {
+                    if self.filled > MAX_HEAD_BYTES {
+                        return Err(Http1Error::Invalid(format!(
+                            "the response head is longer than {} KiB",
+                            MAX_HEAD_BYTES / 1024
+                        )));
+                    }
+                    let started = self.filled > 0;
+                    if !self.fill().await? {
+                        return Err(Http1Error::Closed { started });
+                    }
+                }
+            }
+        };
+        self.consume(head.length);
+        let no_body = head_only || head.status == 204 || head.status == 304 || head.status == 101;
+        let (body, framed) = if no_body {
+            (Vec::new(), true)
+        } else {
+            match head.framing()? {
+                Framing::Chunked => (self.read_chunked().await?, true),
+                Framing::Length(length) => (self.read_exactly(length).await?, true),
+                Framing::UntilClose => (self.read_to_end().await?, false),
+            }
+        };
+        let keep_alive = framed && head.keep_alive() && self.filled == 0 && head.status != 101;
+        Ok((
+            Received {
+                status: head.status,
+                headers: head.headers,
+                body,
+            },
+            keep_alive,
+        ))
+    }
+
+    /// Drops the first `count` buffered bytes.
+    fn consume(&mut self, count: usize) {
+        self.buf.copy_within(count..self.filled, 0);
+        self.filled -= count;
+    }
+
+    async fn read_exactly(&mut self, length: usize) -> Result<Vec<u8>, Http1Error> {
+        while self.filled < length {
+            self.fill_or_closed().await?;
+        }
+        let body = self.buf[..length].to_vec();
+        self.consume(length);
+        Ok(body)
+    }
+
+    async fn read_to_end(&mut self) -> Result<Vec<u8>, Http1Error> {
+        while self.fill().await? {}
+        let body = self.buf[..self.filled].to_vec();
+        self.filled = 0;
+        Ok(body)
+    }
+
+    /// Reads a chunked body (RFC 9112 section 7.1); chunk extensions and trailers are read and
+    /// dropped.
+    async fn read_chunked(&mut self) -> Result<Vec<u8>, Http1Error> {
+        let mut body = Vec::new();
+        loop {
+            let line = self.read_line().await?;
+            let size_text = line.split(';').next().unwrap_or("").trim();
+            let size = usize::from_str_radix(size_text, 16).map_err(|_| {
+                Http1Error::Invalid(format!("bad chunk size line {:?}", shorten(&line)))
+            })?;
+            if size == 0 {
+                // Trailer fields up to an empty line.
+                while !self.read_line().await?.is_empty() {}
+                return Ok(body);
+            }
+            let needed = size
+                .checked_add(2)
+                .ok_or_else(|| Http1Error::Invalid("chunk size out of range".to_owned()))?;
+            while self.filled < needed {
+                self.fill_or_closed().await?;
+            }
+            if &self.buf[size..needed] != b"\r\n" {
+                return Err(Http1Error::Invalid(
+                    "a chunk does not end with CRLF".to_owned(),
+                ));
+            }
+            body.extend_from_slice(&self.buf[..size]);
+            self.consume(needed);
+        }
+    }
+
+    /// Reads one CRLF-terminated line (without its end), as text.
+    async fn read_line(&mut self) -> Result<String, Http1Error> {
+        let mut searched = 0;
+        loop {
+            if let Some(at) = self.buf[searched..self.filled]
+                .windows(2)
+                .position(|pair| pair == b"\r\n")
+            {
+                let end = searched + at;
+                let line = String::from_utf8_lossy(&self.buf[..end]).into_owned();
+                self.consume(end + 2);
+                return Ok(line);
+            }
+            if self.filled > MAX_HEAD_BYTES {
+                return Err(Http1Error::Invalid("a chunk line is too long".to_owned()));
+            }
+            searched = self.filled.saturating_sub(1);
+            self.fill_or_closed().await?;
+        }
+    }
+}
+
+/// A parsed response head.
+#[derive(Debug)]
+struct Head {
+    status: u16,
+    /// HTTP/1.0 (`0`) or HTTP/1.1 (`1`).
+    minor_version: u8,
+    headers: Vec<(String, Vec<String>)>,
+    /// Bytes taken by the head, its empty line included.
+    length: usize,
+}
+
+/// How the body of a response is delimited.
+#[derive(Debug, PartialEq, Eq)]
+enum Framing {
+    Chunked,
+    Length(usize),
+    UntilClose,
+}
+
+impl Head {
+    fn values(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.headers
+            .iter()
+            .filter(move |(header, _)| header == name)
+            .flat_map(|(_, values)| values.iter().map(String::as_str))
+    }
+
+    fn has_token(&self, name: &str, token: &str) -> bool {
+        self.values(name)
+            .flat_map(|value| value.split(','))
+            .any(|item| item.trim().eq_ignore_ascii_case(token))
+    }
+
+    /// RFC 9112 section 6.3: chunked when it is the last transfer coding, the close of the
+    /// connection for any other transfer coding, else `Content-Length`, else the close.
+    fn framing(&self) -> Result<Framing, Http1Error> {
+        let codings: Vec<&str> = self
+            .values("transfer-encoding")
+            .flat_map(|value| value.split(','))
+            .map(str::trim)
+            .filter(|coding| !coding.is_empty())
+            .collect();
+        if let Some(last) = codings.last() {
+            return Ok(if last.eq_ignore_ascii_case("chunked") {
+                Framing::Chunked
+            } else {
+                Framing::UntilClose
+            });
+        }
+        let mut length = None;
+        for value in self.values("content-length").flat_map(|v| v.split(',')) {
+            let parsed: usize = value.trim().parse().map_err(|_| {
+                Http1Error::Invalid(format!("bad Content-Length {:?}", value.trim()))
+            })?;
+            if length.is_some_and(|seen| seen != parsed) {
+                return Err(Http1Error::Invalid(
+                    "Content-Length headers that disagree".to_owned(),
+                ));
+            }
+            length = Some(parsed);
+        }
+        Ok(length.map_or(Framing::UntilClose, Framing::Length))
+    }
+
+    fn keep_alive(&self) -> bool {
+        if self.has_token("connection", "close") {
+            return false;
+        }
+        self.minor_version >= 1 || self.has_token("connection", "keep-alive")
+    }
+}
+
+/// Parses a response head from the start of `bytes`; `None` when more bytes are needed.
+fn parse_head(bytes: &[u8]) -> Result<Option<Head>, Http1Error> {
+    let mut usual = [httparse::EMPTY_HEADER; USUAL_HEADERS];
+    match parse_head_with(bytes, &mut usual) {
+        Err(httparse::Error::TooManyHeaders) => {}
+        other => return other.map_err(|error| Http1Error::Invalid(error.to_string())),
+    }
+    let mut many = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
+    parse_head_with(bytes, &mut many).map_err(|error| match error {
+        httparse::Error::TooManyHeaders => {
+            Http1Error::Invalid(format!("more than {MAX_HEADERS} header lines"))
+        }
+        error => Http1Error::Invalid(error.to_string()),
+    })
+}
+
+fn parse_head_with<'bytes>(
+    bytes: &'bytes [u8],
+    slots: &mut [httparse::Header<'bytes>],
+) -> Result<Option<Head>, httparse::Error> {
+    let mut response = httparse::Response::new(slots);
+    let parsed = httparse::ParserConfig::default()
+        .allow_obsolete_multiline_headers_in_responses(true)
+        .parse_response(&mut response, bytes)?;
+    Ok(match parsed {
+        httparse::Status::Partial => None,
+        httparse::Status::Complete(length) => Some(Head {
+            status: response.code.unwrap_or(0),
+            minor_version: response.version.unwrap_or(1),
+            headers: group_headers(response.headers),
+            length,
+        }),
+    })
+}
+
+/// Header lines as `(lowercase name, values)`, repeated names grouped in order of first
+/// appearance; a value folded over several lines reads with spaces for its line breaks.
+fn group_headers(lines: &[httparse::Header<'_>]) -> Vec<(String, Vec<String>)> {
+    let mut headers: Vec<(String, Vec<String>)> = Vec::with_capacity(lines.len());
+    for line in lines {
+        let name = line.name.to_ascii_lowercase();
+        let mut value = String::from_utf8_lossy(line.value).into_owned();
+        if value.contains(['\r', '\n']) {
+            value = value.replace(['\r', '\n'], " ");
+        }
+        match headers.iter_mut().find(|(existing, _)| *existing == name) {
+            Some((_, values)) => values.push(value),
+            None => headers.push((name, vec![value])),
+        }
+    }
+    headers
+}
+
+/// At most 40 characters of a line, for error messages.
+fn shorten(line: &str) -> String {
+    line.chars().take(40).collect()
+}
+
+#[cfg(test)]
+#[path = "http1_tests.rs"]
+mod tests;
