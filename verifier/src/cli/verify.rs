@@ -98,7 +98,9 @@ pub async fn verify(config: VerifyConfig) -> Result<(), Error> {
     .await;
 
     write_report_files(&report, &config.reports)?;
-    let mut stdout = std::io::stdout().lock();
+    // Buffered: standard output is line-buffered, and a line per interaction would be a
+    // write call per interaction.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     report::console::render(&report, config.color, &mut stdout)
         .and_then(|()| stdout.flush())
         .map_err(Error::Output)?;

@@ -150,10 +150,20 @@ impl Connection {
         }
         loop {
             self.stream.readable().await.map_err(Http1Error::Io)?;
+            let room = self.buf.len() - self.filled;
             match self.stream.try_read(&mut self.buf[self.filled..]) {
                 Ok(0) => return Ok(false),
                 Ok(read) => {
                     self.filled += read;
+                    if read < room {
+                        // A short read drained the socket: forget its readiness now, so that
+                        // the next wait goes straight to the event loop instead of first
+                        // spending a read call on EAGAIN. Data arriving later raises a new
+                        // event.
+                        let _ = self.stream.try_io(tokio::io::Interest::READABLE, || {
+                            Err::<(), _>(io::ErrorKind::WouldBlock.into())
+                        });
+                    }
                     return Ok(true);
                 }
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}

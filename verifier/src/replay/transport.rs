@@ -35,6 +35,8 @@ struct PlainHost {
     port: u16,
     /// The `Host` header: the host as written in the URL, with the port when the URL has one.
     host_header: String,
+    /// `host:port`, naming the session's idle connections.
+    key: String,
 }
 
 impl Endpoint {
@@ -56,6 +58,7 @@ impl Endpoint {
                 None => url.host_str().unwrap_or_default().to_owned(),
             };
             Some(PlainHost {
+                key: format!("{connect_host}:{port}"),
                 connect_host,
                 port,
                 host_header,
@@ -160,9 +163,8 @@ impl Session {
         let mut wire = std::mem::take(&mut self.wire);
         wire.clear();
         write_request(&mut wire, request, &plain.host_header);
-        let key = format!("{}:{}", plain.connect_host, plain.port);
         let timeout = self.timeout;
-        let exchange = self.exchange_plain(plain, &key, request, &wire);
+        let exchange = self.exchange_plain(plain, request, &wire);
         let result = match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,
             Err(_elapsed) => Err(SendError::Timeout),
@@ -177,11 +179,10 @@ impl Session {
     async fn exchange_plain(
         &mut self,
         plain: &PlainHost,
-        key: &str,
         request: &Outgoing,
         wire: &[u8],
     ) -> Result<Received, SendError> {
-        let mut reusable = self.take_idle(key);
+        let mut reusable = self.take_idle(&plain.key);
         loop {
             let mut connection = match reusable.take() {
                 Some(connection) => connection,
@@ -193,7 +194,7 @@ impl Session {
             match connection.exchange(wire, head_only).await {
                 Ok((received, keep_alive)) => {
                     if keep_alive {
-                        self.idle.push((key.to_owned(), connection));
+                        self.idle.push((plain.key.clone(), connection));
                     }
                     return Ok(received);
                 }
