@@ -116,14 +116,16 @@ impl Connection {
 
     /// Writes `request` (a complete HTTP/1.1 request) and reads the response to it. Returns the
     /// response and whether the connection may carry another request. `head_only` is true for
-    /// `HEAD` requests, whose responses have no body whatever their headers say.
+    /// `HEAD` requests, whose responses have no body whatever their headers say; the response's
+    /// headers are kept only when `want_headers`.
     pub(crate) async fn exchange(
         &mut self,
         request: &[u8],
         head_only: bool,
+        want_headers: bool,
     ) -> Result<(Received, bool), Http1Error> {
         self.write_all(request).await?;
-        let result = self.read_response(head_only).await;
+        let result = self.read_response(head_only, want_headers).await;
         if result.is_ok() {
             self.reused = true;
         }
@@ -181,9 +183,18 @@ impl Connection {
         }
     }
 
-    async fn read_response(&mut self, head_only: bool) -> Result<(Received, bool), Http1Error> {
+    async fn read_response(
+        &mut self,
+        head_only: bool,
+        want_headers: bool,
+    ) -> Result<(Received, bool), Http1Error> {
         let head = loop {
-            match parse_head(&self.buf[..self.filled])? {
+            let parsed = if self.filled == 0 {
+                None
+            } else {
+                parse_head(&self.buf[..self.filled], want_headers)?
+            };
+            match parsed {
                 Some(head) if (100..200).contains(&head.status) && head.status != 101 => {
                     // An interim response (100 Continue, 103 Early Hints): the real one follows.
                     self.consume(head.length);
@@ -208,13 +219,13 @@ impl Connection {
         let (body, framed) = if no_body {
             (Vec::new(), true)
         } else {
-            match head.framing()? {
+            match head.framing.map_err(Http1Error::Invalid)? {
                 Framing::Chunked => (self.read_chunked().await?, true),
                 Framing::Length(length) => (self.read_exactly(length).await?, true),
                 Framing::UntilClose => (self.read_to_end().await?, false),
             }
         };
-        let keep_alive = framed && head.keep_alive() && self.filled == 0 && head.status != 101;
+        let keep_alive = framed && head.keep_alive && self.filled == 0 && head.status != 101;
         Ok((
             Received {
                 status: head.status,
@@ -304,83 +315,93 @@ impl Connection {
 #[derive(Debug)]
 struct Head {
     status: u16,
-    /// HTTP/1.0 (`0`) or HTTP/1.1 (`1`).
-    minor_version: u8,
+    /// How the body is delimited, or why that cannot be told.
+    framing: Result<Framing, String>,
+    /// Whether the provider lets the connection carry another request.
+    keep_alive: bool,
+    /// The header lines, grouped; empty when they were not asked for.
     headers: Vec<(String, Vec<String>)>,
     /// Bytes taken by the head, its empty line included.
     length: usize,
 }
 
 /// How the body of a response is delimited.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Framing {
     Chunked,
     Length(usize),
     UntilClose,
 }
 
-impl Head {
-    fn values(&self, name: &str) -> impl Iterator<Item = &str> {
-        self.headers
-            .iter()
-            .filter(move |(header, _)| header == name)
-            .flat_map(|(_, values)| values.iter().map(String::as_str))
-    }
+/// What the framing and connection headers say, gathered in one pass over the lines.
+#[derive(Default)]
+struct FramingHeaders {
+    /// The last transfer coding named, if any.
+    last_coding_is_chunked: Option<bool>,
+    content_length: Option<Result<usize, String>>,
+    close: bool,
+    keep_alive: bool,
+}
 
-    fn has_token(&self, name: &str, token: &str) -> bool {
-        self.values(name)
-            .flat_map(|value| value.split(','))
-            .any(|item| item.trim().eq_ignore_ascii_case(token))
+impl FramingHeaders {
+    fn read(&mut self, name: &str, value: &[u8]) {
+        let framing_name = ["transfer-encoding", "content-length", "connection"]
+            .iter()
+            .any(|framing| name.eq_ignore_ascii_case(framing));
+        if !framing_name {
+            return;
+        }
+        let value = String::from_utf8_lossy(value);
+        let mut items = value
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty());
+        if name.eq_ignore_ascii_case("transfer-encoding") {
+            if let Some(last) = items.next_back() {
+                self.last_coding_is_chunked = Some(last.eq_ignore_ascii_case("chunked"));
+            }
+        } else if name.eq_ignore_ascii_case("content-length") {
+            for item in items {
+                let parsed = item
+                    .parse::<usize>()
+                    .map_err(|_| format!("bad Content-Length {item:?}"));
+                self.content_length = match (self.content_length.take(), parsed) {
+                    (Some(Err(error)), _) | (_, Err(error)) => Some(Err(error)),
+                    (Some(Ok(seen)), Ok(length)) if seen != length => {
+                        Some(Err("Content-Length headers that disagree".to_owned()))
+                    }
+                    (_, Ok(length)) => Some(Ok(length)),
+                };
+            }
+        } else if name.eq_ignore_ascii_case("connection") {
+            for item in items {
+                self.close |= item.eq_ignore_ascii_case("close");
+                self.keep_alive |= item.eq_ignore_ascii_case("keep-alive");
+            }
+        }
     }
 
     /// RFC 9112 section 6.3: chunked when it is the last transfer coding, the close of the
     /// connection for any other transfer coding, else `Content-Length`, else the close.
-    fn framing(&self) -> Result<Framing, Http1Error> {
-        let codings: Vec<&str> = self
-            .values("transfer-encoding")
-            .flat_map(|value| value.split(','))
-            .map(str::trim)
-            .filter(|coding| !coding.is_empty())
-            .collect();
-        if let Some(last) = codings.last() {
-            return Ok(if last.eq_ignore_ascii_case("chunked") {
-                Framing::Chunked
-            } else {
-                Framing::UntilClose
-            });
+    fn framing(self) -> Result<Framing, String> {
+        match (self.last_coding_is_chunked, self.content_length) {
+            (Some(true), _) => Ok(Framing::Chunked),
+            (Some(false), _) | (None, None) => Ok(Framing::UntilClose),
+            (None, Some(length)) => length.map(Framing::Length),
         }
-        let mut length = None;
-        for value in self.values("content-length").flat_map(|v| v.split(',')) {
-            let parsed: usize = value.trim().parse().map_err(|_| {
-                Http1Error::Invalid(format!("bad Content-Length {:?}", value.trim()))
-            })?;
-            if length.is_some_and(|seen| seen != parsed) {
-                return Err(Http1Error::Invalid(
-                    "Content-Length headers that disagree".to_owned(),
-                ));
-            }
-            length = Some(parsed);
-        }
-        Ok(length.map_or(Framing::UntilClose, Framing::Length))
-    }
-
-    fn keep_alive(&self) -> bool {
-        if self.has_token("connection", "close") {
-            return false;
-        }
-        self.minor_version >= 1 || self.has_token("connection", "keep-alive")
     }
 }
 
-/// Parses a response head from the start of `bytes`; `None` when more bytes are needed.
-fn parse_head(bytes: &[u8]) -> Result<Option<Head>, Http1Error> {
+/// Parses a response head from the start of `bytes`; `None` when more bytes are needed. The
+/// header lines are kept only when `want_headers`.
+fn parse_head(bytes: &[u8], want_headers: bool) -> Result<Option<Head>, Http1Error> {
     let mut usual = [httparse::EMPTY_HEADER; USUAL_HEADERS];
-    match parse_head_with(bytes, &mut usual) {
+    match parse_head_with(bytes, &mut usual, want_headers) {
         Err(httparse::Error::TooManyHeaders) => {}
         other => return other.map_err(|error| Http1Error::Invalid(error.to_string())),
     }
     let mut many = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
-    parse_head_with(bytes, &mut many).map_err(|error| match error {
+    parse_head_with(bytes, &mut many, want_headers).map_err(|error| match error {
         httparse::Error::TooManyHeaders => {
             Http1Error::Invalid(format!("more than {MAX_HEADERS} header lines"))
         }
@@ -391,20 +412,32 @@ fn parse_head(bytes: &[u8]) -> Result<Option<Head>, Http1Error> {
 fn parse_head_with<'bytes>(
     bytes: &'bytes [u8],
     slots: &mut [httparse::Header<'bytes>],
+    want_headers: bool,
 ) -> Result<Option<Head>, httparse::Error> {
     let mut response = httparse::Response::new(slots);
     let parsed = httparse::ParserConfig::default()
         .allow_obsolete_multiline_headers_in_responses(true)
         .parse_response(&mut response, bytes)?;
-    Ok(match parsed {
-        httparse::Status::Partial => None,
-        httparse::Status::Complete(length) => Some(Head {
-            status: response.code.unwrap_or(0),
-            minor_version: response.version.unwrap_or(1),
-            headers: group_headers(response.headers),
-            length,
-        }),
-    })
+    let httparse::Status::Complete(length) = parsed else {
+        return Ok(None);
+    };
+    let mut framing = FramingHeaders::default();
+    for line in response.headers.iter() {
+        framing.read(line.name, line.value);
+    }
+    let http_1_1 = response.version.unwrap_or(1) >= 1;
+    let keep_alive = !framing.close && (http_1_1 || framing.keep_alive);
+    Ok(Some(Head {
+        status: response.code.unwrap_or(0),
+        framing: framing.framing(),
+        keep_alive,
+        headers: if want_headers {
+            group_headers(response.headers)
+        } else {
+            Vec::new()
+        },
+        length,
+    }))
 }
 
 /// Header lines as `(lowercase name, values)`, repeated names grouped in order of first

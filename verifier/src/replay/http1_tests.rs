@@ -33,7 +33,7 @@ async fn one(answer: &'static [u8], head_only: bool) -> Result<(Received, bool),
     let port = serve(vec![answer]).await;
     let mut connection = Connection::open("127.0.0.1", port).await.unwrap();
     connection
-        .exchange(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n", head_only)
+        .exchange(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n", head_only, true)
         .await
 }
 
@@ -190,10 +190,16 @@ async fn one_connection_carries_many_requests_and_notices_a_close() {
     for expected in [b"a", b"b"] {
         assert!(connection.is_idle_and_open());
         let (received, keep_alive) = connection
-            .exchange(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n", false)
+            .exchange(
+                b"GET / HTTP/1.1\r\nhost: x\r\n\r\n",
+                false,
+                expected == b"a",
+            )
             .await
             .unwrap();
         assert_eq!(received.body, expected);
+        // Headers only when asked for.
+        assert_eq!(received.headers.is_empty(), expected == b"b");
         assert!(keep_alive);
     }
     assert!(connection.reused);

@@ -8,7 +8,7 @@ use treaty_schemas::{Interaction, InteractionKind};
 
 use super::report::{ErrorKind, InteractionOutcome, InteractionReport};
 use super::states::{StateAction, change_state, merged_params};
-use super::transport::{SendError, Session, human_duration};
+use super::transport::{SendError, Session, Wanted, human_duration};
 use super::{Replayer, request, verdict};
 use crate::matching::ActualResponse;
 
@@ -142,7 +142,7 @@ async fn replay(
             };
         }
     };
-    match session.send(endpoint, &outgoing).await {
+    match session.send(endpoint, &outgoing, Wanted::Everything).await {
         Ok(received) => {
             let received =
                 ActualResponse::from_parts(received.status, received.headers, &received.body);

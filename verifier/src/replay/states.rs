@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use treaty_schemas::ProviderState;
 
 use super::report::ErrorKind;
-use super::transport::{Endpoint, Outgoing, SendError, Session, human_duration};
+use super::transport::{Endpoint, Outgoing, SendError, Session, Wanted, human_duration};
 
 /// Which side of an interaction a state change call is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,12 +68,12 @@ pub(crate) async fn change_state(
     let url = endpoint.url();
     let request = Outgoing {
         method: Method::POST,
-        target: endpoint.own_target(),
+        target: endpoint.own_target().to_owned(),
         headers: vec![(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
         body: Some(serde_json::to_vec(&body).unwrap_or_default()),
     };
     let response = session
-        .send(endpoint, &request)
+        .send(endpoint, &request, Wanted::StatusAndBody)
         .await
         .map_err(|error| match error {
             SendError::Connect(cause) => StateChangeError {

@@ -21,6 +21,8 @@ pub(crate) struct Endpoint {
     /// The URL as given, for messages.
     text: String,
     url: Url,
+    /// The URL's own path and query.
+    own_target: String,
     /// `scheme://host[:port]`, for messages.
     origin: String,
     /// Where a plain-`http` endpoint connects; `None` for other schemes.
@@ -66,8 +68,13 @@ impl Endpoint {
         } else {
             None
         };
+        let own_target = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
         Ok(Endpoint {
             text: text.to_owned(),
+            own_target,
             url,
             origin,
             plain,
@@ -91,11 +98,8 @@ impl Endpoint {
     }
 
     /// The URL's own path and query: the target of requests to the URL itself.
-    pub(crate) fn own_target(&self) -> String {
-        match self.url.query() {
-            Some(query) => format!("{}?{query}", self.url.path()),
-            None => self.url.path().to_owned(),
-        }
+    pub(crate) fn own_target(&self) -> &str {
+        &self.own_target
     }
 }
 
@@ -108,6 +112,15 @@ pub(crate) struct Outgoing {
     pub(crate) target: String,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Option<Vec<u8>>,
+}
+
+/// How much of a response the caller reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wanted {
+    /// Status, headers and body.
+    Everything,
+    /// Status and body: the headers are not collected (state change calls).
+    StatusAndBody,
 }
 
 /// Why a request got no response.
@@ -151,11 +164,13 @@ impl Session {
         self.timeout
     }
 
-    /// Sends `request` to `endpoint` and reads the whole response.
+    /// Sends `request` to `endpoint` and reads the whole response; its headers are read into
+    /// [`Received::headers`] only when `wanted` says so.
     pub(crate) async fn send(
         &mut self,
         endpoint: &Endpoint,
         request: &Outgoing,
+        wanted: Wanted,
     ) -> Result<Received, SendError> {
         let Some(plain) = &endpoint.plain else {
             return self.send_with_reqwest(endpoint, request).await;
@@ -164,7 +179,7 @@ impl Session {
         wire.clear();
         write_request(&mut wire, request, &plain.host_header);
         let timeout = self.timeout;
-        let exchange = self.exchange_plain(plain, request, &wire);
+        let exchange = self.exchange_plain(plain, request, &wire, wanted);
         let result = match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,
             Err(_elapsed) => Err(SendError::Timeout),
@@ -181,6 +196,7 @@ impl Session {
         plain: &PlainHost,
         request: &Outgoing,
         wire: &[u8],
+        wanted: Wanted,
     ) -> Result<Received, SendError> {
         let mut reusable = self.take_idle(&plain.key);
         loop {
@@ -191,7 +207,8 @@ impl Session {
                     .map_err(|error| SendError::Connect(error.describe()))?,
             };
             let head_only = request.method == Method::HEAD;
-            match connection.exchange(wire, head_only).await {
+            let want_headers = wanted == Wanted::Everything;
+            match connection.exchange(wire, head_only, want_headers).await {
                 Ok((received, keep_alive)) => {
                     if keep_alive {
                         self.idle.push((plain.key.clone(), connection));
@@ -302,7 +319,8 @@ fn write_request(wire: &mut Vec<u8>, request: &Outgoing, host_header: &str) {
     }
     match &request.body {
         Some(body) => {
-            header_line(wire, "content-length", body.len().to_string().as_bytes());
+            let mut digits = [0u8; 20];
+            header_line(wire, "content-length", decimal(body.len(), &mut digits));
             wire.extend_from_slice(b"\r\n");
             wire.extend_from_slice(body);
         }
@@ -311,6 +329,19 @@ fn write_request(wire: &mut Vec<u8>, request: &Outgoing, host_header: &str) {
                 header_line(wire, "content-length", b"0");
             }
             wire.extend_from_slice(b"\r\n");
+        }
+    }
+}
+
+/// `number` in decimal, written at the end of `digits`.
+fn decimal(mut number: usize, digits: &mut [u8; 20]) -> &[u8] {
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            return &digits[at..];
         }
     }
 }
@@ -356,6 +387,101 @@ pub fn human_duration(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn wire_of(request: &Outgoing) -> String {
+        let mut wire = Vec::new();
+        write_request(&mut wire, request, "h:1");
+        String::from_utf8(wire).unwrap()
+    }
+
+    #[test]
+    fn a_request_is_written_as_http_1_1_with_its_own_length() {
+        let request = Outgoing {
+            method: Method::POST,
+            target: "/a?b=1".to_owned(),
+            headers: vec![
+                (
+                    HeaderName::from_static("x-one"),
+                    HeaderValue::from_static("1"),
+                ),
+                (
+                    reqwest::header::CONTENT_LENGTH,
+                    HeaderValue::from_static("999"),
+                ),
+            ],
+            body: Some(b"0123456789".to_vec()),
+        };
+        assert_eq!(
+            wire_of(&request),
+            concat!(
+                "POST /a?b=1 HTTP/1.1\r\nhost: h:1\r\nx-one: 1\r\nuser-agent: treaty/",
+                env!("CARGO_PKG_VERSION"),
+                "\r\naccept: */*\r\ncontent-length: 10\r\n\r\n0123456789"
+            )
+        );
+    }
+
+    #[test]
+    fn the_contract_host_user_agent_and_accept_are_kept() {
+        let request = Outgoing {
+            method: Method::GET,
+            target: "/".to_owned(),
+            headers: ["host", "user-agent", "accept"]
+                .into_iter()
+                .map(|name| {
+                    (
+                        HeaderName::from_static(name),
+                        HeaderValue::from_static("mine"),
+                    )
+                })
+                .collect(),
+            body: None,
+        };
+        assert_eq!(
+            wire_of(&request),
+            "GET / HTTP/1.1\r\nhost: mine\r\nuser-agent: mine\r\naccept: mine\r\n\r\n"
+        );
+        let empty_post = Outgoing {
+            method: Method::POST,
+            headers: Vec::new(),
+            ..request
+        };
+        assert!(wire_of(&empty_post).ends_with("content-length: 0\r\n\r\n"));
+    }
+
+    #[test]
+    fn endpoints_know_where_to_connect_and_what_host_to_name() {
+        let endpoint = Endpoint::parse("http://[::1]:8080/base/?x=1").unwrap();
+        let plain = endpoint.plain.as_ref().unwrap();
+        assert_eq!(plain.connect_host, "::1");
+        assert_eq!(plain.host_header, "[::1]:8080");
+        assert_eq!(endpoint.origin(), "http://[::1]:8080");
+        assert_eq!(endpoint.base_path(), "/base");
+        assert_eq!(endpoint.own_target(), "/base/?x=1");
+        let default_port = Endpoint::parse("http://example.test/").unwrap();
+        assert_eq!(default_port.plain.as_ref().unwrap().port, 80);
+        assert_eq!(
+            default_port.plain.as_ref().unwrap().host_header,
+            "example.test"
+        );
+        assert!(
+            Endpoint::parse("https://example.test")
+                .unwrap()
+                .plain
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn decimals_are_written_without_formatting() {
+        let mut digits = [0u8; 20];
+        assert_eq!(decimal(0, &mut digits), b"0");
+        assert_eq!(decimal(1234567, &mut digits), b"1234567");
+        assert_eq!(
+            decimal(usize::MAX, &mut digits),
+            usize::MAX.to_string().as_bytes()
+        );
+    }
 
     #[test]
     fn durations_read_like_flags() {
