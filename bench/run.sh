@@ -13,6 +13,7 @@
 #   RUN_TIMEOUT=900     seconds before one verifier run is killed (the bench then fails)
 #   WRK_DURATION=5s     length of each wrk run
 #   BENCH_PACT_ONLY=1   skip treaty entirely (to check the pipeline before `treaty verify` exists)
+#   BENCH_STEADY_ONLY=1 only the steady-state figure: treaty at 5 000 interactions and wrk (~1 min)
 #   TREATY_BIN=PATH     benchmark this treaty binary instead of building target/release/treaty
 #   TREATY_PACT_VENV    where the pact CLI venv lives (default target/pact-venv)
 set -euo pipefail
@@ -30,6 +31,13 @@ CONCURRENCY=${CONCURRENCY:-32}
 RUN_TIMEOUT=${RUN_TIMEOUT:-900}
 WRK_DURATION=${WRK_DURATION:-5s}
 BENCH_PACT_ONLY=${BENCH_PACT_ONLY:-0}
+BENCH_STEADY_ONLY=${BENCH_STEADY_ONLY:-0}
+LIN_SIZES=(250 500 2000 5000)
+if [[ $BENCH_STEADY_ONLY == 1 ]]; then
+    [[ $BENCH_PACT_ONLY == 1 ]] && { echo "BENCH_STEADY_ONLY and BENCH_PACT_ONLY exclude each other" >&2; exit 2; }
+    ROUNDS=0
+    LIN_SIZES=(5000)
+fi
 PACT_VERSION='1!0.10.9'
 export PACT_DO_NOT_TRACK=true
 PROVIDER=bench-provider
@@ -189,6 +197,7 @@ run_control() {
 
 TOOLS=(treaty pact)
 [[ $BENCH_PACT_ONLY == 1 ]] && TOOLS=(pact)
+[[ $BENCH_STEADY_ONLY == 1 ]] && TOOLS=(treaty)
 
 # --- the provider's limit ----------------------------------------------------------------
 : >"$OUT/wrk.jsonl"
@@ -220,9 +229,11 @@ done
 
 # --- linearity and steady state ----------------------------------------------------------
 for round in $(seq "$LIN_ROUNDS"); do
-    for n in 250 500 2000 5000; do
+    for n in "${LIN_SIZES[@]}"; do
         [[ $BENCH_PACT_ONLY == 1 ]] || run_one treaty "n$n" "$round"
-        if ((round <= PACT_LIN_ROUNDS && n <= PACT_LIN_MAX)); then run_one pact "n$n" "$round"; fi
+        if [[ $BENCH_STEADY_ONLY != 1 ]] && ((round <= PACT_LIN_ROUNDS && n <= PACT_LIN_MAX)); then
+            run_one pact "n$n" "$round"
+        fi
     done
 done
 # The limit again at the end, to see whether the machine's load changed meanwhile.
