@@ -15,7 +15,7 @@ use tokio::net::TcpStream;
 /// How large a response head may grow before the response is refused.
 const MAX_HEAD_BYTES: usize = 256 * 1024;
 /// How many header lines are parsed without growing the header array.
-const USUAL_HEADERS: usize = 64;
+const USUAL_HEADERS: usize = 24;
 /// How many header lines a response may have at all.
 const MAX_HEADERS: usize = 1024;
 /// How much room is made for each read.
