@@ -5,8 +5,15 @@
 //! each distinct source is compiled once per process and shared by every matching run and
 //! every concurrent interaction. The cache is bounded: past [`MAX_ENTRIES`] distinct sources it
 //! compiles without remembering, so a hostile contract cannot grow it without limit.
+//!
+//! Pact's regex matchers go through [`matches_whole`], which keeps a second, per-thread cache
+//! keyed by the pattern as the contract wrote it: a hit costs one hash of the pattern and no
+//! lock, no allocation and no `format!` of the anchored source, which matters because every
+//! regex-matched value of every interaction looks its pattern up.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, LazyLock, RwLock};
 
 use regex::Regex;
@@ -38,6 +45,61 @@ pub(crate) fn compiled(source: &str) -> Compiled {
     result
 }
 
+/// True when `text` matches `pattern` as a whole (Pact regexes are anchored at both ends, like
+/// Java's `matches()`); the compiler's error message when the pattern is not a valid regex.
+pub(crate) fn matches_whole(pattern: &str, text: &str) -> Result<bool, String> {
+    let cached = ANCHORED.with(|cache| {
+        cache.borrow().get(pattern).map(|compiled| match compiled {
+            Ok(regex) => Ok(regex.is_match(text)),
+            Err(error) => Err(error.clone()),
+        })
+    });
+    if let Some(result) = cached {
+        return result;
+    }
+    let compiled = compiled(&format!("^(?:{pattern})$"));
+    let result = match &compiled {
+        Ok(regex) => Ok(regex.is_match(text)),
+        Err(error) => Err(error.clone()),
+    };
+    ANCHORED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() < MAX_ENTRIES {
+            cache.insert(Box::from(pattern), compiled);
+        }
+    });
+    result
+}
+
+thread_local! {
+    /// Anchored regexes by their unanchored pattern, for [`matches_whole`].
+    static ANCHORED: RefCell<HashMap<Box<str>, Compiled, BuildHasherDefault<Fnv>>> =
+        RefCell::new(HashMap::default());
+}
+
+/// FNV-1a: patterns come from the contract being verified, in this process only, and the map
+/// is bounded, so a keyed hash buys nothing here and SipHash costs more than the lookup.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +110,15 @@ mod tests {
         let second = compiled("^a+$").unwrap();
         assert!(Arc::ptr_eq(&first, &second));
         assert!(first.is_match("aaa"));
+    }
+
+    #[test]
+    fn matches_whole_anchors_the_pattern() {
+        assert_eq!(matches_whole("a+", "aaa"), Ok(true));
+        assert_eq!(matches_whole("a+", "baaa"), Ok(false));
+        assert_eq!(matches_whole("a|b", "ab"), Ok(false));
+        assert!(matches_whole("(", "x").is_err());
+        assert!(matches_whole("(", "x").is_err());
     }
 
     #[test]

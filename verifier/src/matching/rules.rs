@@ -61,6 +61,20 @@ impl Evaluator {
         form: Form,
         cascaded: bool,
     ) -> Vec<String> {
+        self.check_each(rules, combine, expected, actual, form, cascaded)
+    }
+
+    /// [`Evaluator::check_rules`] over any sequence of rules, so that callers can filter a
+    /// contract's list without copying it.
+    pub(crate) fn check_each<'r>(
+        &self,
+        rules: impl IntoIterator<Item = &'r MatchingRule>,
+        combine: Combine,
+        expected: &Value,
+        actual: &Value,
+        form: Form,
+        cascaded: bool,
+    ) -> Vec<String> {
         let mut failures = Vec::new();
         for rule in rules {
             match self.check(rule, expected, actual, form, cascaded) {
@@ -123,12 +137,16 @@ impl Evaluator {
 
     fn regex(&self, pattern: &str, actual: &Value) -> Result<(), String> {
         // Pact regexes match the whole value (Java's `matches()`), so anchor the pattern.
-        let compiled = regex_cache::compiled(&format!("^(?:{pattern})$"))
-            .map_err(|error| format!("the contract's regex /{pattern}/ is invalid: {error}"));
-        match compiled {
-            Err(message) => Err(message),
-            Ok(regex) if regex.is_match(&text_of(actual)) => Ok(()),
-            Ok(_) => Err(format!(
+        let matched = match actual {
+            Value::String(text) => regex_cache::matches_whole(pattern, text),
+            other => regex_cache::matches_whole(pattern, &other.to_string()),
+        };
+        match matched {
+            Err(error) => Err(format!(
+                "the contract's regex /{pattern}/ is invalid: {error}"
+            )),
+            Ok(true) => Ok(()),
+            Ok(false) => Err(format!(
                 "expected a value matching /{pattern}/, got {}",
                 show(actual)
             )),

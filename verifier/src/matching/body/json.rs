@@ -9,10 +9,12 @@
 use serde_json::{Map, Value};
 use treaty_schemas::{ArrayContainsVariant, Combine, MatchingRule, RuleList};
 
+use super::actual_json::{Node, Object};
 use crate::matching::kinds::kind_name;
 use crate::matching::mismatch::{Mismatch, show};
 use crate::matching::path::{Location, RuleSet};
-use crate::matching::rules::{Evaluator, Form, cascades, values_equal};
+use crate::matching::regex_cache;
+use crate::matching::rules::{Evaluator, Form, cascades};
 
 /// Compares JSON documents under one set of body rules.
 pub(crate) struct JsonMatcher<'a> {
@@ -30,101 +32,111 @@ impl<'a> JsonMatcher<'a> {
         &self,
         location: &Location,
         expected: &Value,
-        actual: &Value,
+        actual: &Node<'_>,
         out: &mut Vec<Mismatch>,
     ) {
         let Some(selected) = self.rules.select(location) else {
             return self.compare_plain(location, expected, actual, out);
         };
-        let rules: Vec<MatchingRule> = if selected.cascaded {
-            selected
-                .list
-                .rules
-                .iter()
-                .filter(|rule| cascades(rule))
-                .cloned()
-                .collect()
-        } else {
-            selected.list.rules.clone()
+        let applied = Applied {
+            list: &selected.list.rules,
+            combine: selected.list.combine,
+            cascaded: selected.cascaded,
         };
-        if rules.is_empty() {
+        if applied.rules().next().is_none() {
             return self.compare_plain(location, expected, actual, out);
         }
-        self.compare_with(
-            location,
-            expected,
-            actual,
-            Applied {
-                rules: &rules,
-                combine: selected.list.combine,
-                cascaded: selected.cascaded,
-            },
-            out,
-        );
+        self.compare_with(location, expected, actual, applied, out);
     }
 
     fn compare_with(
         &self,
         location: &Location,
         expected: &Value,
-        actual: &Value,
+        actual: &Node<'_>,
         applied: Applied<'_>,
         out: &mut Vec<Mismatch>,
     ) {
-        let Applied {
-            rules,
-            combine,
-            cascaded,
-        } = applied;
-        let container = |value: &Value| value.is_object() || value.is_array();
-        if !container(expected) && !container(actual) {
-            for failure in
-                self.evaluator
-                    .check_rules(rules, combine, expected, actual, Form::Json, cascaded)
-            {
-                out.push(Mismatch::body(
-                    location.to_string(),
-                    Some(expected.clone()),
-                    Some(actual.clone()),
-                    failure,
-                ));
-            }
+        let container = expected.is_object() || expected.is_array() || actual.is_container();
+        if !container {
+            let failures = self.check(applied.rules(), applied, expected, actual);
+            self.push_failures(location, expected, actual, failures, out);
             return;
         }
         // Checks on the container itself; rules meant for leaves only cascade through it.
-        let own: Vec<MatchingRule> = rules
-            .iter()
-            .filter(|rule| !(cascaded && is_leaf_rule(rule)))
-            .cloned()
-            .collect();
-        let failures =
-            self.evaluator
-                .check_rules(&own, combine, expected, actual, Form::Json, cascaded);
-        for failure in failures {
-            out.push(Mismatch::body(
-                location.to_string(),
-                Some(expected.clone()),
-                Some(actual.clone()),
-                failure,
-            ));
-        }
+        let own = applied.own();
+        let failures = self.check(own.clone(), applied, expected, actual);
+        self.push_failures(location, expected, actual, failures, out);
         let whole_value = own
-            .iter()
+            .clone()
             .any(|rule| matches!(rule, MatchingRule::Equality | MatchingRule::JsonSchema(_)));
         if whole_value {
             return;
         }
         match (expected, actual) {
-            (Value::Object(expected), Value::Object(actual)) => {
-                self.object_with(location, expected, actual, rules, out)
+            (Value::Object(expected), Node::Object(actual)) => {
+                self.object_with(location, expected, actual, applied, out)
             }
-            (Value::Array(expected), Value::Array(actual)) => {
-                self.array_with(location, expected, actual, rules, out)
+            (Value::Array(expected), Node::Array(actual)) => {
+                self.array_with(location, expected, actual, applied, out)
             }
             // Different kinds pass only when a rule for this very value accepted them (say,
             // `null` OR `type`); rules cascading from above say nothing about the kind.
-            _ if own.is_empty() => out.push(kind_mismatch(location, expected, actual)),
+            _ if own.clone().next().is_none() => {
+                out.push(kind_mismatch(location, expected, actual))
+            }
             _ => {}
+        }
+    }
+
+    /// The failures of `rules` on `actual`: none, without building anything, when every rule
+    /// (for OR, one rule) plainly passes; otherwise the evaluator's verdict on the value.
+    fn check<'r>(
+        &self,
+        rules: impl Iterator<Item = &'r MatchingRule> + Clone,
+        applied: Applied<'_>,
+        expected: &Value,
+        actual: &Node<'_>,
+    ) -> Vec<String> {
+        let cascaded = applied.cascaded;
+        if rules.clone().next().is_none() {
+            return Vec::new();
+        }
+        let mut quick = rules
+            .clone()
+            .map(|rule| plainly_passes(rule, expected, actual, cascaded));
+        let passes = match applied.combine {
+            Combine::And => quick.all(|passed| passed),
+            Combine::Or => quick.any(|passed| passed),
+        };
+        if passes {
+            return Vec::new();
+        }
+        self.evaluator.check_each(
+            rules,
+            applied.combine,
+            expected,
+            &actual.to_value(),
+            Form::Json,
+            cascaded,
+        )
+    }
+
+    fn push_failures(
+        &self,
+        location: &Location,
+        expected: &Value,
+        actual: &Node<'_>,
+        failures: Vec<String>,
+        out: &mut Vec<Mismatch>,
+    ) {
+        for failure in failures {
+            out.push(Mismatch::body(
+                location.to_string(),
+                Some(expected.clone()),
+                Some(actual.to_value()),
+                failure,
+            ));
         }
     }
 
@@ -132,18 +144,18 @@ impl<'a> JsonMatcher<'a> {
         &self,
         location: &Location,
         expected: &Map<String, Value>,
-        actual: &Map<String, Value>,
-        rules: &[MatchingRule],
+        actual: &Object<'_>,
+        applied: Applied<'_>,
         out: &mut Vec<Mismatch>,
     ) {
         let mut free_keys = false;
         let mut each_value = None;
-        for rule in rules {
+        for rule in applied.rules() {
             match rule {
                 MatchingRule::EachKey(inner) => {
                     free_keys = true;
-                    for key in actual.keys() {
-                        let key_value = Value::String(key.clone());
+                    for (key, _) in actual.iter() {
+                        let key_value = Value::String(key.to_owned());
                         for failure in self.evaluator.check_rules(
                             inner,
                             Combine::And,
@@ -175,7 +187,7 @@ impl<'a> JsonMatcher<'a> {
         }
         let each_value_matcher = each_value.map(|inner| self.for_each_value(location, inner));
         let matcher = each_value_matcher.as_ref().unwrap_or(self);
-        for (key, actual_value) in actual {
+        for (key, actual_value) in actual.iter() {
             let Some(example) = expected.get(key).or_else(|| expected.values().next()) else {
                 continue;
             };
@@ -200,22 +212,22 @@ impl<'a> JsonMatcher<'a> {
         &self,
         location: &Location,
         expected: &[Value],
-        actual: &[Value],
-        rules: &[MatchingRule],
+        actual: &[Node<'_>],
+        applied: Applied<'_>,
         out: &mut Vec<Mismatch>,
     ) {
-        if let Some(variants) = rules.iter().find_map(|rule| match rule {
+        if let Some(variants) = applied.rules().find_map(|rule| match rule {
             MatchingRule::ArrayContains(variants) => Some(variants),
             _ => None,
         }) {
             return self.array_contains(location, expected, actual, variants, out);
         }
-        let each_value = rules.iter().find_map(|rule| match rule {
+        let each_value = applied.rules().find_map(|rule| match rule {
             MatchingRule::EachValue(inner) => Some(inner),
             _ => None,
         });
         let any_length = each_value.is_some()
-            || rules.iter().any(|rule| {
+            || applied.rules().any(|rule| {
                 matches!(
                     rule,
                     MatchingRule::Type { .. } | MatchingRule::NotEmpty | MatchingRule::Values
@@ -240,7 +252,7 @@ impl<'a> JsonMatcher<'a> {
         &self,
         location: &Location,
         expected: &[Value],
-        actual: &[Value],
+        actual: &[Node<'_>],
         variants: &[ArrayContainsVariant],
         out: &mut Vec<Mismatch>,
     ) {
@@ -283,26 +295,27 @@ impl<'a> JsonMatcher<'a> {
         &self,
         location: &Location,
         expected: &Value,
-        actual: &Value,
+        actual: &Node<'_>,
         out: &mut Vec<Mismatch>,
     ) {
         match (expected, actual) {
-            (Value::Object(expected), Value::Object(actual)) => {
+            (Value::Object(expected), Node::Object(actual)) => {
                 self.compare_keys(location, expected, actual, out)
             }
-            (Value::Array(expected), Value::Array(actual)) => {
+            (Value::Array(expected), Node::Array(actual)) => {
                 self.compare_arrays(location, expected, actual, out)
             }
-            (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => {
+            (Value::Object(_) | Value::Array(_), _) | (_, Node::Object(_) | Node::Array(_)) => {
                 out.push(kind_mismatch(location, expected, actual));
             }
-            _ if values_equal(expected, actual) => {}
+            _ if equal_to_node(expected, actual) => {}
             _ => {
-                let detail = format!("expected {}, got {}", show(expected), show(actual));
+                let actual = actual.to_value();
+                let detail = format!("expected {}, got {}", show(expected), show(&actual));
                 out.push(Mismatch::body(
                     location.to_string(),
                     Some(expected.clone()),
-                    Some(actual.clone()),
+                    Some(actual),
                     detail,
                 ));
             }
@@ -313,7 +326,7 @@ impl<'a> JsonMatcher<'a> {
         &self,
         location: &Location,
         expected: &Map<String, Value>,
-        actual: &Map<String, Value>,
+        actual: &Object<'_>,
         out: &mut Vec<Mismatch>,
     ) {
         for (key, expected_value) in expected {
@@ -337,11 +350,12 @@ impl<'a> JsonMatcher<'a> {
                 .iter()
                 .filter(|(key, _)| !expected.contains_key(*key))
             {
-                let detail = format!("unexpected key (with value {})", show(actual_value));
+                let actual_value = actual_value.to_value();
+                let detail = format!("unexpected key (with value {})", show(&actual_value));
                 out.push(Mismatch::body(
                     location.field(key).to_string(),
                     None,
-                    Some(actual_value.clone()),
+                    Some(actual_value),
                     detail,
                 ));
             }
@@ -352,7 +366,7 @@ impl<'a> JsonMatcher<'a> {
         &self,
         location: &Location,
         expected: &[Value],
-        actual: &[Value],
+        actual: &[Node<'_>],
         out: &mut Vec<Mismatch>,
     ) {
         for (index, (expected_item, actual_item)) in expected.iter().zip(actual).enumerate() {
@@ -362,7 +376,7 @@ impl<'a> JsonMatcher<'a> {
             let detail = format!("expected {} item(s), got {}", expected.len(), actual.len());
             let (expected, actual) = (
                 Value::Array(expected.to_vec()),
-                Value::Array(actual.to_vec()),
+                Value::Array(actual.iter().map(Node::to_value).collect()),
             );
             out.push(Mismatch::body(
                 location.to_string(),
@@ -374,13 +388,126 @@ impl<'a> JsonMatcher<'a> {
     }
 }
 
+/// `rules::values_equal` between a contract value and an actual node, without converting it.
+fn equal_to_node(expected: &Value, actual: &Node<'_>) -> bool {
+    match (expected, actual) {
+        (Value::Number(left), Node::Number(right)) => match (left.as_i64(), right.as_i64()) {
+            (Some(left), Some(right)) => left == right,
+            _ => left.as_f64() == right.as_f64(),
+        },
+        (Value::Null, Node::Null) => true,
+        (Value::Bool(left), Node::Bool(right)) => left == right,
+        (Value::String(left), Node::String(right)) => left.as_str() == right.as_ref(),
+        (Value::Array(left), Node::Array(right)) => {
+            left.len() == right.len() && left.iter().zip(right).all(|(l, r)| equal_to_node(l, r))
+        }
+        (Value::Object(left), Node::Object(right)) => {
+            left.len() == right.len()
+                && left
+                    .iter()
+                    .all(|(key, l)| right.get(key).is_some_and(|r| equal_to_node(l, r)))
+        }
+        _ => false,
+    }
+}
+
+/// True when the evaluator would certainly accept `actual` under `rule` (see
+/// [`Evaluator::check`]); false when it might not, and then the evaluator decides and words
+/// the failure. Covers the rules that decide on kind, length or text alone.
+fn plainly_passes(
+    rule: &MatchingRule,
+    expected: &Value,
+    actual: &Node<'_>,
+    cascaded: bool,
+) -> bool {
+    if cascaded && !cascades(rule) {
+        return true;
+    }
+    match rule {
+        MatchingRule::Equality => equal_to_node(expected, actual),
+        MatchingRule::Regex(pattern) => matches!(
+            actual,
+            Node::String(text) if regex_cache::matches_whole(pattern, text) == Ok(true)
+        ),
+        MatchingRule::Type { min, max } => {
+            let (min, max) = if cascaded { (None, None) } else { (*min, *max) };
+            same_kind(expected, actual)
+                && match actual {
+                    Node::Array(items) => {
+                        min.is_none_or(|min| items.len() >= min)
+                            && max.is_none_or(|max| items.len() <= max)
+                    }
+                    _ => true,
+                }
+        }
+        MatchingRule::Include(text) => {
+            matches!(actual, Node::String(actual) if actual.contains(text.as_str()))
+        }
+        MatchingRule::Integer => {
+            matches!(actual, Node::Number(number) if number.is_i64() || number.is_u64())
+        }
+        MatchingRule::Decimal => matches!(actual, Node::Number(number) if number.is_f64()),
+        MatchingRule::Number => matches!(actual, Node::Number(_)),
+        MatchingRule::Boolean => match actual {
+            Node::Bool(_) => true,
+            Node::String(text) => text == "true" || text == "false",
+            _ => false,
+        },
+        MatchingRule::Null => matches!(actual, Node::Null),
+        MatchingRule::NotEmpty => {
+            let empty = match actual {
+                Node::Null => true,
+                Node::String(text) => text.is_empty(),
+                Node::Array(items) => items.is_empty(),
+                Node::Object(object) => object.is_empty(),
+                Node::Bool(_) | Node::Number(_) => false,
+            };
+            !empty && same_kind(expected, actual)
+        }
+        MatchingRule::Values | MatchingRule::EachKey(_) => matches!(actual, Node::Object(_)),
+        MatchingRule::EachValue(_) => actual.is_container(),
+        MatchingRule::ArrayContains(_) => matches!(actual, Node::Array(_)),
+        _ => false,
+    }
+}
+
+/// The same JSON kind (the `type` rule on JSON values).
+fn same_kind(expected: &Value, actual: &Node<'_>) -> bool {
+    matches!(
+        (expected, actual),
+        (Value::Null, Node::Null)
+            | (Value::Bool(_), Node::Bool(_))
+            | (Value::Number(_), Node::Number(_))
+            | (Value::String(_), Node::String(_))
+            | (Value::Array(_), Node::Array(_))
+            | (Value::Object(_), Node::Object(_))
+    )
+}
+
 /// The rules in force at one location and how they combine.
 #[derive(Clone, Copy)]
 struct Applied<'r> {
-    rules: &'r [MatchingRule],
+    /// The list as the contract wrote it.
+    list: &'r [MatchingRule],
     combine: Combine,
     /// True when the rules were written for an ancestor.
     cascaded: bool,
+}
+
+impl<'r> Applied<'r> {
+    /// The rules that apply here: all of them, or those that cascade when they were written
+    /// for an ancestor.
+    fn rules(self) -> impl Iterator<Item = &'r MatchingRule> + Clone {
+        self.list
+            .iter()
+            .filter(move |rule| !self.cascaded || cascades(rule))
+    }
+
+    /// The rules that check a container itself.
+    fn own(self) -> impl Iterator<Item = &'r MatchingRule> + Clone {
+        self.rules()
+            .filter(move |rule| !(self.cascaded && is_leaf_rule(rule)))
+    }
 }
 
 /// Rules about single values, which say nothing about a container they cascade through.
@@ -388,12 +515,13 @@ fn is_leaf_rule(rule: &MatchingRule) -> bool {
     !matches!(rule, MatchingRule::Type { .. } | MatchingRule::NotEmpty)
 }
 
-fn kind_mismatch(location: &Location, expected: &Value, actual: &Value) -> Mismatch {
-    let detail = format!("expected {}, got {}", kind_name(expected), show(actual));
+fn kind_mismatch(location: &Location, expected: &Value, actual: &Node<'_>) -> Mismatch {
+    let actual = actual.to_value();
+    let detail = format!("expected {}, got {}", kind_name(expected), show(&actual));
     Mismatch::body(
         location.to_string(),
         Some(expected.clone()),
-        Some(actual.clone()),
+        Some(actual),
         detail,
     )
 }

@@ -5,6 +5,7 @@
 //! Strict mode (requests) refuses keys, attributes and children the contract does not name;
 //! lenient mode (responses, messages) allows them, which is Postel's law as Pact applies it.
 
+mod actual_json;
 mod form;
 mod json;
 mod text;
@@ -124,7 +125,7 @@ pub(crate) fn match_body(
                     )];
                 }
             };
-            let actual_value = match json_of(actual_content) {
+            let actual_value = match actual_json_of(actual_content) {
                 Ok(value) => value,
                 Err(error) => {
                     let actual_text = Value::String(text_of(actual_content));
@@ -277,6 +278,19 @@ fn json_of(content: &BodyContent) -> Result<Cow<'_, Value>, serde_json::Error> {
         BodyContent::Bytes(bytes) => {
             serde_json::from_slice(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes))
                 .map(Cow::Owned)
+        }
+    }
+}
+
+/// The actual body as a JSON document, in the light form the JSON matcher walks.
+fn actual_json_of(content: &BodyContent) -> Result<actual_json::Node<'_>, serde_json::Error> {
+    match content {
+        BodyContent::Json(value) => Ok(actual_json::Node::borrow_value(value)),
+        BodyContent::Text(text) => {
+            actual_json::Node::parse_str(text.trim_start_matches('\u{feff}'))
+        }
+        BodyContent::Bytes(bytes) => {
+            actual_json::Node::parse_slice(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes))
         }
     }
 }
