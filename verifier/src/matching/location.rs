@@ -20,10 +20,23 @@ pub(crate) enum Segment {
 }
 
 /// Where a comparison is in a body, from the root (`$`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Location {
     /// The steps below the root.
     pub(crate) segments: Vec<Segment>,
+    /// A hint for rule lookup: bit `i` is clear only when rule `i` of the rule set that made
+    /// this location (`RuleSet::field`, `RuleSet::index`) cannot apply here or below. All
+    /// set means no hint.
+    pub(crate) live_rules: u64,
+}
+
+impl Default for Location {
+    fn default() -> Location {
+        Location {
+            segments: Vec::new(),
+            live_rules: u64::MAX,
+        }
+    }
 }
 
 impl Location {
@@ -34,24 +47,28 @@ impl Location {
 
     /// This location followed by an object key.
     pub(crate) fn field(&self, name: &str) -> Location {
-        let mut segments = self.segments.clone();
-        segments.push(Segment::Field(Arc::from(name)));
-        Location { segments }
+        self.then(Segment::Field(Arc::from(name)))
     }
 
     /// This location followed by an array index.
     pub(crate) fn index(&self, index: usize) -> Location {
-        let mut segments = self.segments.clone();
-        segments.push(Segment::Index(index));
-        Location { segments }
+        self.then(Segment::Index(index))
     }
 
     /// This location followed by the position of an XML element among same-name siblings;
     /// the element's name follows with [`Location::field`].
     pub(crate) fn element_index(&self, index: usize) -> Location {
-        let mut segments = self.segments.clone();
-        segments.push(Segment::ElementIndex(index));
-        Location { segments }
+        self.then(Segment::ElementIndex(index))
+    }
+
+    fn then(&self, segment: Segment) -> Location {
+        let mut segments = Vec::with_capacity(self.segments.len() + 1);
+        segments.extend_from_slice(&self.segments);
+        segments.push(segment);
+        Location {
+            segments,
+            live_rules: u64::MAX,
+        }
     }
 
     /// The number of steps below the root.

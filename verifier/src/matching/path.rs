@@ -10,12 +10,14 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 use std::sync::{Arc, LazyLock, RwLock};
 
 use treaty_schemas::{MatchingRule, RuleList};
 
 pub(crate) use super::location::Location;
 use super::location::Segment;
+use super::regex_cache::Fnv;
 
 /// One token of a parsed rule path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +136,28 @@ fn alignment(tokens: &[Token], location: &Location) -> Option<(usize, usize)> {
     ))
 }
 
+/// [`alignment`] for a location without XML element positions, where token `i` can only
+/// take segment `i`.
+fn positional_alignment(tokens: &[Token], segments: &[Segment]) -> Option<(usize, usize)> {
+    let (Token::Root, rest) = tokens.split_first()? else {
+        return None;
+    };
+    if rest.len() > segments.len() {
+        return None;
+    }
+    let mut product: usize = 1;
+    for (token, segment) in rest.iter().zip(segments).rev() {
+        match score(token, segment) {
+            0 => return None,
+            points => product = product.saturating_mul(points),
+        }
+    }
+    Some((
+        product.saturating_mul(2).saturating_mul(tokens.len()),
+        rest.len(),
+    ))
+}
+
 /// The best product of token scores over `segments` and how many segments it covers; optional
 /// XML element indexes may be skipped.
 fn align(tokens: &[Token], segments: &[Segment]) -> Option<(usize, usize)> {
@@ -168,7 +192,7 @@ fn score(token: &Token, segment: &Segment) -> usize {
         }
         // `$.animals.0` is written with a dot in the cases; Pact compares path steps as text.
         (Token::Field(name), Segment::Index(actual) | Segment::ElementIndex(actual))
-            if *name == actual.to_string() =>
+            if is_decimal_of(name, *actual) =>
         {
             2
         }
@@ -177,14 +201,32 @@ fn score(token: &Token, segment: &Segment) -> usize {
     }
 }
 
+/// True when `name` is `index` written in decimal (`"12"` for 12, not `"012"`), without
+/// formatting the index.
+fn is_decimal_of(name: &str, mut index: usize) -> bool {
+    let mut digits = name.bytes().rev();
+    loop {
+        let (Some(digit), Ok(expected)) = (digits.next(), u8::try_from(index % 10)) else {
+            return false;
+        };
+        if digit != b'0' + expected {
+            return false;
+        }
+        index /= 10;
+        if index == 0 {
+            return digits.next().is_none();
+        }
+    }
+}
+
 /// Rule paths parsed once per process: every response of an interaction (and the same paths
 /// across interactions) would otherwise parse its contract's rule paths again. Bounded like the
 /// regex cache; an unparsable path is remembered as `None` (such a rule is ignored).
 const MAX_CACHED_PATHS: usize = 4096;
 
-type PathCache = RwLock<HashMap<String, Option<Arc<[Token]>>>>;
+type PathCache = RwLock<HashMap<String, Option<Arc<[Token]>>, BuildHasherDefault<Fnv>>>;
 
-static PATHS: LazyLock<PathCache> = LazyLock::new(|| RwLock::new(HashMap::new()));
+static PATHS: LazyLock<PathCache> = LazyLock::new(|| RwLock::new(HashMap::default()));
 
 fn parsed_path(path: &str) -> Option<Arc<[Token]>> {
     let mut full = false;
@@ -256,9 +298,24 @@ impl<'a> RuleSet<'a> {
 
     /// The most specific rule list that applies at `location`, if any.
     pub(crate) fn select(&self, location: &Location) -> Option<Selected<'_>> {
+        // Without XML element positions every token takes the segment at its own position, so
+        // a rule is checked by one loop, from its most specific token up, instead of `align`'s
+        // search; this runs for every rule at every node of a body.
+        let positional = !location
+            .segments
+            .iter()
+            .any(|segment| matches!(segment, Segment::ElementIndex(_)));
         let mut best: Option<(usize, usize, &RuleList)> = None;
-        for (tokens, list) in &self.entries {
-            let Some((weight, covered)) = alignment(tokens, location) else {
+        for (position, (tokens, list)) in self.entries.iter().enumerate() {
+            if position < 64 && location.live_rules & (1 << position) == 0 {
+                continue;
+            }
+            let aligned = if positional {
+                positional_alignment(tokens, &location.segments)
+            } else {
+                alignment(tokens, location)
+            };
+            let Some((weight, covered)) = aligned else {
                 continue;
             };
             if weight > 0 && best.is_none_or(|(best_weight, _, _)| weight > best_weight) {
@@ -269,6 +326,56 @@ impl<'a> RuleSet<'a> {
             list,
             cascaded: covered != location.depth(),
         })
+    }
+
+    /// `location` followed by an object key, with the rules that may still apply there.
+    pub(crate) fn field(&self, location: &Location, name: &str) -> Location {
+        let mut child = location.field(name);
+        child.live_rules = self.narrow(location.live_rules, &child);
+        child
+    }
+
+    /// `location` followed by an array index, with the rules that may still apply there.
+    pub(crate) fn index(&self, location: &Location, index: usize) -> Location {
+        let mut child = location.index(index);
+        child.live_rules = self.narrow(location.live_rules, &child);
+        child
+    }
+
+    /// The rules that may apply at `child` given those that may apply at its parent: a rule
+    /// whose path ended above still cascades, a longer one must match the new segment. This
+    /// keeps `select` from trying every rule at every node. The result only ever leaves out
+    /// rules that cannot apply; rules this set does not have (a set extended for `eachValue`)
+    /// stay in, and XML element positions turn the hint off.
+    fn narrow(&self, parent: u64, child: &Location) -> u64 {
+        let depth = child.segments.len();
+        let Some(last) = child.segments.last() else {
+            return parent;
+        };
+        if self.entries.len() > 64
+            || child
+                .segments
+                .iter()
+                .any(|segment| matches!(segment, Segment::ElementIndex(_)))
+        {
+            return u64::MAX;
+        }
+        // Bits past this set's rules stay set: they belong to rules added later.
+        let mut live = u64::MAX.checked_shl(self.entries.len() as u32).unwrap_or(0);
+        for (position, (tokens, _)) in self.entries.iter().enumerate() {
+            if parent & (1 << position) == 0 {
+                continue;
+            }
+            let applies = match tokens.get(depth) {
+                // The path ended above (or at the root): it still cascades here.
+                None => true,
+                Some(token) => score(token, last) > 0,
+            };
+            if applies {
+                live |= 1 << position;
+            }
+        }
+        live
     }
 
     /// True when some rule that applies at `location` (its own or an ancestor's) is a type
@@ -324,6 +431,90 @@ mod tests {
         );
         assert!(parse_rule_path("$.a[").is_err());
         assert!(parse_rule_path("$.a[x]").is_err());
+    }
+
+    #[test]
+    fn index_names_compare_as_decimal_text() {
+        for (name, index, equal) in [
+            ("0", 0, true),
+            ("12", 12, true),
+            ("012", 12, false),
+            ("1", 12, false),
+            ("", 0, false),
+            ("x0", 0, false),
+            ("18446744073709551615", usize::MAX, true),
+        ] {
+            assert_eq!(is_decimal_of(name, index), equal, "{name} {index}");
+            assert_eq!(name == index.to_string(), equal, "{name} {index}");
+        }
+    }
+
+    #[test]
+    fn positional_alignment_agrees_with_align() {
+        let paths = [
+            "$", "$.a", "$.a.b", "$.a[*]", "$.a.*", "$[*].b", "$.a.0", "$.*.b",
+        ];
+        let locations: [&[&str]; 6] = [&[], &["a"], &["a", "b"], &["a", "0"], &["0", "b"], &["c"]];
+        for path in paths {
+            let tokens = parse_rule_path(path).unwrap();
+            for steps in locations {
+                let location = location(steps);
+                assert_eq!(
+                    positional_alignment(&tokens, &location.segments),
+                    alignment(&tokens, &location),
+                    "{path} at {steps:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn narrowed_locations_select_what_a_full_search_selects() {
+        let paths = [
+            "$", "$.a", "$.a.b", "$.a[*]", "$.a[*].b", "$.a.*", "$[*].b", "$.a.0", "$.*.b", "$.c",
+        ];
+        let rules: BTreeMap<String, RuleList> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, path)| {
+                let list = RuleList {
+                    rules: vec![MatchingRule::Type {
+                        min: Some(i),
+                        max: None,
+                    }],
+                    combine: treaty_schemas::Combine::And,
+                };
+                (path.to_string(), list)
+            })
+            .collect();
+        let set = RuleSet::new(Some(&rules));
+        let steps: [&[&str]; 7] = [
+            &["a"],
+            &["a", "b"],
+            &["a", "0", "b"],
+            &["0", "b"],
+            &["c", "d", "e"],
+            &["x", "b"],
+            &["a", "0"],
+        ];
+        for steps in steps {
+            let mut narrowed = Location::root();
+            for step in steps {
+                narrowed = match step.parse::<usize>() {
+                    Ok(index) => set.index(&narrowed, index),
+                    Err(_) => set.field(&narrowed, step),
+                };
+                let full = Location {
+                    live_rules: u64::MAX,
+                    ..narrowed.clone()
+                };
+                let picked = |location: &Location| {
+                    set.select(location)
+                        .map(|selected| (selected.list.clone(), selected.cascaded))
+                };
+                assert_eq!(picked(&narrowed), picked(&full), "{steps:?}");
+            }
+        }
     }
 
     #[test]

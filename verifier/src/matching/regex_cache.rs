@@ -77,10 +77,11 @@ thread_local! {
         RefCell::new(HashMap::default());
 }
 
-/// FNV-1a: patterns come from the contract being verified, in this process only, and the map
-/// is bounded, so a keyed hash buys nothing here and SipHash costs more than the lookup.
+/// FNV-1a, for the caches here and in `path`: the keys are patterns and rule paths of the
+/// contracts being verified and the maps are bounded, so a keyed hash buys little, and
+/// SipHash cost more than the rest of a lookup.
 #[derive(Clone, Copy)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Fnv {

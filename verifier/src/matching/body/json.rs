@@ -191,7 +191,12 @@ impl<'a> JsonMatcher<'a> {
             let Some(example) = expected.get(key).or_else(|| expected.values().next()) else {
                 continue;
             };
-            matcher.compare(&location.field(key), example, actual_value, out);
+            matcher.compare(
+                &matcher.rules.field(location, key),
+                example,
+                actual_value,
+                out,
+            );
         }
     }
 
@@ -244,7 +249,7 @@ impl<'a> JsonMatcher<'a> {
         let matcher = each_value_matcher.as_ref().unwrap_or(self);
         for (index, item) in actual.iter().enumerate() {
             let example = expected.get(index).unwrap_or(first);
-            matcher.compare(&location.index(index), example, item, out);
+            matcher.compare(&matcher.rules.index(location, index), example, item, out);
         }
     }
 
@@ -330,7 +335,7 @@ impl<'a> JsonMatcher<'a> {
         out: &mut Vec<Mismatch>,
     ) {
         for (key, expected_value) in expected {
-            let child = location.field(key);
+            let child = self.rules.field(location, key);
             match actual.get(key) {
                 Some(actual_value) => self.compare(&child, expected_value, actual_value, out),
                 None => {
@@ -370,7 +375,12 @@ impl<'a> JsonMatcher<'a> {
         out: &mut Vec<Mismatch>,
     ) {
         for (index, (expected_item, actual_item)) in expected.iter().zip(actual).enumerate() {
-            self.compare(&location.index(index), expected_item, actual_item, out);
+            self.compare(
+                &self.rules.index(location, index),
+                expected_item,
+                actual_item,
+                out,
+            );
         }
         if expected.len() != actual.len() {
             let detail = format!("expected {} item(s), got {}", expected.len(), actual.len());
