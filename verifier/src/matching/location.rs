@@ -1,15 +1,18 @@
 //! Where a comparison is in a body: a [`Location`] is the path from the root (`$`) through
 //! object keys, array indexes and XML element positions, shown as a JSON-path such as
 //! `$.items[2].price` or `$.animals.alligator[1]['@name']`.
+//!
+//! A location is a chain of borrowed links, one per step, each living on the stack frame of
+//! the comparison at that step: going one step down allocates nothing, and the JSON-path text
+//! is only built when a mismatch is reported.
 
 use std::fmt;
-use std::sync::Arc;
 
 /// One step into a body: an object key (or XML element, `@attribute`, `#text`) or an index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Segment {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Segment<'a> {
     /// An object key, XML element name, `@attribute` or `#text`.
-    Field(Arc<str>),
+    Field(&'a str),
     /// An array index.
     Index(usize),
     /// The position of an XML element among its siblings of the same name. It sits before the
@@ -20,71 +23,103 @@ pub(crate) enum Segment {
 }
 
 /// Where a comparison is in a body, from the root (`$`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Location {
-    /// The steps below the root.
-    pub(crate) segments: Vec<Segment>,
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Location<'a> {
+    /// The location one step up; `None` at the root.
+    parent: Option<&'a Location<'a>>,
+    /// The last step; `None` at the root.
+    segment: Option<Segment<'a>>,
+    /// The number of steps below the root.
+    depth: usize,
+    /// True when some step is an XML element position.
+    element_indexes: bool,
     /// A hint for rule lookup: bit `i` is clear only when rule `i` of the rule set that made
     /// this location (`RuleSet::field`, `RuleSet::index`) cannot apply here or below. All
     /// set means no hint.
     pub(crate) live_rules: u64,
 }
 
-impl Default for Location {
-    fn default() -> Location {
+impl Location<'static> {
+    /// The root of the body, `$`.
+    pub(crate) fn root() -> Location<'static> {
         Location {
-            segments: Vec::new(),
+            parent: None,
+            segment: None,
+            depth: 0,
+            element_indexes: false,
             live_rules: u64::MAX,
         }
     }
 }
 
-impl Location {
-    /// The root of the body, `$`.
-    pub(crate) fn root() -> Location {
-        Location::default()
-    }
-
+impl<'a> Location<'a> {
     /// This location followed by an object key.
-    pub(crate) fn field(&self, name: &str) -> Location {
-        self.then(Segment::Field(Arc::from(name)))
+    pub(crate) fn field<'c>(&'c self, name: &'c str) -> Location<'c> {
+        self.then(Segment::Field(name))
     }
 
     /// This location followed by an array index.
-    pub(crate) fn index(&self, index: usize) -> Location {
+    pub(crate) fn index(&self, index: usize) -> Location<'_> {
         self.then(Segment::Index(index))
     }
 
     /// This location followed by the position of an XML element among same-name siblings;
     /// the element's name follows with [`Location::field`].
-    pub(crate) fn element_index(&self, index: usize) -> Location {
+    pub(crate) fn element_index(&self, index: usize) -> Location<'_> {
         self.then(Segment::ElementIndex(index))
     }
 
-    fn then(&self, segment: Segment) -> Location {
-        let mut segments = Vec::with_capacity(self.segments.len() + 1);
-        segments.extend_from_slice(&self.segments);
-        segments.push(segment);
+    fn then<'c>(&'c self, segment: Segment<'c>) -> Location<'c> {
         Location {
-            segments,
+            parent: Some(self),
+            segment: Some(segment),
+            depth: self.depth + 1,
+            element_indexes: self.element_indexes || matches!(segment, Segment::ElementIndex(_)),
             live_rules: u64::MAX,
         }
     }
 
     /// The number of steps below the root.
     pub(crate) fn depth(&self) -> usize {
-        self.segments.len()
+        self.depth
+    }
+
+    /// The last step, `None` at the root.
+    pub(crate) fn last(&self) -> Option<Segment<'a>> {
+        self.segment
+    }
+
+    /// True when some step is an XML element position (rule paths may then skip steps).
+    pub(crate) fn has_element_indexes(&self) -> bool {
+        self.element_indexes
+    }
+
+    /// The steps from this location up to the root, last step first.
+    pub(crate) fn steps_up(&self) -> impl Iterator<Item = Segment<'a>> + '_ {
+        let mut at = Some(self);
+        std::iter::from_fn(move || {
+            let here = at?;
+            at = here.parent;
+            here.segment
+        })
+    }
+
+    /// The steps from the root down to this location.
+    pub(crate) fn segments(&self) -> Vec<Segment<'a>> {
+        let mut segments: Vec<Segment<'a>> = self.steps_up().collect();
+        segments.reverse();
+        segments
     }
 }
 
-impl fmt::Display for Location {
+impl fmt::Display for Location<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("$")?;
         let mut pending_element_index = None;
-        for segment in &self.segments {
+        for segment in self.segments() {
             match segment {
                 Segment::Index(index) => write!(f, "[{index}]")?,
-                Segment::ElementIndex(index) => pending_element_index = Some(*index),
+                Segment::ElementIndex(index) => pending_element_index = Some(index),
                 Segment::Field(name) => {
                     if is_plain_name(name) {
                         write!(f, ".{name}")?;
@@ -113,18 +148,12 @@ mod tests {
 
     #[test]
     fn displays_as_json_path() {
-        assert_eq!(
-            Location::root()
-                .field("items")
-                .index(2)
-                .field("price")
-                .to_string(),
-            "$.items[2].price"
-        );
-        assert_eq!(
-            Location::root().field("a-b").field("@name").to_string(),
-            "$['a-b']['@name']"
-        );
+        let root = Location::root();
+        let items = root.field("items");
+        let item = items.index(2);
+        assert_eq!(item.field("price").to_string(), "$.items[2].price");
+        let a_b = root.field("a-b");
+        assert_eq!(a_b.field("@name").to_string(), "$['a-b']['@name']");
         assert_eq!(Location::root().to_string(), "$");
     }
 }

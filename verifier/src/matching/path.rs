@@ -126,10 +126,10 @@ fn alignment(tokens: &[Token], location: &Location) -> Option<(usize, usize)> {
     };
     // Every token takes one segment, so a path longer than the location cannot align; checked
     // here because `select` tries every rule at every node of a body.
-    if rest.len() > location.segments.len() {
+    if rest.len() > location.depth() {
         return None;
     }
-    let (product, covered) = align(rest, &location.segments)?;
+    let (product, covered) = align(rest, &location.segments())?;
     Some((
         product.saturating_mul(2).saturating_mul(tokens.len()),
         covered,
@@ -137,17 +137,19 @@ fn alignment(tokens: &[Token], location: &Location) -> Option<(usize, usize)> {
 }
 
 /// [`alignment`] for a location without XML element positions, where token `i` can only
-/// take segment `i`.
-fn positional_alignment(tokens: &[Token], segments: &[Segment]) -> Option<(usize, usize)> {
+/// take segment `i`; compared from the rule's last token up, the one most likely to differ.
+fn positional_alignment(tokens: &[Token], location: &Location) -> Option<(usize, usize)> {
     let (Token::Root, rest) = tokens.split_first()? else {
         return None;
     };
-    if rest.len() > segments.len() {
+    let depth = location.depth();
+    if rest.len() > depth {
         return None;
     }
     let mut product: usize = 1;
-    for (token, segment) in rest.iter().zip(segments).rev() {
-        match score(token, segment) {
+    let steps = location.steps_up().skip(depth - rest.len());
+    for (token, segment) in rest.iter().rev().zip(steps) {
+        match score(token, &segment) {
             0 => return None,
             points => product = product.saturating_mul(points),
         }
@@ -160,7 +162,7 @@ fn positional_alignment(tokens: &[Token], segments: &[Segment]) -> Option<(usize
 
 /// The best product of token scores over `segments` and how many segments it covers; optional
 /// XML element indexes may be skipped.
-fn align(tokens: &[Token], segments: &[Segment]) -> Option<(usize, usize)> {
+fn align(tokens: &[Token], segments: &[Segment<'_>]) -> Option<(usize, usize)> {
     let Some((token, rest_tokens)) = tokens.split_first() else {
         return Some((1, 0));
     };
@@ -182,9 +184,9 @@ fn align(tokens: &[Token], segments: &[Segment]) -> Option<(usize, usize)> {
     }
 }
 
-fn score(token: &Token, segment: &Segment) -> usize {
+fn score(token: &Token, segment: &Segment<'_>) -> usize {
     match (token, segment) {
-        (Token::Field(name), Segment::Field(actual)) if name.as_str() == &**actual => 2,
+        (Token::Field(name), Segment::Field(actual)) if name.as_str() == *actual => 2,
         (Token::Index(index), Segment::Index(actual) | Segment::ElementIndex(actual))
             if index == actual =>
         {
@@ -284,10 +286,10 @@ impl<'a> RuleSet<'a> {
         list: RuleList,
     ) -> RuleSet<'a> {
         let mut tokens = vec![Token::Root];
-        for segment in &location.segments {
+        for segment in location.segments() {
             tokens.push(match segment {
-                Segment::Field(name) => Token::Field(name.to_string()),
-                Segment::Index(index) | Segment::ElementIndex(index) => Token::Index(*index),
+                Segment::Field(name) => Token::Field(name.to_owned()),
+                Segment::Index(index) | Segment::ElementIndex(index) => Token::Index(index),
             });
         }
         tokens.push(Token::Star);
@@ -301,17 +303,14 @@ impl<'a> RuleSet<'a> {
         // Without XML element positions every token takes the segment at its own position, so
         // a rule is checked by one loop, from its most specific token up, instead of `align`'s
         // search; this runs for every rule at every node of a body.
-        let positional = !location
-            .segments
-            .iter()
-            .any(|segment| matches!(segment, Segment::ElementIndex(_)));
+        let positional = !location.has_element_indexes();
         let mut best: Option<(usize, usize, &RuleList)> = None;
         for (position, (tokens, list)) in self.entries.iter().enumerate() {
             if position < 64 && location.live_rules & (1 << position) == 0 {
                 continue;
             }
             let aligned = if positional {
-                positional_alignment(tokens, &location.segments)
+                positional_alignment(tokens, location)
             } else {
                 alignment(tokens, location)
             };
@@ -329,14 +328,14 @@ impl<'a> RuleSet<'a> {
     }
 
     /// `location` followed by an object key, with the rules that may still apply there.
-    pub(crate) fn field(&self, location: &Location, name: &str) -> Location {
+    pub(crate) fn field<'c>(&self, location: &'c Location<'_>, name: &'c str) -> Location<'c> {
         let mut child = location.field(name);
         child.live_rules = self.narrow(location.live_rules, &child);
         child
     }
 
     /// `location` followed by an array index, with the rules that may still apply there.
-    pub(crate) fn index(&self, location: &Location, index: usize) -> Location {
+    pub(crate) fn index<'c>(&self, location: &'c Location<'_>, index: usize) -> Location<'c> {
         let mut child = location.index(index);
         child.live_rules = self.narrow(location.live_rules, &child);
         child
@@ -348,16 +347,11 @@ impl<'a> RuleSet<'a> {
     /// rules that cannot apply; rules this set does not have (a set extended for `eachValue`)
     /// stay in, and XML element positions turn the hint off.
     fn narrow(&self, parent: u64, child: &Location) -> u64 {
-        let depth = child.segments.len();
-        let Some(last) = child.segments.last() else {
+        let depth = child.depth();
+        let Some(last) = child.last() else {
             return parent;
         };
-        if self.entries.len() > 64
-            || child
-                .segments
-                .iter()
-                .any(|segment| matches!(segment, Segment::ElementIndex(_)))
-        {
+        if self.entries.len() > 64 || child.has_element_indexes() {
             return u64::MAX;
         }
         // Bits past this set's rules stay set: they belong to rules added later.
@@ -369,7 +363,7 @@ impl<'a> RuleSet<'a> {
             let applies = match tokens.get(depth) {
                 // The path ended above (or at the root): it still cascades here.
                 None => true,
-                Some(token) => score(token, last) > 0,
+                Some(token) => score(token, &last) > 0,
             };
             if applies {
                 live |= 1 << position;
@@ -395,17 +389,39 @@ impl<'a> RuleSet<'a> {
 mod tests {
     use super::*;
 
-    fn location(steps: &[&str]) -> Location {
-        steps.iter().fold(Location::root(), |location, step| {
-            match step.parse::<usize>() {
-                Ok(index) => location.index(index),
-                Err(_) => location.field(step),
+    /// Calls `check` with the location `steps` lead to (numbers are indexes), each step made
+    /// by `step`.
+    fn walk<R>(
+        steps: &[&str],
+        step: &dyn for<'c> Fn(&'c Location<'_>, &'c str) -> Location<'c>,
+        check: &mut dyn FnMut(&Location<'_>) -> R,
+    ) -> R {
+        fn go<R>(
+            at: &Location<'_>,
+            steps: &[&str],
+            step: &dyn for<'c> Fn(&'c Location<'_>, &'c str) -> Location<'c>,
+            check: &mut dyn FnMut(&Location<'_>) -> R,
+        ) -> R {
+            match steps.split_first() {
+                None => check(at),
+                Some((first, rest)) => go(&step(at, first), rest, step, check),
             }
-        })
+        }
+        go(&Location::root(), steps, step, check)
+    }
+
+    fn plain_step<'c>(at: &'c Location<'_>, name: &'c str) -> Location<'c> {
+        match name.parse::<usize>() {
+            Ok(index) => at.index(index),
+            Err(_) => at.field(name),
+        }
     }
 
     fn weight_of(path: &str, steps: &[&str]) -> usize {
-        weight(&parse_rule_path(path).unwrap(), &location(steps))
+        let tokens = parse_rule_path(path).unwrap();
+        walk(steps, &plain_step, &mut |location| {
+            weight(&tokens, location)
+        })
     }
 
     #[test]
@@ -458,12 +474,13 @@ mod tests {
         for path in paths {
             let tokens = parse_rule_path(path).unwrap();
             for steps in locations {
-                let location = location(steps);
-                assert_eq!(
-                    positional_alignment(&tokens, &location.segments),
-                    alignment(&tokens, &location),
-                    "{path} at {steps:?}"
-                );
+                walk(steps, &plain_step, &mut |location| {
+                    assert_eq!(
+                        positional_alignment(&tokens, location),
+                        alignment(&tokens, location),
+                        "{path} at {steps:?}"
+                    );
+                });
             }
         }
     }
@@ -498,21 +515,24 @@ mod tests {
             &["a", "0"],
         ];
         for steps in steps {
-            let mut narrowed = Location::root();
-            for step in steps {
-                narrowed = match step.parse::<usize>() {
-                    Ok(index) => set.index(&narrowed, index),
-                    Err(_) => set.field(&narrowed, step),
-                };
-                let full = Location {
-                    live_rules: u64::MAX,
-                    ..narrowed.clone()
-                };
-                let picked = |location: &Location| {
+            for depth in 1..=steps.len() {
+                let picked = |location: &Location<'_>| {
                     set.select(location)
                         .map(|selected| (selected.list.clone(), selected.cascaded))
                 };
-                assert_eq!(picked(&narrowed), picked(&full), "{steps:?}");
+                let narrowed = walk(
+                    &steps[..depth],
+                    &|at, name| match name.parse::<usize>() {
+                        Ok(index) => set.index(at, index),
+                        Err(_) => set.field(at, name),
+                    },
+                    &mut |location| picked(location),
+                );
+                let full = walk(&steps[..depth], &plain_step, &mut |location| {
+                    assert_eq!(location.live_rules, u64::MAX);
+                    picked(location)
+                });
+                assert_eq!(narrowed, full, "{steps:?}");
             }
         }
     }
@@ -537,12 +557,12 @@ mod tests {
 
     #[test]
     fn xml_element_positions_are_optional_in_rule_paths() {
-        let alligator = Location::root()
-            .element_index(0)
-            .field("animals")
-            .element_index(1)
-            .field("alligator")
-            .field("@phoneNumber");
+        let root = Location::root();
+        let first = root.element_index(0);
+        let animals = first.field("animals");
+        let second = animals.element_index(1);
+        let alligator = second.field("alligator");
+        let alligator = alligator.field("@phoneNumber");
         for path in [
             "$.animals.alligator['@phoneNumber']",
             "$.animals[*].alligator['@phoneNumber']",

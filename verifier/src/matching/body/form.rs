@@ -19,7 +19,8 @@ pub(crate) fn compare_form(
     let actual = parse_form(actual);
     let mut out = Vec::new();
     for (name, expected_values) in &expected {
-        let location = Location::root().field(name);
+        let root = Location::root();
+        let location = root.field(name);
         let Some((_, actual_values)) = actual.iter().find(|(candidate, _)| candidate == name)
         else {
             let detail = format!("expected the form parameter {name}, but it is missing");
@@ -82,7 +83,8 @@ pub(crate) fn compare_form(
             .iter()
             .filter(|(name, _)| !expected.iter().any(|(e, _)| e == name))
         {
-            let location = Location::root().field(name);
+            let root = Location::root();
+            let location = root.field(name);
             out.push(Mismatch::body(
                 location.to_string(),
                 None,

@@ -62,9 +62,9 @@ impl XmlMatcher<'_> {
             actual_document.root_element(),
         );
         // The root element gets a position too, so that `$[*]` reaches it as the cases expect.
-        let location = Location::root()
-            .element_index(0)
-            .field(expected_root.tag_name().name());
+        let root = Location::root();
+        let first = root.element_index(0);
+        let location = first.field(expected_root.tag_name().name());
         self.compare_element(&location, expected_root, actual_root, &mut out);
         out
     }
@@ -158,7 +158,8 @@ impl XmlMatcher<'_> {
         out: &mut Vec<Mismatch>,
     ) {
         for attribute in expected.attributes() {
-            let child = location.field(&format!("@{}", attribute.name()));
+            let name = format!("@{}", attribute.name());
+            let child = location.field(&name);
             let found = actual.attributes().find(|candidate| {
                 candidate.name() == attribute.name()
                     && candidate.namespace() == attribute.namespace()
@@ -189,7 +190,8 @@ impl XmlMatcher<'_> {
                         && candidate.namespace() == attribute.namespace()
                 });
                 if !known {
-                    let child = location.field(&format!("@{}", attribute.name()));
+                    let name = format!("@{}", attribute.name());
+                    let child = location.field(&name);
                     let detail = format!(
                         "unexpected attribute {}=\"{}\"",
                         attribute.name(),
@@ -220,7 +222,10 @@ impl XmlMatcher<'_> {
                 continue;
             };
             let local_name = first.tag_name().name();
-            let child_location = |index: usize| location.element_index(index).field(local_name);
+            let child_location = |index: usize| {
+                let element = location.element_index(index);
+                element.field(local_name).to_string()
+            };
             let actual_children = actual_groups
                 .iter()
                 .find(|(candidate, _)| candidate == name)
@@ -232,21 +237,26 @@ impl XmlMatcher<'_> {
                     qualified_name(*first)
                 );
                 out.push(Mismatch::body(
-                    child_location(0).to_string(),
+                    child_location(0),
                     Some(Value::String(qualified_name(*first))),
                     None,
                     detail,
                 ));
-            } else if self.rules.type_rule_applies(&child_location(0)) {
+            } else if self
+                .rules
+                .type_rule_applies(&location.element_index(0).field(local_name))
+            {
                 for (index, actual_child) in actual_children.iter().enumerate() {
-                    self.compare_element(&child_location(index), *first, *actual_child, out);
+                    let element = location.element_index(index);
+                    self.compare_element(&element.field(local_name), *first, *actual_child, out);
                 }
             } else {
                 for (index, (expected_child, actual_child)) in
                     expected_children.iter().zip(actual_children).enumerate()
                 {
+                    let element = location.element_index(index);
                     self.compare_element(
-                        &child_location(index),
+                        &element.field(local_name),
                         *expected_child,
                         *actual_child,
                         out,
@@ -274,7 +284,8 @@ impl XmlMatcher<'_> {
             let Some(first) = actual_children.first() else {
                 continue;
             };
-            let child_location = location.element_index(0).field(first.tag_name().name());
+            let element = location.element_index(0);
+            let child_location = element.field(first.tag_name().name());
             let known = expected_groups
                 .iter()
                 .any(|(candidate, _)| candidate == name);
