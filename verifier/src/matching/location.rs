@@ -37,6 +37,9 @@ pub(crate) struct Location<'a> {
     /// this location (`RuleSet::field`, `RuleSet::index`) cannot apply here or below. All
     /// set means no hint.
     pub(crate) live_rules: u64,
+    /// The rules before this position have exact `live_rules` bits: set exactly when the
+    /// rule's path matches every step so far (`RuleSet::field` checked each one).
+    pub(crate) exact_rules: usize,
 }
 
 impl Location<'static> {
@@ -48,6 +51,8 @@ impl Location<'static> {
             depth: 0,
             element_indexes: false,
             live_rules: u64::MAX,
+            // At the root every path starting with `$` matches so far.
+            exact_rules: usize::MAX,
         }
     }
 }
@@ -76,6 +81,7 @@ impl<'a> Location<'a> {
             depth: self.depth + 1,
             element_indexes: self.element_indexes || matches!(segment, Segment::ElementIndex(_)),
             live_rules: u64::MAX,
+            exact_rules: 0,
         }
     }
 

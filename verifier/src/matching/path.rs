@@ -184,6 +184,7 @@ fn align(tokens: &[Token], segments: &[Segment<'_>]) -> Option<(usize, usize)> {
     }
 }
 
+#[inline]
 fn score(token: &Token, segment: &Segment<'_>) -> usize {
     match (token, segment) {
         (Token::Field(name), Segment::Field(actual)) if name.as_str() == *actual => 2,
@@ -201,6 +202,19 @@ fn score(token: &Token, segment: &Segment<'_>) -> usize {
         (Token::StarIndex, Segment::Index(_) | Segment::ElementIndex(_)) | (Token::Star, _) => 1,
         _ => 0,
     }
+}
+
+/// The weight a rule path has wherever it applies positionally: an exact name or index
+/// scores 2, a wildcard 1; 0 for a path that does not start at the root.
+fn positional_weight(tokens: &[Token]) -> usize {
+    let Some((Token::Root, rest)) = tokens.split_first() else {
+        return 0;
+    };
+    let product = rest.iter().fold(1usize, |product, token| match token {
+        Token::Field(_) | Token::Index(_) => product.saturating_mul(2),
+        Token::StarIndex | Token::Star | Token::Root => product,
+    });
+    product.saturating_mul(2).saturating_mul(tokens.len())
 }
 
 /// True when `name` is `index` written in decimal (`"12"` for 12, not `"012"`), without
@@ -253,6 +267,9 @@ fn parsed_path(path: &str) -> Option<Arc<[Token]>> {
 /// by location.
 pub(crate) struct RuleSet<'a> {
     entries: Vec<(Arc<[Token]>, Cow<'a, RuleList>)>,
+    /// Per entry, its weight wherever it applies to a location without XML element
+    /// positions (each token then always scores the same); 0 for a path that never applies.
+    weights: Vec<usize>,
 }
 
 /// The rule list that applies at a location.
@@ -275,7 +292,15 @@ impl<'a> RuleSet<'a> {
                 parsed_path(path).map(|tokens| (tokens, Cow::Borrowed(list)))
             })
             .collect();
-        RuleSet { entries }
+        RuleSet::from_entries(entries)
+    }
+
+    fn from_entries(entries: Vec<(Arc<[Token]>, Cow<'a, RuleList>)>) -> RuleSet<'a> {
+        let weights = entries
+            .iter()
+            .map(|(tokens, _)| positional_weight(tokens))
+            .collect();
+        RuleSet { entries, weights }
     }
 
     /// These rules plus `list` for every child of `location`: how `eachValue` applies its
@@ -295,7 +320,7 @@ impl<'a> RuleSet<'a> {
         tokens.push(Token::Star);
         let mut entries = self.entries.clone();
         entries.push((Arc::from(tokens), Cow::Owned(list)));
-        RuleSet { entries }
+        RuleSet::from_entries(entries)
     }
 
     /// The most specific rule list that applies at `location`, if any.
@@ -305,11 +330,16 @@ impl<'a> RuleSet<'a> {
         // search; this runs for every rule at every node of a body.
         let positional = !location.has_element_indexes();
         let mut best: Option<(usize, usize, &RuleList)> = None;
-        for (position, (tokens, list)) in self.entries.iter().enumerate() {
-            if position < 64 && location.live_rules & (1 << position) == 0 {
+        for position in self.candidates(location.live_rules) {
+            let Some((tokens, list)) = self.entries.get(position) else {
                 continue;
-            }
-            let aligned = if positional {
+            };
+            let aligned = if positional && position < location.exact_rules {
+                // `narrow` checked every token of this path down to here.
+                let covered = tokens.len() - 1;
+                let weight = self.weights.get(position).copied().unwrap_or(0);
+                (covered <= location.depth() && weight > 0).then_some((weight, covered))
+            } else if positional {
                 positional_alignment(tokens, location)
             } else {
                 alignment(tokens, location)
@@ -330,14 +360,14 @@ impl<'a> RuleSet<'a> {
     /// `location` followed by an object key, with the rules that may still apply there.
     pub(crate) fn field<'c>(&self, location: &'c Location<'_>, name: &'c str) -> Location<'c> {
         let mut child = location.field(name);
-        child.live_rules = self.narrow(location.live_rules, &child);
+        self.narrow(location, &mut child);
         child
     }
 
     /// `location` followed by an array index, with the rules that may still apply there.
     pub(crate) fn index<'c>(&self, location: &'c Location<'_>, index: usize) -> Location<'c> {
         let mut child = location.index(index);
-        child.live_rules = self.narrow(location.live_rules, &child);
+        self.narrow(location, &mut child);
         child
     }
 
@@ -346,30 +376,62 @@ impl<'a> RuleSet<'a> {
     /// keeps `select` from trying every rule at every node. The result only ever leaves out
     /// rules that cannot apply; rules this set does not have (a set extended for `eachValue`)
     /// stay in, and XML element positions turn the hint off.
-    fn narrow(&self, parent: u64, child: &Location) -> u64 {
+    /// The positions of the rules a `live_rules` mask leaves in, in order; all of them when
+    /// the set is too large for the mask.
+    fn candidates(&self, live: u64) -> impl Iterator<Item = usize> + use<> {
+        let count = self.entries.len();
+        let (mut bits, beyond) = if count <= 64 {
+            let valid = u64::MAX.checked_shr(64 - count as u32).unwrap_or(0);
+            (live & valid, count..count)
+        } else {
+            (0, 0..count)
+        };
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let position = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            Some(position)
+        })
+        .chain(beyond)
+    }
+
+    fn narrow(&self, parent_location: &Location, child: &mut Location) {
+        let parent = parent_location.live_rules;
         let depth = child.depth();
         let Some(last) = child.last() else {
-            return parent;
+            return;
         };
         if self.entries.len() > 64 || child.has_element_indexes() {
-            return u64::MAX;
+            return;
         }
+        let count = self.entries.len() as u32;
         // Bits past this set's rules stay set: they belong to rules added later.
-        let mut live = u64::MAX.checked_shl(self.entries.len() as u32).unwrap_or(0);
-        for (position, (tokens, _)) in self.entries.iter().enumerate() {
-            if parent & (1 << position) == 0 {
+        let mut live = u64::MAX.checked_shl(count).unwrap_or(0);
+        let mut bits = parent & !live;
+        while bits != 0 {
+            let position = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let (Some((tokens, _)), Some(weight)) =
+                (self.entries.get(position), self.weights.get(position))
+            else {
                 continue;
-            }
-            let applies = match tokens.get(depth) {
-                // The path ended above (or at the root): it still cascades here.
-                None => true,
-                Some(token) => score(token, &last) > 0,
             };
+            let applies = *weight > 0
+                && match tokens.get(depth) {
+                    // The path ended above (or at the root): it still cascades here.
+                    None => true,
+                    Some(token) => score(token, &last) > 0,
+                };
             if applies {
                 live |= 1 << position;
             }
         }
-        live
+        child.live_rules = live;
+        // The bits of rules the parent knew exactly stay exact; a rule this set added (for
+        // `eachValue`) had only its last token checked, so `select` checks it whole.
+        child.exact_rules = parent_location.exact_rules.min(self.entries.len());
     }
 
     /// True when some rule that applies at `location` (its own or an ancestor's) is a type
@@ -535,6 +597,31 @@ mod tests {
                 assert_eq!(narrowed, full, "{steps:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_rule_added_for_children_is_found_below_a_narrowed_location() {
+        let list = |min| RuleList {
+            rules: vec![MatchingRule::Type {
+                min: Some(min),
+                max: None,
+            }],
+            combine: treaty_schemas::Combine::And,
+        };
+        let rules: BTreeMap<String, RuleList> =
+            [("$.a".to_owned(), list(1)), ("$.b.c".to_owned(), list(2))].into();
+        let set = RuleSet::new(Some(&rules));
+        let root = Location::root();
+        let a = set.field(&root, "a");
+        let extended = set.with_rule_for_children(&a, list(3));
+        let child = extended.field(&a, "x");
+        let selected = extended.select(&child).unwrap();
+        assert_eq!(*selected.list, list(3));
+        assert!(!selected.cascaded);
+        let grandchild = extended.index(&child, 0);
+        assert_eq!(*extended.select(&grandchild).unwrap().list, list(3));
+        let other = set.field(&root, "b");
+        assert!(extended.select(&extended.field(&other, "x")).is_none());
     }
 
     #[test]

@@ -134,10 +134,15 @@ impl<'a> Object<'a> {
 
     fn has_duplicates(&self) -> bool {
         if self.sorted.is_empty() {
-            self.entries
-                .iter()
-                .enumerate()
-                .any(|(i, (key, _))| self.entries[..i].iter().any(|(seen, _)| seen == key))
+            // Compared by length and last byte first: most keys differ there, and this runs
+            // for every object of every body.
+            let quick = |key: &str| (key.len(), key.as_bytes().last().copied());
+            self.entries.iter().enumerate().any(|(i, (key, _))| {
+                let key_quick = quick(key);
+                self.entries[..i]
+                    .iter()
+                    .any(|(seen, _)| quick(seen) == key_quick && seen == key)
+            })
         } else {
             self.sorted
                 .windows(2)
@@ -235,7 +240,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(4));
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
@@ -243,7 +248,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
-        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
         while let Some(key) = map.next_key_seed(KeySeed)? {
             let value = map.next_value()?;
             entries.push((key, value));
