@@ -1,7 +1,7 @@
 //! Replay: runs the selected interactions of loaded contracts against a running provider with
 //! bounded concurrency, and returns a [`VerificationReport`] in contract order.
 //!
-//! Workers on one thread per CPU send requests over their own keep-alive connections with a lean
+//! Workers on two threads per CPU send requests over their own keep-alive connections with a lean
 //! HTTP/1.1 client ([`http1`]; `https` goes through the run's one `reqwest::Client`); each
 //! contract was parsed once by [`crate::source`]; work is linear in the number of interactions
 //! and the report is assembled once at the end. Replay never prints: progress goes to a
@@ -102,7 +102,7 @@ const PROGRESS_TICK: Duration = Duration::from_millis(20);
 
 /// Verifies the selected interactions of `contracts` and reports them in contract order.
 ///
-/// Each phase of the plan runs on its own worker threads, one per CPU (at most one per
+/// Each phase of the plan runs on its own worker threads, two per CPU (at most one per
 /// allowed interaction in flight), each with a single-threaded runtime. A thread runs its share
 /// of the phase's `limit` workers; a worker owns its keep-alive connections and takes the next
 /// interaction from a shared counter until none is left. Nothing crosses threads per request:
