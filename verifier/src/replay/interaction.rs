@@ -65,7 +65,13 @@ async fn with_states(
     request: &treaty_schemas::HttpRequest,
     response: &treaty_schemas::HttpResponse,
 ) -> InteractionOutcome {
-    let mut params = merged_params(&interaction.provider_states);
+    // State parameters (and values a setup call answers) only feed the request's generators.
+    let uses_params = !request.generators.is_empty();
+    let mut params = if uses_params {
+        merged_params(&interaction.provider_states)
+    } else {
+        serde_json::Map::new()
+    };
     let state_endpoint = match &replayer.state_endpoint {
         None => None,
         Some(Ok(endpoint)) => Some(endpoint),
@@ -80,7 +86,7 @@ async fn with_states(
     let mut setup_failure = None;
     if let Some(endpoint) = state_endpoint {
         for state in &interaction.provider_states {
-            match change_state(session, endpoint, state, StateAction::Setup).await {
+            match change_state(session, endpoint, state, StateAction::Setup, uses_params).await {
                 Ok(values) => params.extend(values),
                 Err(failure) => {
                     setup_failure = Some(failure);
@@ -98,7 +104,8 @@ async fn with_states(
     };
     if let Some(endpoint) = state_endpoint {
         for state in &interaction.provider_states {
-            let teardown = change_state(session, endpoint, state, StateAction::Teardown).await;
+            let teardown =
+                change_state(session, endpoint, state, StateAction::Teardown, false).await;
             if let (Err(failure), InteractionOutcome::Passed) = (teardown, &outcome) {
                 outcome = InteractionOutcome::Error {
                     kind: failure.kind,

@@ -73,11 +73,15 @@ pub(crate) fn build(
 
     let mut headers: Vec<(HeaderName, HeaderValue)> = Vec::new();
     for (name, values) in request.headers.iter().flatten() {
-        let joined = generated_named(generators, "header", name, state_params)
-            .unwrap_or_else(|| values.join(", "));
+        let generated = generated_named(generators, "header", name, state_params);
+        let value = match (&generated, values.as_slice()) {
+            (Some(generated), _) => HeaderValue::from_str(generated),
+            (None, [one]) => HeaderValue::from_str(one),
+            (None, _) => HeaderValue::from_str(&values.join(", ")),
+        };
         let header_name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| format!("the contract's header name {name:?} is not valid"))?;
-        let header_value = HeaderValue::from_str(&joined).map_err(|_| {
+        let header_value = value.map_err(|_| {
             format!("the contract's value of header {name} is not a valid header value")
         })?;
         headers.push((header_name, header_value));

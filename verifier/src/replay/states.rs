@@ -51,13 +51,15 @@ struct StateChange<'a> {
     action: &'static str,
 }
 
-/// Calls the state change URL for one state; returns the JSON object it answered (empty when
-/// it answered something else), or why the call failed.
+/// Calls the state change URL for one state; returns the JSON object it answered when
+/// `read_values` (empty when it answered something else, or when not asked), or why the call
+/// failed.
 pub(crate) async fn change_state(
     session: &mut Session,
     endpoint: &Endpoint,
     state: &ProviderState,
     action: StateAction,
+    read_values: bool,
 ) -> Result<Map<String, Value>, StateChangeError> {
     let body = StateChange {
         state: &state.name,
@@ -109,6 +111,9 @@ pub(crate) async fn change_state(
                 status_line(response.status)
             ),
         });
+    }
+    if !read_values {
+        return Ok(Map::new());
     }
     Ok(match serde_json::from_slice::<Value>(&response.body) {
         Ok(Value::Object(values)) => values,
