@@ -9,15 +9,16 @@
 //! `$.a.b` beats `$.a.*`, and a rule whose path addresses nothing never applies.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
-use std::sync::{Arc, LazyLock, RwLock};
+use std::rc::Rc;
 
 use treaty_schemas::{MatchingRule, RuleList};
 
 pub(crate) use super::location::Location;
 use super::location::Segment;
-use super::regex_cache::Fnv;
+use super::regex_cache::{WordHasher, fingerprint};
 
 /// One token of a parsed rule path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,41 +236,66 @@ fn is_decimal_of(name: &str, mut index: usize) -> bool {
     }
 }
 
-/// Rule paths parsed once per process: every response of an interaction (and the same paths
-/// across interactions) would otherwise parse its contract's rule paths again. Bounded like the
-/// regex cache; an unparsable path is remembered as `None` (such a rule is ignored).
+/// A rule path parsed once, with what rule lookup needs worked out beforehand.
+#[derive(Debug)]
+struct ParsedPath {
+    tokens: Vec<Token>,
+    /// Per token, the [`fingerprint`] of its name for `Token::Field`, else 0.
+    fingerprints: Vec<u64>,
+    /// The path's weight wherever it applies to a location without XML element positions
+    /// (each token then always scores the same); 0 for a path that never applies.
+    weight: usize,
+}
+
+impl ParsedPath {
+    fn new(tokens: Vec<Token>) -> ParsedPath {
+        let fingerprints = tokens
+            .iter()
+            .map(|token| match token {
+                Token::Field(name) => fingerprint(name),
+                _ => 0,
+            })
+            .collect();
+        ParsedPath {
+            weight: positional_weight(&tokens),
+            fingerprints,
+            tokens,
+        }
+    }
+}
+
+/// Rule paths parsed once per thread: every response of an interaction (and the same paths
+/// across interactions) would otherwise parse its contract's rule paths again. Per thread, so
+/// that a lookup takes no lock and shares no counter; bounded like the regex cache; an
+/// unparsable path is remembered as `None` (such a rule is ignored).
 const MAX_CACHED_PATHS: usize = 4096;
 
-type PathCache = RwLock<HashMap<String, Option<Arc<[Token]>>, BuildHasherDefault<Fnv>>>;
+type PathCache = HashMap<Box<str>, Option<Rc<ParsedPath>>, BuildHasherDefault<WordHasher>>;
 
-static PATHS: LazyLock<PathCache> = LazyLock::new(|| RwLock::new(HashMap::default()));
+thread_local! {
+    static PATHS: RefCell<PathCache> = RefCell::new(HashMap::default());
+}
 
-fn parsed_path(path: &str) -> Option<Arc<[Token]>> {
-    let mut full = false;
-    if let Ok(cache) = PATHS.read() {
-        if let Some(hit) = cache.get(path) {
+fn parsed_path(path: &str) -> Option<Rc<ParsedPath>> {
+    PATHS.with(|cache| {
+        if let Some(hit) = cache.borrow().get(path) {
             return hit.clone();
         }
-        full = cache.len() >= MAX_CACHED_PATHS;
-    }
-    let parsed: Option<Arc<[Token]>> = parse_rule_path(path).ok().map(Arc::from);
-    // Once full, misses parse without taking the write lock.
-    if !full
-        && let Ok(mut cache) = PATHS.write()
-        && cache.len() < MAX_CACHED_PATHS
-    {
-        cache.insert(path.to_owned(), parsed.clone());
-    }
-    parsed
+        let parsed = parse_rule_path(path)
+            .ok()
+            .map(|tokens| Rc::new(ParsedPath::new(tokens)));
+        let mut cache = cache.borrow_mut();
+        if cache.len() < MAX_CACHED_PATHS {
+            cache.insert(Box::from(path), parsed.clone());
+        }
+        parsed
+    })
 }
 
 /// The body rules of one request, response or message, parsed once, ready to be looked up
 /// by location.
 pub(crate) struct RuleSet<'a> {
-    entries: Vec<(Arc<[Token]>, Cow<'a, RuleList>)>,
-    /// Per entry, its weight wherever it applies to a location without XML element
-    /// positions (each token then always scores the same); 0 for a path that never applies.
-    weights: Vec<usize>,
+    entries: Vec<(Rc<ParsedPath>, Cow<'a, RuleList>)>,
 }
 
 /// The rule list that applies at a location.
@@ -292,15 +318,7 @@ impl<'a> RuleSet<'a> {
                 parsed_path(path).map(|tokens| (tokens, Cow::Borrowed(list)))
             })
             .collect();
-        RuleSet::from_entries(entries)
-    }
-
-    fn from_entries(entries: Vec<(Arc<[Token]>, Cow<'a, RuleList>)>) -> RuleSet<'a> {
-        let weights = entries
-            .iter()
-            .map(|(tokens, _)| positional_weight(tokens))
-            .collect();
-        RuleSet { entries, weights }
+        RuleSet { entries }
     }
 
     /// These rules plus `list` for every child of `location`: how `eachValue` applies its
@@ -319,8 +337,8 @@ impl<'a> RuleSet<'a> {
         }
         tokens.push(Token::Star);
         let mut entries = self.entries.clone();
-        entries.push((Arc::from(tokens), Cow::Owned(list)));
-        RuleSet::from_entries(entries)
+        entries.push((Rc::new(ParsedPath::new(tokens)), Cow::Owned(list)));
+        RuleSet { entries }
     }
 
     /// The most specific rule list that applies at `location`, if any.
@@ -331,18 +349,17 @@ impl<'a> RuleSet<'a> {
         let positional = !location.has_element_indexes();
         let mut best: Option<(usize, usize, &RuleList)> = None;
         for position in self.candidates(location.live_rules) {
-            let Some((tokens, list)) = self.entries.get(position) else {
+            let Some((path, list)) = self.entries.get(position) else {
                 continue;
             };
             let aligned = if positional && position < location.exact_rules {
                 // `narrow` checked every token of this path down to here.
-                let covered = tokens.len() - 1;
-                let weight = self.weights.get(position).copied().unwrap_or(0);
-                (covered <= location.depth() && weight > 0).then_some((weight, covered))
+                let covered = path.tokens.len() - 1;
+                (covered <= location.depth() && path.weight > 0).then_some((path.weight, covered))
             } else if positional {
-                positional_alignment(tokens, location)
+                positional_alignment(&path.tokens, location)
             } else {
-                alignment(tokens, location)
+                alignment(&path.tokens, location)
             };
             let Some((weight, covered)) = aligned else {
                 continue;
@@ -409,20 +426,26 @@ impl<'a> RuleSet<'a> {
         let count = self.entries.len() as u32;
         // Bits past this set's rules stay set: they belong to rules added later.
         let mut live = u64::MAX.checked_shl(count).unwrap_or(0);
+        // Names are compared by fingerprint first: most rules name another key.
+        let key = match last {
+            Segment::Field(name) => Some((name, fingerprint(name))),
+            _ => None,
+        };
         let mut bits = parent & !live;
         while bits != 0 {
             let position = bits.trailing_zeros() as usize;
             bits &= bits - 1;
-            let (Some((tokens, _)), Some(weight)) =
-                (self.entries.get(position), self.weights.get(position))
-            else {
+            let Some((path, _)) = self.entries.get(position) else {
                 continue;
             };
-            let applies = *weight > 0
-                && match tokens.get(depth) {
+            let applies = path.weight > 0
+                && match (path.tokens.get(depth), key) {
                     // The path ended above (or at the root): it still cascades here.
-                    None => true,
-                    Some(token) => score(token, &last) > 0,
+                    (None, _) => true,
+                    (Some(Token::Field(name)), Some((key, print))) => {
+                        path.fingerprints.get(depth) == Some(&print) && name == key
+                    }
+                    (Some(token), _) => score(token, &last) > 0,
                 };
             if applies {
                 live |= 1 << position;
@@ -437,8 +460,8 @@ impl<'a> RuleSet<'a> {
     /// True when some rule that applies at `location` (its own or an ancestor's) is a type
     /// rule, which makes repeated elements be compared with the first example.
     pub(crate) fn type_rule_applies(&self, location: &Location) -> bool {
-        self.entries.iter().any(|(tokens, list)| {
-            weight(tokens, location) > 0
+        self.entries.iter().any(|(path, list)| {
+            weight(&path.tokens, location) > 0
                 && list
                     .rules
                     .iter()
