@@ -44,8 +44,15 @@ const LINEAR_LOOKUP_MAX: usize = 16;
 
 impl<'a> Node<'a> {
     /// Parses a JSON document, as `serde_json::from_str::<Value>` would (same errors).
+    ///
+    /// The common document (no escapes in strings, plain numbers, modest nesting) is read by
+    /// [`FastReader`]; anything else, including every malformed document, goes through
+    /// `serde_json`, which then decides and words the error.
     pub(crate) fn parse_str(text: &'a str) -> Result<Node<'a>, serde_json::Error> {
-        serde_json::from_str(text)
+        match FastReader::read(text) {
+            Some(node) => Ok(node),
+            None => serde_json::from_str(text),
+        }
     }
 
     /// Parses a JSON document from bytes, as `serde_json::from_slice::<Value>` would.
@@ -180,6 +187,202 @@ impl<'a> Object<'a> {
     /// True without keys.
     pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// A JSON reader for the documents providers usually send, without serde's machinery. It
+/// gives up (`None`) on anything it is not sure to read exactly as `serde_json` does: escapes
+/// in strings, numbers that are not plain `u64`/`i64` or that `serde_json` reads as floats
+/// (which it then parses on their own, as `serde_json` would), deep nesting, and any error.
+struct FastReader<'a> {
+    text: &'a str,
+    at: usize,
+    depth: usize,
+}
+
+/// Nesting the fast reader handles; deeper documents go to `serde_json` (whose limit is 128).
+const FAST_MAX_DEPTH: usize = 64;
+
+impl<'a> FastReader<'a> {
+    fn read(text: &'a str) -> Option<Node<'a>> {
+        let mut reader = FastReader {
+            text,
+            at: 0,
+            depth: 0,
+        };
+        let node = reader.value()?;
+        reader.skip_whitespace();
+        (reader.at == text.len()).then_some(node)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn value(&mut self) -> Option<Node<'a>> {
+        self.skip_whitespace();
+        match self.peek()? {
+            b'{' => self.object(),
+            b'[' => self.array(),
+            b'"' => self.string().map(Node::String),
+            b't' => self.literal("true", Node::Bool(true)),
+            b'f' => self.literal("false", Node::Bool(false)),
+            b'n' => self.literal("null", Node::Null),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    fn literal(&mut self, word: &str, node: Node<'a>) -> Option<Node<'a>> {
+        let end = self.at + word.len();
+        (self.text.as_bytes().get(self.at..end)? == word.as_bytes()).then(|| {
+            self.at = end;
+            node
+        })
+    }
+
+    fn object(&mut self) -> Option<Node<'a>> {
+        self.enter()?;
+        let mut entries = Vec::with_capacity(8);
+        self.skip_whitespace();
+        if self.peek()? == b'}' {
+            self.at += 1;
+        } else {
+            loop {
+                self.skip_whitespace();
+                if self.peek()? != b'"' {
+                    return None;
+                }
+                let key = self.string()?;
+                self.skip_whitespace();
+                if self.peek()? != b':' {
+                    return None;
+                }
+                self.at += 1;
+                let value = self.value()?;
+                entries.push((key, value));
+                self.skip_whitespace();
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b'}' => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(Node::Object(Object::from_parsed(entries)))
+    }
+
+    fn array(&mut self) -> Option<Node<'a>> {
+        self.enter()?;
+        let mut items = Vec::with_capacity(4);
+        self.skip_whitespace();
+        if self.peek()? == b']' {
+            self.at += 1;
+        } else {
+            loop {
+                items.push(self.value()?);
+                self.skip_whitespace();
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b']' => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(Node::Array(items))
+    }
+
+    fn enter(&mut self) -> Option<()> {
+        self.at += 1;
+        self.depth += 1;
+        (self.depth <= FAST_MAX_DEPTH).then_some(())
+    }
+
+    /// A string without escapes or control characters, borrowed; the reader stands on `"`.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        let start = self.at + 1;
+        let bytes = self.text.as_bytes();
+        let length = bytes
+            .get(start..)?
+            .iter()
+            .position(|byte| matches!(byte, b'"' | b'\\' | 0..=0x1f))?;
+        let end = start + length;
+        if bytes.get(end) != Some(&b'"') {
+            return None;
+        }
+        self.at = end + 1;
+        // `"` is ASCII, so both ends are character boundaries.
+        self.text.get(start..end).map(Cow::Borrowed)
+    }
+
+    fn number(&mut self) -> Option<Node<'a>> {
+        let start = self.at;
+        let bytes = self.text.as_bytes();
+        let negative = bytes.get(self.at) == Some(&b'-');
+        if negative {
+            self.at += 1;
+        }
+        let digits = |reader: &mut FastReader<'_>| {
+            let from = reader.at;
+            while let Some(b'0'..=b'9') = reader.peek() {
+                reader.at += 1;
+            }
+            reader.at - from
+        };
+        let integer_start = self.at;
+        let integer_digits = digits(self);
+        // JSON forbids leading zeros (`01`); `serde_json` says so.
+        if integer_digits == 0 || (integer_digits > 1 && bytes.get(integer_start) == Some(&b'0')) {
+            return None;
+        }
+        let mut float = false;
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            float = true;
+            if digits(self) == 0 {
+                return None;
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            float = true;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if digits(self) == 0 {
+                return None;
+            }
+        }
+        let text = self.text.get(start..self.at)?;
+        if float {
+            // Floats are parsed by `serde_json` itself, so they round exactly as it does.
+            return serde_json::from_str::<Number>(text).ok().map(Node::Number);
+        }
+        if negative {
+            // `-0` and integers below `i64::MIN` become floats in `serde_json`: left to it.
+            match text.parse::<i64>() {
+                Ok(value) if value != 0 => Some(Node::Number(value.into())),
+                _ => None,
+            }
+        } else {
+            text.parse::<u64>()
+                .ok()
+                .map(|value| Node::Number(value.into()))
+        }
     }
 }
 
@@ -331,6 +534,51 @@ mod tests {
         assert_eq!(object.get("k40"), None);
         let value: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(node.to_value(), value);
+    }
+
+    /// The fast reader either gives up or reads exactly what serde does.
+    #[test]
+    fn the_fast_reader_agrees_with_serde() {
+        let documents = [
+            r#"{"a":1,"b":[1,2,{"c":null}],"d":"x","e":true,"f":false}"#,
+            r#" { "a" : -1 , "b" : 1.5e3 , "c" : [ ] , "d" : { } } "#,
+            r#"[0,-0,-0.0,1E2,1e-2,18446744073709551615,18446744073709551616]"#,
+            r#"[-9223372036854775808,-9223372036854775809,9223372036854775807]"#,
+            r#"{"a":"é","b":"tab	here","c":"x"y"}"#,
+            r#"{"a":1,"a":2}"#,
+            r#""é""#,
+            "[1,]",
+            r#"{"a":1,}"#,
+            "01",
+            "1.",
+            "1e",
+            "-",
+            "[1 2]",
+            r#"{"a" 1}"#,
+            "{1:2}",
+            "tru",
+            "nul",
+            "[\"a\nb\"]",
+            "1e400",
+            "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+            "",
+            "  ",
+            "{}x",
+        ];
+        for text in documents {
+            let serde: Result<Node<'_>, String> =
+                serde_json::from_str(text).map_err(|error| error.to_string());
+            if let Some(fast) = FastReader::read(text) {
+                assert_eq!(Ok(fast), serde, "{text}");
+            }
+            assert_eq!(
+                Node::parse_str(text).map_err(|error| error.to_string()),
+                serde,
+                "{text}"
+            );
+        }
+        assert!(FastReader::read(documents[0]).is_some());
+        assert!(FastReader::read(documents[1]).is_some());
     }
 
     #[test]
