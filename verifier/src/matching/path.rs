@@ -296,6 +296,49 @@ fn parsed_path(path: &str) -> Option<Rc<ParsedPath>> {
 /// by location.
 pub(crate) struct RuleSet<'a> {
     entries: Vec<(Rc<ParsedPath>, Cow<'a, RuleList>)>,
+    /// The first step below the root, where a body has the most children to try every rule
+    /// on; `None` when the set has more than 64 rules (locations then carry no hint).
+    first_step: Option<FirstStep>,
+}
+
+/// Which rules may take the first step below the root, as bitmasks over the rules.
+struct FirstStep {
+    /// Paths that address the root itself (`$`): they cascade.
+    ended: u64,
+    /// Paths whose first step is not a name (`[*]`, `.*`, `[2]`): compared one by one.
+    other: u64,
+    /// Paths whose first step is a name, by the name's fingerprint.
+    names: Vec<(u64, u64)>,
+}
+
+impl FirstStep {
+    fn new(entries: &[(Rc<ParsedPath>, Cow<'_, RuleList>)]) -> Option<FirstStep> {
+        if entries.len() > 64 {
+            return None;
+        }
+        let mut step = FirstStep {
+            ended: 0,
+            other: 0,
+            names: Vec::with_capacity(entries.len()),
+        };
+        for (position, (path, _)) in entries.iter().enumerate() {
+            let bit = 1u64 << position;
+            if path.weight == 0 {
+                continue;
+            }
+            match (path.tokens.get(1), path.fingerprints.get(1)) {
+                (None, _) => step.ended |= bit,
+                (Some(Token::Field(_)), Some(print)) => {
+                    match step.names.iter_mut().find(|(known, _)| known == print) {
+                        Some((_, rules)) => *rules |= bit,
+                        None => step.names.push((*print, bit)),
+                    }
+                }
+                _ => step.other |= bit,
+            }
+        }
+        Some(step)
+    }
 }
 
 /// The rule list that applies at a location.
@@ -318,7 +361,14 @@ impl<'a> RuleSet<'a> {
                 parsed_path(path).map(|tokens| (tokens, Cow::Borrowed(list)))
             })
             .collect();
-        RuleSet { entries }
+        RuleSet::from_entries(entries)
+    }
+
+    fn from_entries(entries: Vec<(Rc<ParsedPath>, Cow<'a, RuleList>)>) -> RuleSet<'a> {
+        RuleSet {
+            first_step: FirstStep::new(&entries),
+            entries,
+        }
     }
 
     /// These rules plus `list` for every child of `location`: how `eachValue` applies its
@@ -338,7 +388,7 @@ impl<'a> RuleSet<'a> {
         tokens.push(Token::Star);
         let mut entries = self.entries.clone();
         entries.push((Rc::new(ParsedPath::new(tokens)), Cow::Owned(list)));
-        RuleSet { entries }
+        RuleSet::from_entries(entries)
     }
 
     /// The most specific rule list that applies at `location`, if any.
@@ -423,6 +473,9 @@ impl<'a> RuleSet<'a> {
         if self.entries.len() > 64 || child.has_element_indexes() {
             return;
         }
+        let Some(first_step) = &self.first_step else {
+            return;
+        };
         let count = self.entries.len() as u32;
         // Bits past this set's rules stay set: they belong to rules added later.
         let mut live = u64::MAX.checked_shl(count).unwrap_or(0);
@@ -431,7 +484,27 @@ impl<'a> RuleSet<'a> {
             Segment::Field(name) => Some((name, fingerprint(name))),
             _ => None,
         };
-        let mut bits = parent & !live;
+        let mut candidates = !live;
+        if depth == 1 {
+            // One step below the root only the rules whose first step could be this one.
+            live |= parent & first_step.ended;
+            candidates = first_step.other;
+            match key {
+                Some((_, print)) => {
+                    for (known, rules) in &first_step.names {
+                        if *known == print {
+                            candidates |= rules;
+                        }
+                    }
+                }
+                None => {
+                    for (_, rules) in &first_step.names {
+                        candidates |= rules;
+                    }
+                }
+            }
+        }
+        let mut bits = parent & candidates;
         while bits != 0 {
             let position = bits.trailing_zeros() as usize;
             bits &= bits - 1;
