@@ -141,14 +141,14 @@ impl<'a> Object<'a> {
 
     fn has_duplicates(&self) -> bool {
         if self.sorted.is_empty() {
-            // Compared by length and last byte first: most keys differ there, and this runs
-            // for every object of every body.
-            let quick = |key: &str| (key.len(), key.as_bytes().last().copied());
+            // This runs for every object of every body, so keys are compared only when a key
+            // of the same length (modulo 64) came before, which is rare.
+            let mut lengths = 0u64;
             self.entries.iter().enumerate().any(|(i, (key, _))| {
-                let key_quick = quick(key);
-                self.entries[..i]
-                    .iter()
-                    .any(|(seen, _)| quick(seen) == key_quick && seen == key)
+                let bit = 1u64 << (key.len() % 64);
+                let seen_length = lengths & bit != 0;
+                lengths |= bit;
+                seen_length && self.entries[..i].iter().any(|(seen, _)| seen == key)
             })
         } else {
             self.sorted
