@@ -7,7 +7,7 @@ use std::time::Instant;
 use treaty_schemas::{Interaction, InteractionKind};
 
 use super::report::{ErrorKind, InteractionOutcome, InteractionReport};
-use super::states::{StateAction, change_state, merged_params};
+use super::states::{StateAction, StateChangeBody, change_state, merged_params};
 use super::transport::{SendError, Session, Wanted, human_duration};
 use super::{Replayer, request, verdict};
 use crate::matching::ActualResponse;
@@ -48,7 +48,11 @@ pub(super) async fn verify(
 pub(super) fn summary(interaction: &Interaction) -> String {
     match &interaction.kind {
         InteractionKind::Http { request, .. } => {
-            format!("{} {}", request.method.to_ascii_uppercase(), request.path)
+            let mut summary = String::with_capacity(request.method.len() + 1 + request.path.len());
+            summary.extend(request.method.chars().map(|c| c.to_ascii_uppercase()));
+            summary.push(' ');
+            summary.push_str(&request.path);
+            summary
         }
         InteractionKind::AsyncMessage(_) => "asynchronous message".to_owned(),
         InteractionKind::SyncMessage { .. } => "synchronous message".to_owned(),
@@ -83,10 +87,19 @@ async fn with_states(
         }
         Some(Err(_)) => None,
     };
+    let mut bodies: Vec<StateChangeBody> = match state_endpoint {
+        Some(_) => interaction
+            .provider_states
+            .iter()
+            .map(StateChangeBody::new)
+            .collect(),
+        None => Vec::new(),
+    };
     let mut setup_failure = None;
     if let Some(endpoint) = state_endpoint {
-        for state in &interaction.provider_states {
-            match change_state(session, endpoint, state, StateAction::Setup, uses_params).await {
+        for (state, body) in interaction.provider_states.iter().zip(&mut bodies) {
+            let setup = StateAction::Setup;
+            match change_state(session, endpoint, state, body, setup, uses_params).await {
                 Ok(values) => params.extend(values),
                 Err(failure) => {
                     setup_failure = Some(failure);
@@ -103,9 +116,9 @@ async fn with_states(
         None => replay(replayer, session, request, response, &params).await,
     };
     if let Some(endpoint) = state_endpoint {
-        for state in &interaction.provider_states {
-            let teardown =
-                change_state(session, endpoint, state, StateAction::Teardown, false).await;
+        for (state, body) in interaction.provider_states.iter().zip(&mut bodies) {
+            let teardown = StateAction::Teardown;
+            let teardown = change_state(session, endpoint, state, body, teardown, false).await;
             if let (Err(failure), InteractionOutcome::Passed) = (teardown, &outcome) {
                 outcome = InteractionOutcome::Error {
                     kind: failure.kind,

@@ -4,6 +4,8 @@
 //!
 //! Custom header values are secrets (auth tokens): they go into the request and nowhere else.
 
+use std::borrow::Cow;
+
 use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 use serde_json::{Map, Value};
@@ -32,7 +34,7 @@ pub(crate) fn build(
     request: &HttpRequest,
     custom_headers: &[(HeaderName, HeaderValue)],
     state_params: &Map<String, Value>,
-) -> Result<Outgoing, String> {
+) -> Result<Outgoing<'static>, String> {
     let generators = &request.generators;
     let method = match request.method.as_str() {
         "GET" | "get" => Method::GET,
@@ -103,15 +105,18 @@ pub(crate) fn build(
     }
     Ok(Outgoing {
         method,
-        target,
-        headers,
-        body,
+        target: target.into(),
+        headers: headers.into(),
+        body: body.map(Cow::Owned),
     })
 }
 
 /// True when a URL parser would rewrite the encoded path: a backslash (a slash in `http`
 /// URLs) or a `.` or `..` segment, written plainly or percent-encoded.
 fn needs_url_normalisation(path: &str) -> bool {
+    if !path.contains(['\\', '.', '%']) {
+        return false;
+    }
     path.contains('\\')
         || path.split('/').any(|segment| {
             let segment = segment.to_ascii_lowercase().replace("%2e", ".");

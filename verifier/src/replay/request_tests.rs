@@ -23,12 +23,12 @@ fn request() -> HttpRequest {
     }
 }
 
-fn build_one(request: &HttpRequest, custom: &[(HeaderName, HeaderValue)]) -> Outgoing {
+fn build_one(request: &HttpRequest, custom: &[(HeaderName, HeaderValue)]) -> Outgoing<'static> {
     let params = json!({"id": 99}).as_object().cloned().unwrap();
     build("/base", request, custom, &params).unwrap()
 }
 
-fn header<'a>(built: &'a Outgoing, name: &str) -> Vec<&'a str> {
+fn header<'a>(built: &'a Outgoing<'_>, name: &str) -> Vec<&'a str> {
     built
         .headers
         .iter()

@@ -4,8 +4,10 @@
 //! A JSON object in a setup answer is merged into the parameters that `ProviderState`
 //! generators read, as the Pact verifiers do.
 
+use std::borrow::Cow;
+
 use reqwest::Method;
-use reqwest::header::{CONTENT_TYPE, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use treaty_schemas::ProviderState;
@@ -42,14 +44,50 @@ pub(crate) struct StateChangeError {
     pub(crate) reason: String,
 }
 
-/// The body of a state-change call, serialised in this field order: `state`, `params`,
-/// `action`.
+/// The bodies of one state's change calls: `{"state": …, "params": {…}, "action": …}` in
+/// that field order. The part before the action is serialised once, for setup and teardown.
+#[derive(Debug)]
+pub(crate) struct StateChangeBody {
+    bytes: Vec<u8>,
+    /// Length of the part before the action's value.
+    prefix: usize,
+}
+
+/// The fields before `action`.
 #[derive(Serialize)]
-struct StateChange<'a> {
+struct StatePrefix<'a> {
     state: &'a str,
     params: &'a Map<String, Value>,
-    action: &'static str,
 }
+
+impl StateChangeBody {
+    pub(crate) fn new(state: &ProviderState) -> StateChangeBody {
+        let prefix = StatePrefix {
+            state: &state.name,
+            params: &state.params,
+        };
+        // A struct of a string and a map of JSON values always serialises.
+        let mut bytes = serde_json::to_vec(&prefix).unwrap_or_else(|_| b"{}".to_vec());
+        bytes.pop(); // the closing brace
+        bytes.extend_from_slice(br#","action":""#);
+        StateChangeBody {
+            prefix: bytes.len(),
+            bytes,
+        }
+    }
+
+    /// The whole body for `action`.
+    fn for_action(&mut self, action: StateAction) -> &[u8] {
+        self.bytes.truncate(self.prefix);
+        self.bytes.extend_from_slice(action.as_str().as_bytes());
+        self.bytes.extend_from_slice(br#""}"#);
+        &self.bytes
+    }
+}
+
+/// The one header of a state change call.
+static JSON_CONTENT: [(HeaderName, HeaderValue); 1] =
+    [(CONTENT_TYPE, HeaderValue::from_static("application/json"))];
 
 /// Calls the state change URL for one state; returns the JSON object it answered when
 /// `read_values` (empty when it answered something else, or when not asked), or why the call
@@ -58,21 +96,17 @@ pub(crate) async fn change_state(
     session: &mut Session,
     endpoint: &Endpoint,
     state: &ProviderState,
+    body: &mut StateChangeBody,
     action: StateAction,
     read_values: bool,
 ) -> Result<Map<String, Value>, StateChangeError> {
-    let body = StateChange {
-        state: &state.name,
-        params: &state.params,
-        action: action.as_str(),
-    };
     let what = || format!("provider state {} of {:?}", action.as_str(), state.name);
     let url = endpoint.url();
     let request = Outgoing {
         method: Method::POST,
-        target: endpoint.own_target().to_owned(),
-        headers: vec![(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-        body: Some(serde_json::to_vec(&body).unwrap_or_default()),
+        target: Cow::Borrowed(endpoint.own_target()),
+        headers: Cow::Borrowed(&JSON_CONTENT),
+        body: Some(Cow::Borrowed(body.for_action(action))),
     };
     let response = session
         .send(endpoint, &request, Wanted::StatusAndBody)
@@ -149,5 +183,37 @@ fn shorten(text: &str) -> String {
     match line.char_indices().nth(200) {
         Some((cut, _)) => format!("{}…", &line[..cut]),
         None => line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn state_change_bodies_are_pact_s_json_for_both_actions() {
+        let state = ProviderState {
+            name: "user \"1\" exists".to_owned(),
+            params: json!({"id": 1, "tags": ["a"]})
+                .as_object()
+                .cloned()
+                .unwrap(),
+        };
+        let mut body = StateChangeBody::new(&state);
+        for action in [
+            StateAction::Setup,
+            StateAction::Teardown,
+            StateAction::Setup,
+        ] {
+            let sent: Value = serde_json::from_slice(body.for_action(action)).unwrap();
+            assert_eq!(
+                sent,
+                json!({"state": "user \"1\" exists", "params": {"id": 1, "tags": ["a"]}, "action": action.as_str()})
+            );
+        }
+        let text = String::from_utf8(body.for_action(StateAction::Teardown).to_vec()).unwrap();
+        assert!(text.starts_with(r#"{"state":"#) && text.ends_with(r#""action":"teardown"}"#));
     }
 }

@@ -6,6 +6,7 @@
 //! [`Received`] and the same errors, described in a few words ("connection refused", "timed
 //! out after 2s") so that a report line says what the network said without a wall of causes.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -106,12 +107,12 @@ impl Endpoint {
 /// A request ready to send: method, target (path and query, already encoded), headers as sent,
 /// and the body.
 #[derive(Debug, Clone)]
-pub(crate) struct Outgoing {
+pub(crate) struct Outgoing<'a> {
     pub(crate) method: Method,
     /// The request target in origin form: `/path?query`.
-    pub(crate) target: String,
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
-    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) target: Cow<'a, str>,
+    pub(crate) headers: Cow<'a, [(HeaderName, HeaderValue)]>,
+    pub(crate) body: Option<Cow<'a, [u8]>>,
 }
 
 /// How much of a response the caller reads.
@@ -169,7 +170,7 @@ impl Session {
     pub(crate) async fn send(
         &mut self,
         endpoint: &Endpoint,
-        request: &Outgoing,
+        request: &Outgoing<'_>,
         wanted: Wanted,
     ) -> Result<Received, SendError> {
         let Some(plain) = &endpoint.plain else {
@@ -194,7 +195,7 @@ impl Session {
     async fn exchange_plain(
         &mut self,
         plain: &PlainHost,
-        request: &Outgoing,
+        request: &Outgoing<'_>,
         wire: &[u8],
         wanted: Wanted,
     ) -> Result<Received, SendError> {
@@ -244,14 +245,14 @@ impl Session {
     async fn send_with_reqwest(
         &self,
         endpoint: &Endpoint,
-        request: &Outgoing,
+        request: &Outgoing<'_>,
     ) -> Result<Received, SendError> {
         let text = format!("{}{}", endpoint.origin, request.target);
         let url = Url::parse(&text).map_err(|error| {
             SendError::Failed(format!("cannot build a URL from {text}: {error}"))
         })?;
         let mut headers = HeaderMap::with_capacity(request.headers.len());
-        for (name, value) in &request.headers {
+        for (name, value) in request.headers.iter() {
             headers.append(name.clone(), value.clone());
         }
         let mut builder = self
@@ -259,7 +260,7 @@ impl Session {
             .request(request.method.clone(), url)
             .headers(headers);
         if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
+            builder = builder.body(body.to_vec());
         }
         let classify = |error: reqwest::Error| {
             if error.is_timeout() {
@@ -296,7 +297,7 @@ impl Session {
 /// has one, its headers as given, `user-agent` and `accept: */*` unless it has them (as
 /// `reqwest` adds them), and a `content-length` computed from the body (one the contract
 /// wrote would be the consumer's, and a wrong one breaks the framing).
-fn write_request(wire: &mut Vec<u8>, request: &Outgoing, host_header: &str) {
+fn write_request(wire: &mut Vec<u8>, request: &Outgoing<'_>, host_header: &str) {
     let has = |name: &HeaderName| request.headers.iter().any(|(header, _)| header == name);
     wire.extend_from_slice(request.method.as_str().as_bytes());
     wire.push(b' ');
@@ -305,7 +306,7 @@ fn write_request(wire: &mut Vec<u8>, request: &Outgoing, host_header: &str) {
     if !has(&reqwest::header::HOST) {
         header_line(wire, "host", host_header.as_bytes());
     }
-    for (name, value) in &request.headers {
+    for (name, value) in request.headers.iter() {
         if name == reqwest::header::CONTENT_LENGTH || name == reqwest::header::TRANSFER_ENCODING {
             continue;
         }

@@ -13,7 +13,7 @@ fn wire_of(request: &Outgoing) -> String {
 fn a_request_is_written_as_http_1_1_with_its_own_length() {
     let request = Outgoing {
         method: Method::POST,
-        target: "/a?b=1".to_owned(),
+        target: "/a?b=1".into(),
         headers: vec![
             (
                 HeaderName::from_static("x-one"),
@@ -23,8 +23,9 @@ fn a_request_is_written_as_http_1_1_with_its_own_length() {
                 reqwest::header::CONTENT_LENGTH,
                 HeaderValue::from_static("999"),
             ),
-        ],
-        body: Some(b"0123456789".to_vec()),
+        ]
+        .into(),
+        body: Some(Cow::Borrowed(b"0123456789")),
     };
     assert_eq!(
         wire_of(&request),
@@ -40,7 +41,7 @@ fn a_request_is_written_as_http_1_1_with_its_own_length() {
 fn the_contract_host_user_agent_and_accept_are_kept() {
     let request = Outgoing {
         method: Method::GET,
-        target: "/".to_owned(),
+        target: "/".into(),
         headers: ["host", "user-agent", "accept"]
             .into_iter()
             .map(|name| {
@@ -58,7 +59,7 @@ fn the_contract_host_user_agent_and_accept_are_kept() {
     );
     let empty_post = Outgoing {
         method: Method::POST,
-        headers: Vec::new(),
+        headers: Cow::Borrowed(&[]),
         ..request
     };
     assert!(wire_of(&empty_post).ends_with("content-length: 0\r\n\r\n"));
@@ -140,11 +141,11 @@ async fn server(
     (url, accepted)
 }
 
-fn get(target: &str) -> Outgoing {
+fn get(target: &str) -> Outgoing<'_> {
     Outgoing {
         method: Method::GET,
-        target: target.to_owned(),
-        headers: Vec::new(),
+        target: target.into(),
+        headers: Cow::Borrowed(&[]),
         body: None,
     }
 }
