@@ -47,7 +47,8 @@ impl Endpoint {
     pub(crate) fn parse(text: &str) -> Result<Endpoint, String> {
         let url = Url::parse(text).map_err(|error| format!("{text:?} is not a URL: {error}"))?;
         let origin = url.origin().ascii_serialization();
-        let plain = if url.scheme() == "http" {
+        let env = |name: &str| std::env::var(name).ok();
+        let plain = if url.scheme() == "http" && !proxy_may_apply(&url, env) {
             let Some(host) = url.host_str() else {
                 return Err(format!("{text:?} has no host"));
             };
@@ -102,6 +103,39 @@ impl Endpoint {
     pub(crate) fn own_target(&self) -> &str {
         &self.own_target
     }
+}
+
+/// True when the environment names an HTTP proxy (`http_proxy`, `all_proxy`, in either case)
+/// that `no_proxy` does not rule out for `url`'s host. Such requests go through `reqwest`,
+/// which applies the proxy rules as it always has; the lean client never uses a proxy.
+fn proxy_may_apply(url: &Url, env: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| env(name).is_some_and(|value| !value.trim().is_empty());
+    let proxied = ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
+        .iter()
+        .any(|name| set(name));
+    if !proxied {
+        return false;
+    }
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    let excluded = ["no_proxy", "NO_PROXY"]
+        .iter()
+        .filter_map(|name| env(name))
+        .flat_map(|list| {
+            list.split(',')
+                .map(|entry| entry.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .any(|entry| {
+            let domain = entry.trim_start_matches('.');
+            entry == "*"
+                || (!domain.is_empty() && (host == domain || host.ends_with(&format!(".{domain}"))))
+        });
+    !excluded
 }
 
 /// A request ready to send: method, target (path and query, already encoded), headers as sent,

@@ -252,3 +252,36 @@ async fn failures_say_what_happened_on_both_clients() {
         assert_eq!(error, SendError::Timeout);
     }
 }
+
+#[test]
+fn a_proxy_in_the_environment_sends_requests_through_reqwest() {
+    let url = Url::parse("http://provider.internal:8080/").unwrap();
+    let applies = |pairs: &[(&str, &str)]| {
+        proxy_may_apply(&url, |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    };
+    assert!(!applies(&[]));
+    assert!(applies(&[("HTTP_PROXY", "http://proxy:3128")]));
+    assert!(applies(&[("all_proxy", "socks5://proxy")]));
+    assert!(!applies(&[("https_proxy", "http://proxy:3128")]));
+    for no_proxy in [
+        "provider.internal",
+        ".internal",
+        "internal",
+        "*",
+        "a, Provider.Internal",
+    ] {
+        assert!(
+            !applies(&[("http_proxy", "http://proxy:3128"), ("NO_PROXY", no_proxy)]),
+            "{no_proxy}"
+        );
+    }
+    assert!(applies(&[
+        ("http_proxy", "http://proxy:3128"),
+        ("no_proxy", "other.internal")
+    ]));
+}
