@@ -105,7 +105,6 @@ fn render_summary(
         };
         writeln!(out, "{}", paint(code, &text))?;
     }
-    let total = report.interaction_count();
     let verdict = if report.succeeded() {
         "passed"
     } else {
@@ -113,9 +112,8 @@ fn render_summary(
     };
     writeln!(
         out,
-        "\n{} interactions in {} contracts, {verdict} in {}",
-        total,
-        report.contracts.len(),
+        "\n{}, {verdict} in {}",
+        super::counts(report),
         human_duration(report.duration)
     )
 }

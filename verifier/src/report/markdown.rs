@@ -43,9 +43,8 @@ pub fn render(report: &VerificationReport) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{} interactions in {} contracts against `{}`.",
-        report.interaction_count(),
-        report.contracts.len(),
+        "\n{} against `{}`.",
+        super::counts(report),
         report.provider_base_url
     );
     let failures: Vec<_> = report

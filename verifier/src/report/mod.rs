@@ -10,9 +10,20 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 
-use crate::replay::{ContractReport, InteractionOutcome, InteractionReport};
+use crate::replay::{ContractReport, InteractionOutcome, InteractionReport, VerificationReport};
 
 /// `description (given state A, state B)`.
+/// `1 interaction in 1 contract`, `4 interactions in 2 contracts`.
+pub fn counts(report: &VerificationReport) -> String {
+    let plural =
+        |count: usize, noun: &str| format!("{count} {noun}{}", if count == 1 { "" } else { "s" });
+    format!(
+        "{} in {}",
+        plural(report.interaction_count(), "interaction"),
+        plural(report.contracts.len(), "contract")
+    )
+}
+
 pub fn interaction_title(interaction: &InteractionReport) -> String {
     if interaction.provider_states.is_empty() {
         interaction.description.clone()

@@ -174,3 +174,12 @@ fn json_is_valid_json_with_the_outcomes() {
         "\"12.50\""
     );
 }
+
+#[test]
+fn counts_are_singular_for_one() {
+    let mut report = fixture();
+    assert_eq!(super::counts(&report), "4 interactions in 2 contracts");
+    report.contracts.truncate(1);
+    report.contracts[0].interactions.truncate(1);
+    assert_eq!(super::counts(&report), "1 interaction in 1 contract");
+}
