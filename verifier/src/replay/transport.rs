@@ -48,7 +48,10 @@ impl Endpoint {
         let url = Url::parse(text).map_err(|error| format!("{text:?} is not a URL: {error}"))?;
         let origin = url.origin().ascii_serialization();
         let env = |name: &str| std::env::var(name).ok();
-        let plain = if url.scheme() == "http" && !proxy_may_apply(&url, env) {
+        // Credentials in the URL become an Authorization header in reqwest; the lean client
+        // leaves those URLs to it.
+        let credentials = !url.username().is_empty() || url.password().is_some();
+        let plain = if url.scheme() == "http" && !credentials && !proxy_may_apply(&url, env) {
             let Some(host) = url.host_str() else {
                 return Err(format!("{text:?} has no host"));
             };

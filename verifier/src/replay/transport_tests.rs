@@ -86,6 +86,9 @@ fn endpoints_know_where_to_connect_and_what_host_to_name() {
             .plain
             .is_none()
     );
+    // reqwest turns credentials in the URL into Basic authentication.
+    let with_credentials = Endpoint::parse("http://me:secret@example.test").unwrap();
+    assert!(with_credentials.plain.is_none());
 }
 
 #[test]
