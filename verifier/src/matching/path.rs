@@ -354,13 +354,10 @@ impl<'a> RuleSet<'a> {
     /// Parses the rule paths of a category. A path that cannot be parsed addresses nothing
     /// and is left out, like a path that matches no location.
     pub(crate) fn new(rules: Option<&'a BTreeMap<String, RuleList>>) -> RuleSet<'a> {
-        let entries = rules
-            .into_iter()
-            .flatten()
-            .filter_map(|(path, list)| {
-                parsed_path(path).map(|tokens| (tokens, Cow::Borrowed(list)))
-            })
-            .collect();
+        let mut entries = Vec::with_capacity(rules.map_or(0, BTreeMap::len));
+        entries.extend(rules.into_iter().flatten().filter_map(|(path, list)| {
+            parsed_path(path).map(|tokens| (tokens, Cow::Borrowed(list)))
+        }));
         RuleSet::from_entries(entries)
     }
 
@@ -479,6 +476,13 @@ impl<'a> RuleSet<'a> {
         let count = self.entries.len() as u32;
         // Bits past this set's rules stay set: they belong to rules added later.
         let mut live = u64::MAX.checked_shl(count).unwrap_or(0);
+        // Below the first step, a location no rule of this set reaches any more (most of a
+        // body) keeps only the bits of rules added later.
+        if depth > 1 && parent & !live == 0 {
+            child.live_rules = live;
+            child.exact_rules = parent_location.exact_rules.min(self.entries.len());
+            return;
+        }
         // Names are compared by fingerprint first: most rules name another key.
         let key = match last {
             Segment::Field(name) => Some((name, fingerprint(name))),

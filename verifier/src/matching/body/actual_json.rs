@@ -172,6 +172,29 @@ impl<'a> Object<'a> {
             .map(|found| &self.entries[self.sorted[found] as usize].1)
     }
 
+    /// The value under `key`, searched from position `*next` on (wrapping round), which is
+    /// then set past the entry found: looking a document's keys up in the order the provider
+    /// wrote them (the contract's order, usually) finds each at the first try. The same
+    /// answer as [`Object::get`] whatever `*next` is.
+    pub(crate) fn get_in_order(&self, key: &str, next: &mut usize) -> Option<&Node<'a>> {
+        if !self.sorted.is_empty() {
+            return self.get(key);
+        }
+        let start = (*next).min(self.entries.len());
+        let (before, after) = self.entries.split_at(start);
+        let found = after
+            .iter()
+            .position(|(candidate, _)| candidate.as_ref() == key)
+            .map(|offset| start + offset)
+            .or_else(|| {
+                before
+                    .iter()
+                    .position(|(candidate, _)| candidate.as_ref() == key)
+            })?;
+        *next = found + 1;
+        self.entries.get(found).map(|(_, value)| value)
+    }
+
     /// Keys and values in document order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Node<'a>)> {
         self.entries
@@ -192,31 +215,64 @@ impl<'a> Object<'a> {
 
 /// A JSON reader for the documents providers usually send, without serde's machinery. It
 /// gives up (`None`) on anything it is not sure to read exactly as `serde_json` does: escapes
-/// in strings, numbers that are not plain `u64`/`i64` or that `serde_json` reads as floats
-/// (which it then parses on their own, as `serde_json` would), deep nesting, and any error.
+/// in strings, integers that overflow, deep nesting and any error. Floats other than short
+/// `integer.fraction` ones (see [`FastReader::simple_float`]) are parsed by `serde_json`'s
+/// number parser on their own.
+///
+/// Entries and items are gathered on two stacks shared by the whole document and moved into
+/// a vector of the exact size when their object or array closes, so a container costs one
+/// allocation whatever its length.
 struct FastReader<'a> {
     text: &'a str,
+    bytes: &'a [u8],
     at: usize,
     depth: usize,
+    entries: Vec<(Cow<'a, str>, Node<'a>)>,
+    items: Vec<Node<'a>>,
 }
 
 /// Nesting the fast reader handles; deeper documents go to `serde_json` (whose limit is 128).
 const FAST_MAX_DEPTH: usize = 64;
 
+/// The largest integer below which every integer is exact in an `f64` (2^53).
+const MAX_EXACT_SIGNIFICAND: u64 = 1 << 53;
+
+/// Powers of ten that are exact in an `f64`, as in `serde_json`'s table.
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
 impl<'a> FastReader<'a> {
     fn read(text: &'a str) -> Option<Node<'a>> {
         let mut reader = FastReader {
             text,
+            bytes: text.as_bytes(),
             at: 0,
             depth: 0,
+            // Room for a typical document's open containers, so the stacks rarely grow.
+            entries: Vec::with_capacity(32),
+            items: Vec::with_capacity(16),
         };
         let node = reader.value()?;
         reader.skip_whitespace();
         (reader.at == text.len()).then_some(node)
     }
 
+    #[inline]
     fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.at).copied()
+        self.bytes.get(self.at).copied()
+    }
+
+    /// Skips whitespace and returns the byte after it.
+    #[inline]
+    fn next_token(&mut self) -> Option<u8> {
+        loop {
+            match self.bytes.get(self.at).copied()? {
+                b' ' | b'\t' | b'\n' | b'\r' => self.at += 1,
+                byte => return Some(byte),
+            }
+        }
     }
 
     fn skip_whitespace(&mut self) {
@@ -226,22 +282,21 @@ impl<'a> FastReader<'a> {
     }
 
     fn value(&mut self) -> Option<Node<'a>> {
-        self.skip_whitespace();
-        match self.peek()? {
+        match self.next_token()? {
             b'{' => self.object(),
             b'[' => self.array(),
             b'"' => self.string().map(Node::String),
-            b't' => self.literal("true", Node::Bool(true)),
-            b'f' => self.literal("false", Node::Bool(false)),
-            b'n' => self.literal("null", Node::Null),
+            b't' => self.literal(b"true", Node::Bool(true)),
+            b'f' => self.literal(b"false", Node::Bool(false)),
+            b'n' => self.literal(b"null", Node::Null),
             b'-' | b'0'..=b'9' => self.number(),
             _ => None,
         }
     }
 
-    fn literal(&mut self, word: &str, node: Node<'a>) -> Option<Node<'a>> {
+    fn literal(&mut self, word: &[u8], node: Node<'a>) -> Option<Node<'a>> {
         let end = self.at + word.len();
-        (self.text.as_bytes().get(self.at..end)? == word.as_bytes()).then(|| {
+        (self.bytes.get(self.at..end)? == word).then(|| {
             self.at = end;
             node
         })
@@ -249,26 +304,22 @@ impl<'a> FastReader<'a> {
 
     fn object(&mut self) -> Option<Node<'a>> {
         self.enter()?;
-        let mut entries = Vec::with_capacity(8);
-        self.skip_whitespace();
-        if self.peek()? == b'}' {
+        let start = self.entries.len();
+        if self.next_token()? == b'}' {
             self.at += 1;
         } else {
             loop {
-                self.skip_whitespace();
-                if self.peek()? != b'"' {
+                if self.next_token()? != b'"' {
                     return None;
                 }
                 let key = self.string()?;
-                self.skip_whitespace();
-                if self.peek()? != b':' {
+                if self.next_token()? != b':' {
                     return None;
                 }
                 self.at += 1;
                 let value = self.value()?;
-                entries.push((key, value));
-                self.skip_whitespace();
-                match self.peek()? {
+                self.entries.push((key, value));
+                match self.next_token()? {
                     b',' => self.at += 1,
                     b'}' => {
                         self.at += 1;
@@ -279,20 +330,20 @@ impl<'a> FastReader<'a> {
             }
         }
         self.depth -= 1;
+        let entries = self.entries.split_off(start);
         Some(Node::Object(Object::from_parsed(entries)))
     }
 
     fn array(&mut self) -> Option<Node<'a>> {
         self.enter()?;
-        let mut items = Vec::with_capacity(4);
-        self.skip_whitespace();
-        if self.peek()? == b']' {
+        let start = self.items.len();
+        if self.next_token()? == b']' {
             self.at += 1;
         } else {
             loop {
-                items.push(self.value()?);
-                self.skip_whitespace();
-                match self.peek()? {
+                let item = self.value()?;
+                self.items.push(item);
+                match self.next_token()? {
                     b',' => self.at += 1,
                     b']' => {
                         self.at += 1;
@@ -303,7 +354,7 @@ impl<'a> FastReader<'a> {
             }
         }
         self.depth -= 1;
-        Some(Node::Array(items))
+        Some(Node::Array(self.items.split_off(start)))
     }
 
     fn enter(&mut self) -> Option<()> {
@@ -313,15 +364,11 @@ impl<'a> FastReader<'a> {
     }
 
     /// A string without escapes or control characters, borrowed; the reader stands on `"`.
+    #[inline]
     fn string(&mut self) -> Option<Cow<'a, str>> {
         let start = self.at + 1;
-        let bytes = self.text.as_bytes();
-        let length = bytes
-            .get(start..)?
-            .iter()
-            .position(|byte| matches!(byte, b'"' | b'\\' | 0..=0x1f))?;
-        let end = start + length;
-        if bytes.get(end) != Some(&b'"') {
+        let end = start + special_byte(self.bytes.get(start..)?)?;
+        if self.bytes.get(end) != Some(&b'"') {
             return None;
         }
         self.at = end + 1;
@@ -329,61 +376,133 @@ impl<'a> FastReader<'a> {
         self.text.get(start..end).map(Cow::Borrowed)
     }
 
+    /// Digits from the reader's position: their count and their value, `None` past `u64`.
+    #[inline]
+    fn digits(&mut self) -> (usize, Option<u64>) {
+        let from = self.at;
+        let mut value = Some(0u64);
+        while let Some(digit @ b'0'..=b'9') = self.peek() {
+            value = value
+                .and_then(|value| value.checked_mul(10))
+                .and_then(|value| value.checked_add(u64::from(digit - b'0')));
+            self.at += 1;
+        }
+        (self.at - from, value)
+    }
+
     fn number(&mut self) -> Option<Node<'a>> {
         let start = self.at;
-        let bytes = self.text.as_bytes();
-        let negative = bytes.get(self.at) == Some(&b'-');
+        let negative = self.peek() == Some(b'-');
         if negative {
             self.at += 1;
         }
-        let digits = |reader: &mut FastReader<'_>| {
-            let from = reader.at;
-            while let Some(b'0'..=b'9') = reader.peek() {
-                reader.at += 1;
-            }
-            reader.at - from
-        };
         let integer_start = self.at;
-        let integer_digits = digits(self);
+        let (integer_digits, integer) = self.digits();
         // JSON forbids leading zeros (`01`); `serde_json` says so.
-        if integer_digits == 0 || (integer_digits > 1 && bytes.get(integer_start) == Some(&b'0')) {
+        if integer_digits == 0
+            || (integer_digits > 1 && self.bytes.get(integer_start) == Some(&b'0'))
+        {
             return None;
         }
-        let mut float = false;
+        let mut fraction = None;
         if self.peek() == Some(b'.') {
             self.at += 1;
-            float = true;
-            if digits(self) == 0 {
+            let fraction_start = self.at;
+            let (fraction_digits, _) = self.digits();
+            if fraction_digits == 0 {
                 return None;
             }
+            fraction = Some((fraction_start, fraction_digits));
         }
+        let mut exponent = false;
         if let Some(b'e' | b'E') = self.peek() {
             self.at += 1;
-            float = true;
+            exponent = true;
             if let Some(b'+' | b'-') = self.peek() {
                 self.at += 1;
             }
-            if digits(self) == 0 {
+            if self.digits().0 == 0 {
                 return None;
             }
         }
-        let text = self.text.get(start..self.at)?;
-        if float {
+        if fraction.is_some() || exponent {
+            if let (Some((fraction_start, fraction_digits)), false) = (fraction, exponent)
+                && let Some(value) =
+                    self.simple_float(integer_start, fraction_start, fraction_digits)
+            {
+                let value = if negative { -value } else { value };
+                return Number::from_f64(value).map(Node::Number);
+            }
             // Floats are parsed by `serde_json` itself, so they round exactly as it does.
+            let text = self.text.get(start..self.at)?;
             return serde_json::from_str::<Number>(text).ok().map(Node::Number);
         }
+        let integer = integer?;
         if negative {
             // `-0` and integers below `i64::MIN` become floats in `serde_json`: left to it.
-            match text.parse::<i64>() {
-                Ok(value) if value != 0 => Some(Node::Number(value.into())),
+            match 0i64.checked_sub_unsigned(integer) {
+                Some(value) if value != 0 => Some(Node::Number(value.into())),
                 _ => None,
             }
         } else {
-            text.parse::<u64>()
-                .ok()
-                .map(|value| Node::Number(value.into()))
+            Some(Node::Number(integer.into()))
         }
     }
+
+    /// `integer.fraction` (no exponent) when its value is plainly the correctly rounded one:
+    /// the digits as one integer of at most 53 bits (so exact as an `f64`) divided by an exact
+    /// power of ten, one correctly rounded operation. `serde_json` gives that same value
+    /// whether it rounds correctly (`float_roundtrip`) or divides the same way (without it).
+    /// `None` for every other float.
+    fn simple_float(
+        &self,
+        integer_start: usize,
+        fraction_start: usize,
+        fraction_digits: usize,
+    ) -> Option<f64> {
+        let power = EXACT_POWERS_OF_TEN.get(fraction_digits)?;
+        let integer = self.bytes.get(integer_start..fraction_start - 1)?;
+        let fraction = self
+            .bytes
+            .get(fraction_start..fraction_start + fraction_digits)?;
+        let mut significand: u64 = 0;
+        for digit in integer.iter().chain(fraction) {
+            significand = significand
+                .checked_mul(10)?
+                .checked_add(u64::from(digit - b'0'))?;
+        }
+        (significand <= MAX_EXACT_SIGNIFICAND).then(|| significand as f64 / power)
+    }
+}
+
+/// The position of the first `"`, `\` or control character in `bytes`, looking at eight bytes
+/// at a time.
+#[inline]
+fn special_byte(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut offset = 0;
+    while let Some(chunk) = bytes.get(offset..offset + 8) {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?);
+        // A byte is flagged when it is below 0x20, or equal to `"` or `\` (zero after XOR):
+        // the classic "has a byte below n" test, exact for the lowest flagged byte (a borrow
+        // can only flag bytes above a true one).
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        let flagged = ((quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (word.wrapping_sub(ONES * 0x20) & !word))
+            & HIGHS;
+        if flagged != 0 {
+            return Some(offset + (flagged.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    bytes
+        .get(offset..)?
+        .iter()
+        .position(|byte| matches!(byte, b'"' | b'\\' | 0..=0x1f))
+        .map(|position| offset + position)
 }
 
 impl<'de> Deserialize<'de> for Node<'de> {
@@ -536,6 +655,30 @@ mod tests {
         assert_eq!(node.to_value(), value);
     }
 
+    #[test]
+    fn keys_found_in_order_are_the_keys_found() {
+        let node = Node::parse_str(r#"{"a":1,"b":2,"c":3,"d":4}"#).unwrap();
+        let Node::Object(object) = &node else {
+            panic!("not an object")
+        };
+        for keys in [
+            ["a", "b", "c", "d", "x"],
+            ["d", "c", "b", "a", "x"],
+            ["b", "x", "a", "d", "c"],
+        ] {
+            for start in 0..6 {
+                let mut next = start;
+                for key in keys {
+                    assert_eq!(
+                        object.get_in_order(key, &mut next),
+                        object.get(key),
+                        "{key}"
+                    );
+                }
+            }
+        }
+    }
+
     /// The fast reader either gives up or reads exactly what serde does.
     #[test]
     fn the_fast_reader_agrees_with_serde() {
@@ -579,6 +722,85 @@ mod tests {
         }
         assert!(FastReader::read(documents[0]).is_some());
         assert!(FastReader::read(documents[1]).is_some());
+    }
+
+    /// The word-at-a-time scan finds the same first special byte as a byte-by-byte one, at
+    /// every position and next to multi-byte characters.
+    #[test]
+    fn special_bytes_are_found_like_one_at_a_time() {
+        let specials = [b'"', b'\\', 0u8, 0x1f, b'\n'];
+        let fillers = [
+            b'a', b' ', 0x20, 0x7f, 0x80, 0xc3, 0xff, b'!', b'#', b'[', b']',
+        ];
+        for length in 0..40 {
+            for filler in fillers {
+                for special in specials {
+                    for at in 0..=length {
+                        let mut bytes = vec![filler; length];
+                        if at < length {
+                            bytes[at] = special;
+                        }
+                        let slow = bytes
+                            .iter()
+                            .position(|byte| matches!(byte, b'"' | b'\\' | 0..=0x1f));
+                        assert_eq!(special_byte(&bytes), slow, "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Floats the fast reader computes itself come out as `serde_json` reads them.
+    #[test]
+    fn simple_floats_are_read_like_serde() {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut texts = vec![
+            "0.0".to_owned(),
+            "-0.0".to_owned(),
+            "0.1".to_owned(),
+            "1.25".to_owned(),
+            "-2.5".to_owned(),
+            "9007199254740993.0".to_owned(),
+            "9007199254740992.1".to_owned(),
+            "900719925474099.3".to_owned(),
+            "18446744073709551615.0".to_owned(),
+            "1844674407370955161.5".to_owned(),
+            "0.0000000000000000000001".to_owned(),
+            "0.00000000000000000000001".to_owned(),
+            "123456789012345678.9".to_owned(),
+        ];
+        for _ in 0..20_000 {
+            let integer = next() % 10u64.pow((next() % 18) as u32);
+            let digits = (next() % 24) as usize + 1;
+            let fraction: String = (0..digits)
+                .map(|_| char::from(b'0' + (next() % 10) as u8))
+                .collect();
+            let sign = if next() % 2 == 0 { "-" } else { "" };
+            texts.push(format!("{sign}{integer}.{fraction}"));
+        }
+        for text in texts {
+            let document = format!("[{text}]");
+            let serde: Node<'_> = serde_json::from_str(&document).unwrap();
+            assert_eq!(FastReader::read(&document), Some(serde), "{text}");
+        }
+    }
+
+    #[test]
+    fn containers_of_every_size_are_read_like_serde() {
+        for length in 0..40 {
+            let items: Vec<String> = (0..length)
+                .map(|i| format!("{{\"k{i}\":[{i},\"v\"]}}"))
+                .collect();
+            let document = format!("{{\"list\":[{}],\"last\":{{}}}}", items.join(","));
+            let serde: Node<'_> = serde_json::from_str(&document).unwrap();
+            assert_eq!(FastReader::read(&document), Some(serde), "{document}");
+        }
     }
 
     #[test]

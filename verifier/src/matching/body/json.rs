@@ -334,9 +334,10 @@ impl<'a> JsonMatcher<'a> {
         actual: &Object<'_>,
         out: &mut Vec<Mismatch>,
     ) {
+        let mut next = 0;
         for (key, expected_value) in expected {
             let child = self.rules.field(location, key);
-            match actual.get(key) {
+            match actual.get_in_order(key, &mut next) {
                 Some(actual_value) => self.compare(&child, expected_value, actual_value, out),
                 None => {
                     let detail =
