@@ -7,6 +7,7 @@
 //! case-insensitively, parameters in any order, extra actual parameters allowed, `charset`
 //! case-insensitive.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -68,7 +69,10 @@ pub(crate) fn match_headers(
             ));
             continue;
         }
-        let actual_value = actual_values.join(", ");
+        let actual_value = match actual_values.as_slice() {
+            [only] => (*only).to_owned(),
+            _ => actual_values.join(", "),
+        };
         let rule =
             rules.and_then(|rules| rules.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)));
         let failures: Vec<String> = match rule {
@@ -80,7 +84,7 @@ pub(crate) fn match_headers(
                         evaluator.check_list(
                             list,
                             &expected_json,
-                            &Value::String(value.clone()),
+                            &Value::String((*value).to_owned()),
                             Form::Text,
                             false,
                         )
@@ -104,24 +108,31 @@ pub(crate) fn match_headers(
 }
 
 /// All values of a header, matched case-insensitively by name, in order.
-pub(crate) fn values_of(headers: &[(String, Vec<String>)], name: &str) -> Vec<String> {
+fn values_of<'h>(headers: &'h [(String, Vec<String>)], name: &str) -> Vec<&'h str> {
     headers
         .iter()
         .filter(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
-        .flat_map(|(_, values)| values.iter().cloned())
+        .flat_map(|(_, values)| values.iter().map(String::as_str))
         .collect()
 }
 
 /// The first value of a header, if present.
 pub(crate) fn first_value(headers: &[(String, Vec<String>)], name: &str) -> Option<String> {
-    values_of(headers, name).into_iter().next()
+    headers
+        .iter()
+        .filter(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+        .find_map(|(_, values)| values.first())
+        .cloned()
 }
 
 fn compare_value(name: &str, expected: &str, actual: &str) -> Result<(), String> {
-    let lower = name.to_ascii_lowercase();
-    let equal = if lower == "content-type" {
+    // `LIST_HEADERS` is lower-case ASCII, so this is comparing the lower-cased name.
+    let equal = if name.eq_ignore_ascii_case("content-type") {
         media_types_match(expected, actual)
-    } else if LIST_HEADERS.contains(&lower.as_str()) {
+    } else if LIST_HEADERS
+        .iter()
+        .any(|list_header| name.eq_ignore_ascii_case(list_header))
+    {
         let expected_items: Vec<&str> = expected.split(',').map(str::trim).collect();
         let actual_items: Vec<&str> = actual.split(',').map(str::trim).collect();
         expected_items.len() == actual_items.len()
@@ -153,14 +164,15 @@ fn readable(value: &str) -> String {
     }
 }
 
-/// The `type/subtype` of a media type, lower-case, without parameters.
-pub(crate) fn media_type_essence(value: &str) -> String {
-    value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
+/// The `type/subtype` of a media type, lower-case, without parameters (borrowed when it is
+/// lower-case already).
+pub(crate) fn media_type_essence(value: &str) -> Cow<'_, str> {
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    if essence.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        Cow::Owned(essence.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(essence)
+    }
 }
 
 /// True when `actual` satisfies `expected` as a media type; values that are not media types
@@ -184,9 +196,9 @@ pub(crate) fn media_types_match(expected: &str, actual: &str) -> bool {
     }
 }
 
-type MediaType = (String, Vec<(String, String)>);
+type MediaType<'v> = (String, Vec<(String, &'v str)>);
 
-fn parse_media_type(value: &str) -> Option<MediaType> {
+fn parse_media_type(value: &str) -> Option<MediaType<'_>> {
     let mut parts = split_parameters(value).into_iter();
     let essence = parts.next()?.trim().to_ascii_lowercase();
     let (kind, subtype) = essence.split_once('/')?;
@@ -211,34 +223,68 @@ fn parse_media_type(value: &str) -> Option<MediaType> {
             .strip_prefix('"')
             .and_then(|v| v.strip_suffix('"'))
             .unwrap_or(value);
-        parameters.push((name.trim().to_ascii_lowercase(), value.to_owned()));
+        parameters.push((name.trim().to_ascii_lowercase(), value));
     }
     Some((essence, parameters))
 }
 
 /// Splits on `;` outside double quotes.
-fn split_parameters(value: &str) -> Vec<String> {
-    let mut parts = vec![String::new()];
+fn split_parameters(value: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
     let mut quoted = false;
-    for character in value.chars() {
-        match character {
-            '"' => quoted = !quoted,
-            ';' if !quoted => {
-                parts.push(String::new());
-                continue;
+    let mut start = 0;
+    // `"` and `;` are ASCII, so every cut is at a character boundary.
+    for (at, byte) in value.bytes().enumerate() {
+        match byte {
+            b'"' => quoted = !quoted,
+            b';' if !quoted => {
+                parts.push(value.get(start..at).unwrap_or_default());
+                start = at + 1;
             }
             _ => {}
         }
-        if let Some(last) = parts.last_mut() {
-            last.push(character);
-        }
     }
+    parts.push(value.get(start..).unwrap_or_default());
     parts
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameters_split_on_semicolons_outside_quotes() {
+        assert_eq!(split_parameters("a/b"), vec!["a/b"]);
+        assert_eq!(split_parameters(""), vec![""]);
+        assert_eq!(
+            split_parameters(r#"a/b; x="1;2" ;y=é;"#),
+            vec!["a/b", r#" x="1;2" "#, "y=é", ""]
+        );
+        assert_eq!(split_parameters(r#"a"b;c"#), vec![r#"a"b;c"#]);
+    }
+
+    #[test]
+    fn essences_are_lower_case() {
+        assert_eq!(
+            media_type_essence(" Application/JSON ; charset=UTF-8"),
+            "application/json"
+        );
+        assert!(matches!(
+            media_type_essence("text/plain"),
+            Cow::Borrowed("text/plain")
+        ));
+        assert_eq!(
+            first_value(
+                &[
+                    ("a".into(), vec![]),
+                    ("Content-Type".into(), vec![]),
+                    ("content-type".into(), vec!["x/y".into(), "z".into()])
+                ],
+                "CONTENT-TYPE"
+            ),
+            Some("x/y".into())
+        );
+    }
 
     #[test]
     fn media_types() {

@@ -88,12 +88,12 @@ pub(crate) fn match_body(
         .as_deref()
         .and_then(kind_of_content_type);
     if let (Some(expected_kind), Some(actual_kind)) = (expected_declared, actual_declared) {
-        let essences = (
-            expected.content_type.as_deref().map(media_type_essence),
-            actual.content_type.as_deref().map(media_type_essence),
-        );
         let textual = matches!(expected_kind, BodyKind::Text | BodyKind::Binary);
-        if expected_kind != actual_kind || (textual && essences.0 != essences.1) {
+        let essences_differ = || {
+            expected.content_type.as_deref().map(media_type_essence)
+                != actual.content_type.as_deref().map(media_type_essence)
+        };
+        if expected_kind != actual_kind || (textual && essences_differ()) {
             let (e, a) = (
                 expected.content_type.clone().unwrap_or_default(),
                 actual.content_type.clone().unwrap_or_default(),
@@ -209,7 +209,7 @@ fn check_content_type(
 ) -> Vec<Mismatch> {
     let actual = match declared {
         Some(declared) => media_type_essence(declared),
-        None => sniff_content_type(content).to_owned(),
+        None => Cow::Borrowed(sniff_content_type(content)),
     };
     if media_types_match(&media_type_essence(expected), &actual) {
         return Vec::new();
@@ -218,7 +218,7 @@ fn check_content_type(
     vec![Mismatch::body(
         "$",
         Some(Value::String(expected.to_owned())),
-        Some(Value::String(actual)),
+        Some(Value::String(actual.into_owned())),
         detail,
     )]
 }
