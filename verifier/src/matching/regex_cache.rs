@@ -104,9 +104,13 @@ impl Hasher for WordHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
+            // The same word as copying the rest into zeroed bytes, without a `memcpy` call of
+            // variable length.
+            let word = rest
+                .iter()
+                .rev()
+                .fold(0u64, |word, byte| (word << 8) | u64::from(*byte));
+            self.add(word);
         }
         self.add(bytes.len() as u64);
     }
@@ -138,6 +142,24 @@ mod tests {
         assert_eq!(matches_whole("a|b", "ab"), Ok(false));
         assert!(matches_whole("(", "x").is_err());
         assert!(matches_whole("(", "x").is_err());
+    }
+
+    #[test]
+    fn the_word_hash_pads_the_last_word_with_zeros() {
+        for length in 0..20 {
+            let bytes: Vec<u8> = (0..length).map(|i| (i * 37 + 11) as u8).collect();
+            let mut expected = WordHasher::default();
+            let mut chunks = bytes.chunks(8);
+            for chunk in &mut chunks {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                expected.add(u64::from_le_bytes(word));
+            }
+            expected.add(bytes.len() as u64);
+            let mut hasher = WordHasher::default();
+            hasher.write(&bytes);
+            assert_eq!(hasher.finish(), expected.finish(), "{length}");
+        }
     }
 
     #[test]
