@@ -307,8 +307,9 @@ struct FirstStep {
     ended: u64,
     /// Paths whose first step is not a name (`[*]`, `.*`, `[2]`): compared one by one.
     other: u64,
-    /// Paths whose first step is a name, by the name's fingerprint.
-    names: Vec<(u64, u64)>,
+    /// Paths whose first step is a name, grouped by that name: its fingerprint, the position
+    /// of one rule of the group (whose path spells the name), and the group's rules.
+    names: Vec<(u64, usize, u64)>,
 }
 
 impl FirstStep {
@@ -328,16 +329,29 @@ impl FirstStep {
             }
             match (path.tokens.get(1), path.fingerprints.get(1)) {
                 (None, _) => step.ended |= bit,
-                (Some(Token::Field(_)), Some(print)) => {
-                    match step.names.iter_mut().find(|(known, _)| known == print) {
-                        Some((_, rules)) => *rules |= bit,
-                        None => step.names.push((*print, bit)),
+                (Some(Token::Field(name)), Some(print)) => {
+                    match step.names.iter_mut().find(|(known, representative, _)| {
+                        known == print && first_name(entries, *representative) == Some(name)
+                    }) {
+                        Some((_, _, rules)) => *rules |= bit,
+                        None => step.names.push((*print, position, bit)),
                     }
                 }
                 _ => step.other |= bit,
             }
         }
         Some(step)
+    }
+}
+
+/// The name the path of rule `position` starts with, if it starts with one.
+fn first_name<'e>(
+    entries: &'e [(Rc<ParsedPath>, Cow<'_, RuleList>)],
+    position: usize,
+) -> Option<&'e String> {
+    match entries.get(position)?.0.tokens.get(1)? {
+        Token::Field(name) => Some(name),
+        _ => None,
     }
 }
 
@@ -491,18 +505,24 @@ impl<'a> RuleSet<'a> {
         let mut candidates = !live;
         if depth == 1 {
             // One step below the root only the rules whose first step could be this one.
+            // The rules of the group named by this key apply here (every one has a positive
+            // weight and this very name as its first step); the others are checked below.
             live |= parent & first_step.ended;
             candidates = first_step.other;
             match key {
-                Some((_, print)) => {
-                    for (known, rules) in &first_step.names {
-                        if *known == print {
-                            candidates |= rules;
-                        }
+                Some((key, print)) => {
+                    if let Some((_, _, rules)) =
+                        first_step.names.iter().find(|(known, representative, _)| {
+                            *known == print
+                                && first_name(&self.entries, *representative)
+                                    .is_some_and(|name| name == key)
+                        })
+                    {
+                        live |= parent & rules;
                     }
                 }
                 None => {
-                    for (_, rules) in &first_step.names {
+                    for (_, _, rules) in &first_step.names {
                         candidates |= rules;
                     }
                 }
@@ -651,6 +671,7 @@ mod tests {
     fn narrowed_locations_select_what_a_full_search_selects() {
         let paths = [
             "$", "$.a", "$.a.b", "$.a[*]", "$.a[*].b", "$.a.*", "$[*].b", "$.a.0", "$.*.b", "$.c",
+            "$['a'].c", "$.b", "$.b[*]", "$['0']", "$.0.b", "$.ab", "$.b.a",
         ];
         let rules: BTreeMap<String, RuleList> = paths
             .iter()
@@ -667,7 +688,13 @@ mod tests {
             })
             .collect();
         let set = RuleSet::new(Some(&rules));
-        let steps: [&[&str]; 7] = [
+        let steps: [&[&str]; 13] = [
+            &["b"],
+            &["b", "0"],
+            &["b", "a"],
+            &["0"],
+            &["a", "c"],
+            &["ab", "c"],
             &["a"],
             &["a", "b"],
             &["a", "0", "b"],
