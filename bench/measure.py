@@ -38,8 +38,13 @@ def main() -> int:
     load = os.getloadavg()[0]
     with open(args.log, "wb") as log:
         start = time.perf_counter()
+        # Its own process group (so that a timeout kills all of it), but not its own session:
+        # with the kernel's autogroup scheduling (sched_autogroup_enabled, on by default) every
+        # session is one scheduling group with an equal share of the CPUs, so a verifier in a
+        # new session would get at most half of them against nginx, while wrk, started by
+        # run.sh in nginx's session, competes thread by thread. Same session, same rules.
         proc = subprocess.Popen(["/usr/bin/time", "-f", "%U %S %M", "-o", args.log + ".time", "--", *command], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+                                process_group=0)
         timed_out = threading.Event()
 
         def kill() -> None:
