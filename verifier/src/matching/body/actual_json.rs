@@ -25,8 +25,9 @@ pub(crate) enum Node<'a> {
     Number(Number),
     /// A string, borrowed from the body unless it had escapes.
     String(Cow<'a, str>),
-    /// An array.
-    Array(Vec<Node<'a>>),
+    /// An array (a boxed slice: a node is copied into its container as it is read, so it is
+    /// kept small).
+    Array(Box<[Node<'a>]>),
     /// An object.
     Object(Object<'a>),
 }
@@ -34,9 +35,9 @@ pub(crate) enum Node<'a> {
 /// An object's entries in document order, keys unique.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Object<'a> {
-    entries: Vec<(Cow<'a, str>, Node<'a>)>,
-    /// Entry positions sorted by key, for objects too large to search one by one.
-    sorted: Vec<u32>,
+    entries: Box<[(Cow<'a, str>, Node<'a>)]>,
+    /// Entry positions sorted by key, only for objects too large to search one by one.
+    sorted: Option<Box<[u32]>>,
 }
 
 /// Objects up to this size are searched entry by entry, which beats any index for them.
@@ -104,8 +105,8 @@ impl<'a> Object<'a> {
     /// Entries whose keys are known to be unique.
     fn from_unique(entries: Vec<(Cow<'a, str>, Node<'a>)>) -> Object<'a> {
         let mut object = Object {
-            entries,
-            sorted: Vec::new(),
+            entries: entries.into_boxed_slice(),
+            sorted: None,
         };
         object.index();
         object
@@ -116,7 +117,7 @@ impl<'a> Object<'a> {
         let mut object = Object::from_unique(entries);
         if object.has_duplicates() {
             let mut unique: Vec<(Cow<'a, str>, Node<'a>)> = Vec::with_capacity(object.len());
-            for (key, value) in object.entries {
+            for (key, value) in object.entries.into_vec() {
                 match unique.iter_mut().find(|(seen, _)| *seen == key) {
                     Some((_, slot)) => *slot = value,
                     None => unique.push((key, value)),
@@ -128,56 +129,56 @@ impl<'a> Object<'a> {
     }
 
     fn index(&mut self) {
-        self.sorted.clear();
+        self.sorted = None;
         if self.entries.len() > LINEAR_LOOKUP_MAX {
             let entries = &self.entries;
-            self.sorted = (0..entries.len())
+            let mut sorted: Box<[u32]> = (0..entries.len())
                 .filter_map(|i| u32::try_from(i).ok())
                 .collect();
-            self.sorted
-                .sort_by(|a, b| entries[*a as usize].0.cmp(&entries[*b as usize].0));
+            sorted.sort_by(|a, b| entries[*a as usize].0.cmp(&entries[*b as usize].0));
+            self.sorted = Some(sorted);
         }
     }
 
     fn has_duplicates(&self) -> bool {
-        if self.sorted.is_empty() {
+        let Some(sorted) = &self.sorted else {
             // This runs for every object of every body, so keys are compared only when a key
             // of the same length (modulo 64) came before, which is rare.
             let mut lengths = 0u64;
-            self.entries.iter().enumerate().any(|(i, (key, _))| {
+            return self.entries.iter().enumerate().any(|(i, (key, _))| {
                 let bit = 1u64 << (key.len() % 64);
                 let seen_length = lengths & bit != 0;
                 lengths |= bit;
                 seen_length && self.entries[..i].iter().any(|(seen, _)| seen == key)
-            })
-        } else {
-            self.sorted
-                .windows(2)
-                .any(|pair| self.entries[pair[0] as usize].0 == self.entries[pair[1] as usize].0)
-        }
+            });
+        };
+        sorted
+            .windows(2)
+            .any(|pair| self.entries[pair[0] as usize].0 == self.entries[pair[1] as usize].0)
     }
 
     /// The value under `key`.
     pub(crate) fn get(&self, key: &str) -> Option<&Node<'a>> {
-        if self.sorted.is_empty() {
+        let Some(sorted) = &self.sorted else {
             return self
                 .entries
                 .iter()
                 .find(|(candidate, _)| candidate.as_ref() == key)
                 .map(|(_, value)| value);
-        }
-        self.sorted
+        };
+        sorted
             .binary_search_by(|i| self.entries[*i as usize].0.as_ref().cmp(key))
             .ok()
-            .map(|found| &self.entries[self.sorted[found] as usize].1)
+            .map(|found| &self.entries[sorted[found] as usize].1)
     }
 
     /// The value under `key`, searched from position `*next` on (wrapping round), which is
     /// then set past the entry found: looking a document's keys up in the order the provider
     /// wrote them (the contract's order, usually) finds each at the first try. The same
     /// answer as [`Object::get`] whatever `*next` is.
+    #[inline]
     pub(crate) fn get_in_order(&self, key: &str, next: &mut usize) -> Option<&Node<'a>> {
-        if !self.sorted.is_empty() {
+        if self.sorted.is_some() {
             return self.get(key);
         }
         let start = (*next).min(self.entries.len());
@@ -354,7 +355,7 @@ impl<'a> FastReader<'a> {
             }
         }
         self.depth -= 1;
-        Some(Node::Array(self.items.split_off(start)))
+        Some(Node::Array(self.items.split_off(start).into_boxed_slice()))
     }
 
     fn enter(&mut self) -> Option<()> {
@@ -566,7 +567,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
-        Ok(Node::Array(items))
+        Ok(Node::Array(items.into_boxed_slice()))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
@@ -615,6 +616,14 @@ impl<'de> Visitor<'de> for KeyVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_stay_small() {
+        // Every node is moved into its container as it is read: boxed slices and an optional
+        // sorted index keep it at 40 bytes (56 with two vectors in an object).
+        assert!(size_of::<Node>() <= 40, "{}", size_of::<Node>());
+        assert!(size_of::<(Cow<str>, Node)>() <= 64);
+    }
 
     fn round_trip(text: &str) {
         let node = Node::parse_str(text).unwrap();
