@@ -251,8 +251,11 @@ impl<'a> FastReader<'a> {
             bytes: text.as_bytes(),
             at: 0,
             depth: 0,
-            // Room for a typical document's open containers, so the stacks rarely grow.
-            entries: Vec::with_capacity(32),
+            // Room for a typical document's open containers, so the stacks rarely grow, and
+            // at most 1 KiB each (16 entries of 64 bytes, 16 items of 40): blocks that small
+            // come from the allocator's per-thread cache, larger ones take its slow path
+            // every time, which costs more than growing the stack once for a big object.
+            entries: Vec::with_capacity(16),
             items: Vec::with_capacity(16),
         };
         let node = reader.value()?;
