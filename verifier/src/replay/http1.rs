@@ -60,20 +60,27 @@ impl Http1Error {
     }
 }
 
-/// An I/O error without its OS error number, lowercase.
+/// An I/O error in a few lowercase words, as [`io_kind_words`] or its own text says it.
 fn describe_io(error: &io::Error) -> String {
+    io_kind_words(error).map_or_else(|| plain_words(&error.to_string()), str::to_owned)
+}
+
+/// The words for the I/O failures a report names by kind: refused, reset, timed out.
+pub(crate) fn io_kind_words(error: &io::Error) -> Option<&'static str> {
     match error.kind() {
-        io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
-        io::ErrorKind::ConnectionReset => "connection reset".to_owned(),
-        io::ErrorKind::TimedOut => "timed out".to_owned(),
-        _ => {
-            let text = error.to_string();
-            text.split(" (os error")
-                .next()
-                .unwrap_or(&text)
-                .to_lowercase()
-        }
+        io::ErrorKind::ConnectionRefused => Some("connection refused"),
+        io::ErrorKind::ConnectionReset => Some("connection reset"),
+        io::ErrorKind::TimedOut => Some("timed out"),
+        _ => None,
     }
+}
+
+/// An error message lowercase and without its OS error number.
+pub(crate) fn plain_words(text: &str) -> String {
+    text.split(" (os error")
+        .next()
+        .unwrap_or(text)
+        .to_lowercase()
 }
 
 /// One open connection and what has been read on it.

@@ -13,7 +13,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
 pub(crate) use super::http1::Received;
-use super::http1::{Connection, Http1Error};
+use super::http1::{Connection, Http1Error, io_kind_words, plain_words};
 
 /// A URL requests are sent to (the provider's base URL, the state change URL), parsed once
 /// per run.
@@ -395,19 +395,15 @@ fn header_line(wire: &mut Vec<u8>, name: &str, value: &[u8]) {
 pub fn describe(error: &reqwest::Error) -> String {
     let mut cause: &dyn std::error::Error = error;
     while let Some(next) = cause.source() {
-        if let Some(io) = next.downcast_ref::<std::io::Error>() {
-            match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => return "connection refused".to_owned(),
-                std::io::ErrorKind::ConnectionReset => return "connection reset".to_owned(),
-                std::io::ErrorKind::TimedOut => return "timed out".to_owned(),
-                _ => {}
-            }
+        if let Some(words) = next
+            .downcast_ref::<std::io::Error>()
+            .and_then(io_kind_words)
+        {
+            return words.to_owned();
         }
         cause = next;
     }
-    let text = cause.to_string();
-    let text = text.split(" (os error").next().unwrap_or(&text);
-    text.to_lowercase()
+    plain_words(&cause.to_string())
 }
 
 /// A duration as people write it: `500ms`, `2s`, `1.5s`.
