@@ -9,11 +9,9 @@
 //!
 //! Entries and items are gathered on two stacks shared by the whole document and moved into
 //! a slice of the exact size when their object or array closes, so a container costs one
-//! allocation whatever its length. The stacks' memory is kept per thread from one document
-//! to the next.
+//! allocation whatever its length.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 
 use serde_json::Number;
 
@@ -21,20 +19,16 @@ use super::{Node, Object};
 
 /// Reads `text` as one JSON document, or `None` where `serde_json` must decide.
 pub(super) fn read(text: &str) -> Option<Node<'_>> {
-    let Stacks { entries, items } = STACKS.take();
     let mut reader = Reader {
         text,
         at: 0,
         depth: 0,
-        entries,
-        items,
+        // Room for a typical document's open containers, so that the stacks rarely grow, in
+        // blocks of at most 1 KiB, which the allocator serves from its per-thread cache.
+        entries: Vec::with_capacity(16),
+        items: Vec::with_capacity(16),
     };
-    let node = reader.document();
-    STACKS.set(Stacks {
-        entries: recycle(reader.entries, |_| (Cow::Borrowed(""), Node::Null)),
-        items: recycle(reader.items, |_| Node::Null),
-    });
-    node
+    reader.document()
 }
 
 /// Nesting the fast reader handles; deeper documents go to `serde_json` (whose limit is 128).
@@ -52,36 +46,8 @@ const EXACT_POWERS_OF_TEN: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// The reader's stacks between two documents, empty, only their memory kept.
-#[derive(Default)]
-struct Stacks {
-    entries: Vec<(Cow<'static, str>, Node<'static>)>,
-    items: Vec<Node<'static>>,
-}
-
-thread_local! {
-    static STACKS: Cell<Stacks> = Cell::new(Stacks {
-        // Room for a typical document's open containers, so that the stacks rarely grow.
-        entries: Vec::with_capacity(32),
-        items: Vec::with_capacity(32),
-    });
-}
-
-/// An emptied stack as a stack of another lifetime, for the next document: collecting a
-/// vector's `into_iter` into a vector of a type of the same size and alignment reuses its
-/// memory, and `convert` is never called since nothing is left to convert. A stack grown past
-/// 64 KiB by an unusual document is let go instead.
-fn recycle<From, To>(mut stack: Vec<From>, convert: fn(From) -> To) -> Vec<To> {
-    const KEEP_BYTES: usize = 64 * 1024;
-    if stack.capacity() * size_of::<From>() > KEEP_BYTES {
-        return Vec::new();
-    }
-    stack.clear();
-    stack.into_iter().map(convert).collect()
-}
-
-/// The reader's state. Its loops keep their position in a local variable (`at`), written
-/// back to `at` here only round a nested container's reading, so that it stays in a register.
+/// The reader's state. Its loops keep their position in a local variable, which stays in a
+/// register; `at` is only where the reading of a nested container ends.
 struct Reader<'a> {
     text: &'a str,
     at: usize,
@@ -91,6 +57,7 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// The whole text as one value, with nothing but whitespace after it.
     fn document(&mut self) -> Option<Node<'a>> {
         let bytes = self.text.as_bytes();
         let mut at = 0;
@@ -303,19 +270,22 @@ fn escaped_string(text: &str, start: usize, mut at: usize) -> Option<(String, us
 }
 
 /// The number or literal starting with `first` at `at`, and the position past it.
-#[inline(always)]
+#[inline(never)]
 fn scalar(text: &str, at: usize, first: u8) -> Option<(Node<'_>, usize)> {
-    let literal = |word: &[u8], node: Node<'static>| {
-        let end = at + word.len();
-        (text.as_bytes().get(at..end)? == word).then_some((node, end))
-    };
     match first {
         b'-' | b'0'..=b'9' => number(text, at),
-        b't' => literal(b"true", Node::Bool(true)),
-        b'f' => literal(b"false", Node::Bool(false)),
-        b'n' => literal(b"null", Node::Null),
+        b't' => literal(text, at, b"true", Node::Bool(true)),
+        b'f' => literal(text, at, b"false", Node::Bool(false)),
+        b'n' => literal(text, at, b"null", Node::Null),
         _ => None,
     }
+}
+
+/// `node` if `word` is at `at`, and the position past it.
+#[inline(always)]
+fn literal<'a>(text: &str, at: usize, word: &[u8], node: Node<'a>) -> Option<(Node<'a>, usize)> {
+    let end = at + word.len();
+    (text.as_bytes().get(at..end)? == word).then_some((node, end))
 }
 
 /// The number starting at `start`, as `serde_json` reads it, and the position past it.
@@ -484,13 +454,4 @@ pub(super) fn special_byte(bytes: &[u8]) -> Option<usize> {
         .iter()
         .position(|byte| matches!(byte, b'"' | b'\\' | 0..=0x1f))
         .map(|position| offset + position)
-}
-
-/// Whether this thread's stacks have kept memory from the documents read before.
-#[cfg(test)]
-pub(super) fn stacks_are_allocated() -> bool {
-    let stacks = STACKS.take();
-    let allocated = stacks.entries.capacity() >= 32 && stacks.items.capacity() >= 32;
-    STACKS.set(stacks);
-    allocated
 }

@@ -609,13 +609,3 @@ fn pact_specification_case_files_read_like_serde() {
     }
     assert!(documents > 500, "only {documents} case files found");
 }
-
-/// The reader's stacks keep their memory from one document to the next.
-#[test]
-fn the_stacks_are_reused() {
-    for _ in 0..3 {
-        assert!(fast_reader::read(BENCH_BODY).is_some());
-        assert!(fast_reader::read("[1,").is_none());
-    }
-    assert!(fast_reader::stacks_are_allocated());
-}
