@@ -9,16 +9,17 @@
 //! `$.a.b` beats `$.a.*`, and a rule whose path addresses nothing never applies.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use treaty_schemas::{MatchingRule, RuleList};
 
 pub(crate) use super::location::Location;
-use super::location::Segment;
-use super::regex_cache::{WordHasher, fingerprint};
+use super::location::{RuleState, Segment};
+use super::regex_cache::WordHasher;
 
 /// One token of a parsed rule path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,8 +241,6 @@ fn is_decimal_of(name: &str, mut index: usize) -> bool {
 #[derive(Debug)]
 struct ParsedPath {
     tokens: Vec<Token>,
-    /// Per token, the [`fingerprint`] of its name for `Token::Field`, else 0.
-    fingerprints: Vec<u64>,
     /// The path's weight wherever it applies to a location without XML element positions
     /// (each token then always scores the same); 0 for a path that never applies.
     weight: usize,
@@ -249,31 +248,31 @@ struct ParsedPath {
 
 impl ParsedPath {
     fn new(tokens: Vec<Token>) -> ParsedPath {
-        let fingerprints = tokens
-            .iter()
-            .map(|token| match token {
-                Token::Field(name) => fingerprint(name),
-                _ => 0,
-            })
-            .collect();
         ParsedPath {
             weight: positional_weight(&tokens),
-            fingerprints,
             tokens,
         }
     }
+
+    /// How many location steps the path addresses (its tokens after `$`).
+    fn covered(&self) -> usize {
+        self.tokens.len().saturating_sub(1)
+    }
 }
 
-/// Rule paths parsed once per thread: every response of an interaction (and the same paths
-/// across interactions) would otherwise parse its contract's rule paths again. Per thread, so
-/// that a lookup takes no lock and shares no counter; bounded like the regex cache; an
-/// unparsable path is remembered as `None` (such a rule is ignored).
+/// Rule paths parsed once per thread: the contracts of a run repeat the same paths, and an
+/// automaton is built for every distinct set of them. Per thread, so that a lookup takes no
+/// lock and shares no counter; bounded like the regex cache; an unparsable path is remembered
+/// as `None` (such a rule is ignored).
 const MAX_CACHED_PATHS: usize = 4096;
 
 type PathCache = HashMap<Box<str>, Option<Rc<ParsedPath>>, BuildHasherDefault<WordHasher>>;
 
 thread_local! {
     static PATHS: RefCell<PathCache> = RefCell::new(HashMap::default());
+    /// Automata by the hash of their rule paths (see [`RuleSet::new`]).
+    static AUTOMATA: RefCell<HashMap<u64, Rc<Automaton>, BuildHasherDefault<WordHasher>>> =
+        RefCell::new(HashMap::default());
 }
 
 fn parsed_path(path: &str) -> Option<Rc<ParsedPath>> {
@@ -292,67 +291,278 @@ fn parsed_path(path: &str) -> Option<Rc<ParsedPath>> {
     })
 }
 
+/// How many distinct sets of rule paths each thread keeps an automaton for.
+const MAX_CACHED_AUTOMATA: usize = 256;
+
+/// How many states one automaton builds; past that, lookups below the last built state scan
+/// the rules (a contract would need many wildcard paths crossing each other to get there).
+const MAX_STATES: usize = 512;
+
+/// The state of a location whose rules are found by trying every rule.
+const SCAN: u32 = u32::MAX;
+
+/// A transition not followed yet.
+const UNBUILT: u32 = u32::MAX - 1;
+
+/// The depth of a state below which no rule path reaches: every location under it selects
+/// the same way, so it stands for all of them.
+const BEYOND: u32 = u32::MAX;
+
+/// Automata get ids from one counter so that a location can tell whose state it carries.
+static NEXT_AUTOMATON: AtomicU64 = AtomicU64::new(1);
+
+/// Rule lookup for one set of rule paths, as a lazily built automaton over locations.
+///
+/// Without XML element positions, token `i` of a rule path can only take step `i` of a
+/// location, so which rules apply below a location depends only on which rules matched every
+/// step so far and on the depth. A state is that pair; it knows the rule [`RuleSet::select`]
+/// picks there and, per step kind, the state one step down. Locations carry their state
+/// (`Location::rules`), so looking a rule up is one step per body node. States are built the
+/// first time a body reaches them and kept with the automaton, which is cached per thread by
+/// its rule paths: the interactions of a contract mostly share them.
+struct Automaton {
+    id: u64,
+    /// The rule paths as written, to check a cache hit; empty for sets not cached.
+    paths: Box<[Box<str>]>,
+    /// By rule position; `None` for a path that does not parse.
+    rules: Vec<Option<Rc<ParsedPath>>>,
+    /// False when the rules do not fit a state's mask: every lookup then scans.
+    enabled: bool,
+    max_states: usize,
+    states: RefCell<States>,
+}
+
+#[derive(Default)]
+struct States {
+    list: Vec<State>,
+    by_key: HashMap<(u32, u64), u32, BuildHasherDefault<WordHasher>>,
+}
+
+struct State {
+    /// The rule selected here (its position) and whether it was written for an ancestor.
+    best: Option<(u32, bool)>,
+    /// The depth of the locations in this state, or [`BEYOND`].
+    depth: u32,
+    /// The rules that apply at a child whatever its key, or whatever its index: those whose
+    /// path ended here or above (they cascade) and those whose next token is a wildcard.
+    field_base: u64,
+    index_base: u64,
+    /// The rules whose next token names a key (or an index), by that key.
+    fields: Box<[Transition<Box<str>>]>,
+    indexes: Box<[Transition<usize>]>,
+    /// The states of children no token names.
+    other_field: Cell<u32>,
+    other_index: Cell<u32>,
+}
+
+struct Transition<K> {
+    key: K,
+    rules: u64,
+    next: Cell<u32>,
+}
+
+/// Adds `bit` to the transition for `key`, creating it.
+fn add_transition<K: PartialEq>(transitions: &mut Vec<Transition<K>>, key: K, bit: u64) {
+    match transitions.iter_mut().find(|transition| transition.key == key) {
+        Some(transition) => transition.rules |= bit,
+        None => transitions.push(Transition {
+            key,
+            rules: bit,
+            next: Cell::new(UNBUILT),
+        }),
+    }
+}
+
+/// The index `name` spells in decimal as a location step would (`"12"`, not `"012"`).
+fn decimal_index(name: &str) -> Option<usize> {
+    if name.is_empty() || !name.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    name.parse()
+        .ok()
+        .filter(|index| is_decimal_of(name, *index))
+}
+
+impl Automaton {
+    fn new(
+        paths: Box<[Box<str>]>,
+        rules: Vec<Option<Rc<ParsedPath>>>,
+        max_states: usize,
+    ) -> Automaton {
+        let enabled = rules.len() <= 64;
+        let automaton = Automaton {
+            id: NEXT_AUTOMATON.fetch_add(1, Ordering::Relaxed),
+            paths,
+            enabled,
+            max_states,
+            states: RefCell::new(States::default()),
+            rules,
+        };
+        if enabled {
+            let everything = automaton
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(_, path)| path.as_ref().is_some_and(|path| path.weight > 0))
+                .fold(0u64, |mask, (position, _)| mask | (1 << position));
+            // The root is state 0.
+            automaton.intern(0, everything);
+        }
+        automaton
+    }
+
+    fn path(&self, position: usize) -> Option<&ParsedPath> {
+        self.rules.get(position)?.as_deref()
+    }
+
+    /// The state for `rules` at `depth`, built if new; [`SCAN`] past the state limit.
+    fn intern(&self, depth: u32, rules: u64) -> u32 {
+        // Once no path reaches this deep, the depth no longer matters.
+        let depth = if depth != BEYOND
+            && bits(rules).all(|position| {
+                self.path(position)
+                    .is_none_or(|path| path.covered() < depth as usize)
+            }) {
+            BEYOND
+        } else {
+            depth
+        };
+        if let Some(&known) = self.states.borrow().by_key.get(&(depth, rules)) {
+            return known;
+        }
+        if self.states.borrow().list.len() >= self.max_states {
+            return SCAN;
+        }
+        let state = self.build(depth, rules);
+        let mut states = self.states.borrow_mut();
+        let Ok(id) = u32::try_from(states.list.len()) else {
+            return SCAN;
+        };
+        states.list.push(state);
+        states.by_key.insert((depth, rules), id);
+        id
+    }
+
+    fn build(&self, depth: u32, rules: u64) -> State {
+        let mut best: Option<(usize, u32, bool)> = None;
+        let (mut field_base, mut index_base) = (0u64, 0u64);
+        let mut fields = Vec::new();
+        let mut indexes = Vec::new();
+        for position in bits(rules) {
+            let Some(path) = self.path(position) else {
+                continue;
+            };
+            let bit = 1u64 << position;
+            let covered = path.covered();
+            if depth == BEYOND || covered <= depth as usize {
+                // The path ends here or above: it applies here and cascades below.
+                field_base |= bit;
+                index_base |= bit;
+                let cascaded = depth == BEYOND || covered != depth as usize;
+                if path.weight > 0 && best.is_none_or(|(weight, _, _)| path.weight > weight) {
+                    best = Some((path.weight, position as u32, cascaded));
+                }
+                continue;
+            }
+            match path.tokens.get(depth as usize + 1) {
+                Some(Token::Field(name)) => {
+                    if let Some(index) = decimal_index(name) {
+                        add_transition(&mut indexes, index, bit);
+                    }
+                    add_transition(&mut fields, Box::from(name.as_str()), bit);
+                }
+                Some(Token::Index(index)) => add_transition(&mut indexes, *index, bit),
+                Some(Token::Star) => {
+                    field_base |= bit;
+                    index_base |= bit;
+                }
+                Some(Token::StarIndex) => index_base |= bit,
+                Some(Token::Root) | None => {}
+            }
+        }
+        State {
+            best: best.map(|(_, position, cascaded)| (position, cascaded)),
+            depth,
+            field_base,
+            index_base,
+            fields: fields.into_boxed_slice(),
+            indexes: indexes.into_boxed_slice(),
+            other_field: Cell::new(UNBUILT),
+            other_index: Cell::new(UNBUILT),
+        }
+    }
+
+    /// The state one `segment` below state `from`.
+    fn step(&self, from: u32, segment: Segment<'_>) -> u32 {
+        if from == SCAN {
+            return SCAN;
+        }
+        let (rules, depth) = {
+            let states = self.states.borrow();
+            let Some(state) = states.list.get(from as usize) else {
+                return SCAN;
+            };
+            let Some((rules, next)) = state.slot(segment) else {
+                return SCAN;
+            };
+            match next.get() {
+                UNBUILT => (rules, state.depth),
+                known => return known,
+            }
+        };
+        let depth = if depth == BEYOND { BEYOND } else { depth + 1 };
+        let next = self.intern(depth, rules);
+        let states = self.states.borrow();
+        if let Some((_, slot)) = states
+            .list
+            .get(from as usize)
+            .and_then(|state| state.slot(segment))
+        {
+            slot.set(next);
+        }
+        next
+    }
+}
+
+impl State {
+    /// The rules that apply one `segment` below and where the state they make is kept;
+    /// `None` for an XML element position (such locations scan).
+    #[inline]
+    fn slot(&self, segment: Segment<'_>) -> Option<(u64, &Cell<u32>)> {
+        Some(match segment {
+            Segment::Field(name) => match self.fields.iter().find(|t| *t.key == *name) {
+                Some(transition) => (self.field_base | transition.rules, &transition.next),
+                None => (self.field_base, &self.other_field),
+            },
+            Segment::Index(index) => match self.indexes.iter().find(|t| t.key == index) {
+                Some(transition) => (self.index_base | transition.rules, &transition.next),
+                None => (self.index_base, &self.other_index),
+            },
+            Segment::ElementIndex(_) => return None,
+        })
+    }
+}
+
+/// The positions of the bits set in `mask`, lowest first.
+fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        if mask == 0 {
+            return None;
+        }
+        let position = mask.trailing_zeros() as usize;
+        mask &= mask - 1;
+        Some(position)
+    })
+}
+
 /// The body rules of one request, response or message, parsed once, ready to be looked up
 /// by location.
 pub(crate) struct RuleSet<'a> {
-    entries: Vec<(Rc<ParsedPath>, Cow<'a, RuleList>)>,
-    /// The first step below the root, where a body has the most children to try every rule
-    /// on; `None` when the set has more than 64 rules (locations then carry no hint).
-    first_step: Option<FirstStep>,
-}
-
-/// Which rules may take the first step below the root, as bitmasks over the rules.
-struct FirstStep {
-    /// Paths that address the root itself (`$`): they cascade.
-    ended: u64,
-    /// Paths whose first step is not a name (`[*]`, `.*`, `[2]`): compared one by one.
-    other: u64,
-    /// Paths whose first step is a name, grouped by that name: its fingerprint, the position
-    /// of one rule of the group (whose path spells the name), and the group's rules.
-    names: Vec<(u64, usize, u64)>,
-}
-
-impl FirstStep {
-    fn new(entries: &[(Rc<ParsedPath>, Cow<'_, RuleList>)]) -> Option<FirstStep> {
-        if entries.len() > 64 {
-            return None;
-        }
-        let mut step = FirstStep {
-            ended: 0,
-            other: 0,
-            names: Vec::with_capacity(entries.len()),
-        };
-        for (position, (path, _)) in entries.iter().enumerate() {
-            let bit = 1u64 << position;
-            if path.weight == 0 {
-                continue;
-            }
-            match (path.tokens.get(1), path.fingerprints.get(1)) {
-                (None, _) => step.ended |= bit,
-                (Some(Token::Field(name)), Some(print)) => {
-                    match step.names.iter_mut().find(|(known, representative, _)| {
-                        known == print && first_name(entries, *representative) == Some(name)
-                    }) {
-                        Some((_, _, rules)) => *rules |= bit,
-                        None => step.names.push((*print, position, bit)),
-                    }
-                }
-                _ => step.other |= bit,
-            }
-        }
-        Some(step)
-    }
-}
-
-/// The name the path of rule `position` starts with, if it starts with one.
-fn first_name<'e>(
-    entries: &'e [(Rc<ParsedPath>, Cow<'_, RuleList>)],
-    position: usize,
-) -> Option<&'e String> {
-    match entries.get(position)?.0.tokens.get(1)? {
-        Token::Field(name) => Some(name),
-        _ => None,
-    }
+    /// `None` for a set without rules.
+    automaton: Option<Rc<Automaton>>,
+    /// The rule lists by position: the contract's, then those added for `eachValue`.
+    borrowed: Vec<&'a RuleList>,
+    owned: Vec<RuleList>,
 }
 
 /// The rule list that applies at a location.
@@ -368,17 +578,54 @@ impl<'a> RuleSet<'a> {
     /// Parses the rule paths of a category. A path that cannot be parsed addresses nothing
     /// and is left out, like a path that matches no location.
     pub(crate) fn new(rules: Option<&'a BTreeMap<String, RuleList>>) -> RuleSet<'a> {
-        let mut entries = Vec::with_capacity(rules.map_or(0, BTreeMap::len));
-        entries.extend(rules.into_iter().flatten().filter_map(|(path, list)| {
-            parsed_path(path).map(|tokens| (tokens, Cow::Borrowed(list)))
-        }));
-        RuleSet::from_entries(entries)
+        let Some(rules) = rules.filter(|rules| !rules.is_empty()) else {
+            return RuleSet {
+                automaton: None,
+                borrowed: Vec::new(),
+                owned: Vec::new(),
+            };
+        };
+        let mut hasher = WordHasher::default();
+        let mut borrowed = Vec::with_capacity(rules.len());
+        for (path, list) in rules {
+            hasher.write(path.as_bytes());
+            borrowed.push(list);
+        }
+        let key = hasher.finish();
+        let automaton = AUTOMATA.with(|cache| {
+            if let Some(hit) = cache.borrow().get(&key).filter(|automaton| {
+                automaton.paths.len() == rules.len()
+                    && automaton
+                        .paths
+                        .iter()
+                        .zip(rules.keys())
+                        .all(|(known, path)| **known == **path)
+            }) {
+                return hit.clone();
+            }
+            let built = Rc::new(Automaton::new(
+                rules.keys().map(|path| Box::from(path.as_str())).collect(),
+                rules.keys().map(|path| parsed_path(path)).collect(),
+                MAX_STATES,
+            ));
+            let mut cache = cache.borrow_mut();
+            if cache.len() < MAX_CACHED_AUTOMATA || cache.contains_key(&key) {
+                cache.insert(key, built.clone());
+            }
+            built
+        });
+        RuleSet {
+            automaton: Some(automaton),
+            borrowed,
+            owned: Vec::new(),
+        }
     }
 
-    fn from_entries(entries: Vec<(Rc<ParsedPath>, Cow<'a, RuleList>)>) -> RuleSet<'a> {
-        RuleSet {
-            first_step: FirstStep::new(&entries),
-            entries,
+    /// The rule list at `position`.
+    fn list(&self, position: usize) -> Option<&RuleList> {
+        match self.borrowed.get(position) {
+            Some(list) => Some(list),
+            None => self.owned.get(position - self.borrowed.len()),
         }
     }
 
@@ -397,27 +644,65 @@ impl<'a> RuleSet<'a> {
             });
         }
         tokens.push(Token::Star);
-        let mut entries = self.entries.clone();
-        entries.push((Rc::new(ParsedPath::new(tokens)), Cow::Owned(list)));
-        RuleSet::from_entries(entries)
+        let mut rules = self
+            .automaton
+            .as_ref()
+            .map(|automaton| automaton.rules.clone())
+            .unwrap_or_default();
+        rules.push(Some(Rc::new(ParsedPath::new(tokens))));
+        let mut owned = self.owned.clone();
+        owned.push(list);
+        RuleSet {
+            automaton: Some(Rc::new(Automaton::new(Box::default(), rules, MAX_STATES))),
+            borrowed: self.borrowed.clone(),
+            owned,
+        }
+    }
+
+    /// The state of `location` in `automaton`: the one it carries when this set made it,
+    /// else worked out step by step from the root; [`SCAN`] for XML element positions.
+    fn state_of(automaton: &Automaton, location: &Location) -> u32 {
+        let carried = location.rules;
+        if carried.set == automaton.id {
+            return carried.state;
+        }
+        if !automaton.enabled || location.has_element_indexes() {
+            return SCAN;
+        }
+        match (location.parent(), location.last()) {
+            (Some(parent), Some(segment)) => {
+                automaton.step(RuleSet::state_of(automaton, parent), segment)
+            }
+            _ => 0,
+        }
     }
 
     /// The most specific rule list that applies at `location`, if any.
     pub(crate) fn select(&self, location: &Location) -> Option<Selected<'_>> {
+        let automaton = self.automaton.as_deref()?;
+        let state = RuleSet::state_of(automaton, location);
+        if state == SCAN {
+            return self.scan(automaton, location);
+        }
+        let (position, cascaded) = automaton.states.borrow().list.get(state as usize)?.best?;
+        Some(Selected {
+            list: self.list(position as usize)?,
+            cascaded,
+        })
+    }
+
+    /// [`RuleSet::select`] by trying every rule, for locations without an automaton state.
+    fn scan(&self, automaton: &Automaton, location: &Location) -> Option<Selected<'_>> {
         // Without XML element positions every token takes the segment at its own position, so
         // a rule is checked by one loop, from its most specific token up, instead of `align`'s
-        // search; this runs for every rule at every node of a body.
+        // search.
         let positional = !location.has_element_indexes();
-        let mut best: Option<(usize, usize, &RuleList)> = None;
-        for position in self.candidates(location.live_rules) {
-            let Some((path, list)) = self.entries.get(position) else {
+        let mut best: Option<(usize, usize, usize)> = None;
+        for (position, path) in automaton.rules.iter().enumerate() {
+            let Some(path) = path else {
                 continue;
             };
-            let aligned = if positional && position < location.exact_rules {
-                // `narrow` checked every token of this path down to here.
-                let covered = path.tokens.len() - 1;
-                (covered <= location.depth() && path.weight > 0).then_some((path.weight, covered))
-            } else if positional {
+            let aligned = if positional {
                 positional_alignment(&path.tokens, location)
             } else {
                 alignment(&path.tokens, location)
@@ -426,144 +711,61 @@ impl<'a> RuleSet<'a> {
                 continue;
             };
             if weight > 0 && best.is_none_or(|(best_weight, _, _)| weight > best_weight) {
-                best = Some((weight, covered, list));
+                best = Some((weight, covered, position));
             }
         }
-        best.map(|(_, covered, list)| Selected {
-            list,
-            cascaded: covered != location.depth(),
+        best.and_then(|(_, covered, position)| {
+            Some(Selected {
+                list: self.list(position)?,
+                cascaded: covered != location.depth(),
+            })
         })
     }
 
-    /// `location` followed by an object key, with the rules that may still apply there.
+    /// `location` followed by an object key, with its automaton state.
     pub(crate) fn field<'c>(&self, location: &'c Location<'_>, name: &'c str) -> Location<'c> {
         let mut child = location.field(name);
-        self.narrow(location, &mut child);
+        self.carry(location, &mut child);
         child
     }
 
-    /// `location` followed by an array index, with the rules that may still apply there.
+    /// `location` followed by an array index, with its automaton state.
     pub(crate) fn index<'c>(&self, location: &'c Location<'_>, index: usize) -> Location<'c> {
         let mut child = location.index(index);
-        self.narrow(location, &mut child);
+        self.carry(location, &mut child);
         child
     }
 
-    /// The rules that may apply at `child` given those that may apply at its parent: a rule
-    /// whose path ended above still cascades, a longer one must match the new segment. This
-    /// keeps `select` from trying every rule at every node. The result only ever leaves out
-    /// rules that cannot apply; rules this set does not have (a set extended for `eachValue`)
-    /// stay in, and XML element positions turn the hint off.
-    /// The positions of the rules a `live_rules` mask leaves in, in order; all of them when
-    /// the set is too large for the mask.
-    fn candidates(&self, live: u64) -> impl Iterator<Item = usize> + use<> {
-        let count = self.entries.len();
-        let (mut bits, beyond) = if count <= 64 {
-            let valid = u64::MAX.checked_shr(64 - count as u32).unwrap_or(0);
-            (live & valid, count..count)
-        } else {
-            (0, 0..count)
-        };
-        std::iter::from_fn(move || {
-            if bits == 0 {
-                return None;
-            }
-            let position = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            Some(position)
-        })
-        .chain(beyond)
-    }
-
-    fn narrow(&self, parent_location: &Location, child: &mut Location) {
-        let parent = parent_location.live_rules;
-        let depth = child.depth();
-        let Some(last) = child.last() else {
+    fn carry(&self, parent: &Location, child: &mut Location) {
+        let (Some(automaton), Some(segment)) = (self.automaton.as_deref(), child.last()) else {
             return;
         };
-        if self.entries.len() > 64 || child.has_element_indexes() {
-            return;
-        }
-        let Some(first_step) = &self.first_step else {
-            return;
+        let from = RuleSet::state_of(automaton, parent);
+        child.rules = RuleState {
+            set: automaton.id,
+            state: automaton.step(from, segment),
         };
-        let count = self.entries.len() as u32;
-        // Bits past this set's rules stay set: they belong to rules added later.
-        let mut live = u64::MAX.checked_shl(count).unwrap_or(0);
-        // Below the first step, a location no rule of this set reaches any more (most of a
-        // body) keeps only the bits of rules added later.
-        if depth > 1 && parent & !live == 0 {
-            child.live_rules = live;
-            child.exact_rules = parent_location.exact_rules.min(self.entries.len());
-            return;
-        }
-        // Names are compared by fingerprint first: most rules name another key.
-        let key = match last {
-            Segment::Field(name) => Some((name, fingerprint(name))),
-            _ => None,
-        };
-        let mut candidates = !live;
-        if depth == 1 {
-            // One step below the root only the rules whose first step could be this one.
-            // The rules of the group named by this key apply here (every one has a positive
-            // weight and this very name as its first step); the others are checked below.
-            live |= parent & first_step.ended;
-            candidates = first_step.other;
-            match key {
-                Some((key, print)) => {
-                    if let Some((_, _, rules)) =
-                        first_step.names.iter().find(|(known, representative, _)| {
-                            *known == print
-                                && first_name(&self.entries, *representative)
-                                    .is_some_and(|name| name == key)
-                        })
-                    {
-                        live |= parent & rules;
-                    }
-                }
-                None => {
-                    for (_, _, rules) in &first_step.names {
-                        candidates |= rules;
-                    }
-                }
-            }
-        }
-        let mut bits = parent & candidates;
-        while bits != 0 {
-            let position = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            let Some((path, _)) = self.entries.get(position) else {
-                continue;
-            };
-            let applies = path.weight > 0
-                && match (path.tokens.get(depth), key) {
-                    // The path ended above (or at the root): it still cascades here.
-                    (None, _) => true,
-                    (Some(Token::Field(name)), Some((key, print))) => {
-                        path.fingerprints.get(depth) == Some(&print) && name == key
-                    }
-                    (Some(token), _) => score(token, &last) > 0,
-                };
-            if applies {
-                live |= 1 << position;
-            }
-        }
-        child.live_rules = live;
-        // The bits of rules the parent knew exactly stay exact; a rule this set added (for
-        // `eachValue`) had only its last token checked, so `select` checks it whole.
-        child.exact_rules = parent_location.exact_rules.min(self.entries.len());
     }
 
     /// True when some rule that applies at `location` (its own or an ancestor's) is a type
     /// rule, which makes repeated elements be compared with the first example.
     pub(crate) fn type_rule_applies(&self, location: &Location) -> bool {
-        self.entries.iter().any(|(path, list)| {
-            weight(&path.tokens, location) > 0
-                && list
-                    .rules
-                    .iter()
-                    .any(|rule| matches!(rule, MatchingRule::Type { .. }))
-        })
+        let Some(automaton) = self.automaton.as_deref() else {
+            return false;
+        };
+        automaton
+            .rules
+            .iter()
+            .enumerate()
+            .any(|(position, path)| {
+                path.as_ref()
+                    .is_some_and(|path| weight(&path.tokens, location) > 0)
+                    && self.list(position).is_some_and(|list| {
+                        list.rules
+                            .iter()
+                            .any(|rule| matches!(rule, MatchingRule::Type { .. }))
+                    })
+            })
     }
 }
 
@@ -667,13 +869,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn narrowed_locations_select_what_a_full_search_selects() {
-        let paths = [
-            "$", "$.a", "$.a.b", "$.a[*]", "$.a[*].b", "$.a.*", "$[*].b", "$.a.0", "$.*.b", "$.c",
-            "$['a'].c", "$.b", "$.b[*]", "$['0']", "$.0.b", "$.ab", "$.b.a",
-        ];
-        let rules: BTreeMap<String, RuleList> = paths
+    fn type_rules(paths: &[&str]) -> BTreeMap<String, RuleList> {
+        paths
             .iter()
             .enumerate()
             .map(|(i, path)| {
@@ -686,44 +883,158 @@ mod tests {
                 };
                 (path.to_string(), list)
             })
-            .collect();
-        let set = RuleSet::new(Some(&rules));
-        let steps: [&[&str]; 13] = [
-            &["b"],
-            &["b", "0"],
-            &["b", "a"],
-            &["0"],
-            &["a", "c"],
-            &["ab", "c"],
-            &["a"],
-            &["a", "b"],
-            &["a", "0", "b"],
-            &["0", "b"],
-            &["c", "d", "e"],
-            &["x", "b"],
-            &["a", "0"],
-        ];
-        for steps in steps {
-            for depth in 1..=steps.len() {
-                let picked = |location: &Location<'_>| {
-                    set.select(location)
-                        .map(|selected| (selected.list.clone(), selected.cascaded))
-                };
-                let narrowed = walk(
-                    &steps[..depth],
-                    &|at, name| match name.parse::<usize>() {
-                        Ok(index) => set.index(at, index),
-                        Err(_) => set.field(at, name),
-                    },
-                    &mut |location| picked(location),
-                );
-                let full = walk(&steps[..depth], &plain_step, &mut |location| {
-                    assert_eq!(location.live_rules, u64::MAX);
-                    picked(location)
-                });
-                assert_eq!(narrowed, full, "{steps:?}");
+            .collect()
+    }
+
+    type Picked = Option<(RuleList, bool)>;
+
+    /// What `set` selects at `steps` three ways: with locations the set made (automaton
+    /// states), with plain locations (states worked out from the root), and by scanning.
+    fn picked_three_ways(set: &RuleSet<'_>, steps: &[&str]) -> (Picked, Picked, Picked) {
+        let picked = |selected: Option<Selected<'_>>| {
+            selected.map(|selected| (selected.list.clone(), selected.cascaded))
+        };
+        let stepped = walk(
+            steps,
+            &|at, name| match name.parse::<usize>() {
+                Ok(index) => set.index(at, index),
+                Err(_) => set.field(at, name),
+            },
+            &mut |location| picked(set.select(location)),
+        );
+        let plain = walk(steps, &plain_step, &mut |location| {
+            assert_eq!(location.rules, RuleState::NONE);
+            picked(set.select(location))
+        });
+        let scanned = walk(steps, &plain_step, &mut |location| {
+            picked(set.scan(set.automaton.as_deref().unwrap(), location))
+        });
+        (stepped, plain, scanned)
+    }
+
+    const PATHS: [&str; 24] = [
+        "$", "$.a", "$.a.b", "$.a[*]", "$.a[*].b", "$.a.*", "$[*].b", "$.a.0", "$.*.b", "$.c",
+        "$['a'].c", "$.b", "$.b[*]", "$['0']", "$.0.b", "$.ab", "$.b.a", "$.d[1]", "$.d[*].e",
+        "$.d.*.f", "$.e['01']", "$.e.1", "$.unparsable[", "$.x.y.z",
+    ];
+
+    const STEPS: [&[&str]; 22] = [
+        &["b"],
+        &["b", "0"],
+        &["b", "a"],
+        &["0"],
+        &["a", "c"],
+        &["ab", "c"],
+        &["a"],
+        &["a", "b"],
+        &["a", "0", "b"],
+        &["0", "b"],
+        &["c", "d", "e"],
+        &["x", "b"],
+        &["a", "0"],
+        &["d", "1", "e"],
+        &["d", "1", "f"],
+        &["d", "0", "e", "g"],
+        &["d", "x", "f"],
+        &["e", "1"],
+        &["e", "01"],
+        &["x", "y", "z", "w", "v"],
+        &["x", "y", "z"],
+        &["unparsable"],
+    ];
+
+    #[test]
+    fn automaton_states_select_what_a_full_search_selects() {
+        let rules = type_rules(&PATHS);
+        for set in [RuleSet::new(Some(&rules)), RuleSet::new(Some(&rules))] {
+            for steps in STEPS {
+                for depth in 0..=steps.len() {
+                    let (stepped, plain, scanned) = picked_three_ways(&set, &steps[..depth]);
+                    assert_eq!(stepped, scanned, "{:?}", &steps[..depth]);
+                    assert_eq!(plain, scanned, "{:?}", &steps[..depth]);
+                }
             }
         }
+    }
+
+    #[test]
+    fn sets_with_the_same_paths_share_an_automaton_but_not_their_lists() {
+        let first = type_rules(&["$.a", "$.b"]);
+        let mut second = type_rules(&["$.a", "$.b"]);
+        second.get_mut("$.b").unwrap().rules = vec![MatchingRule::Integer];
+        let (first, second) = (RuleSet::new(Some(&first)), RuleSet::new(Some(&second)));
+        assert!(Rc::ptr_eq(
+            first.automaton.as_ref().unwrap(),
+            second.automaton.as_ref().unwrap()
+        ));
+        let root = Location::root();
+        let at_b = first.field(&root, "b");
+        assert_eq!(
+            second.select(&at_b).unwrap().list.rules,
+            vec![MatchingRule::Integer]
+        );
+        let other = type_rules(&["$.a", "$.c"]);
+        let other = RuleSet::new(Some(&other));
+        assert!(!Rc::ptr_eq(
+            first.automaton.as_ref().unwrap(),
+            other.automaton.as_ref().unwrap()
+        ));
+        assert!(other.select(&other.field(&root, "b")).is_none());
+    }
+
+    #[test]
+    fn past_the_state_limit_lookups_scan() {
+        let rules = type_rules(&PATHS);
+        let mut set = RuleSet::new(Some(&rules));
+        let automaton = set.automaton.as_ref().unwrap();
+        set.automaton = Some(Rc::new(Automaton::new(
+            Box::default(),
+            automaton.rules.clone(),
+            3,
+        )));
+        for steps in STEPS {
+            let (stepped, plain, scanned) = picked_three_ways(&set, steps);
+            assert_eq!(stepped, scanned, "{steps:?}");
+            assert_eq!(plain, scanned, "{steps:?}");
+        }
+        assert_eq!(set.automaton.unwrap().states.borrow().list.len(), 3);
+    }
+
+    #[test]
+    fn more_rules_than_a_state_holds_are_scanned() {
+        let paths: Vec<String> = (0..70).map(|i| format!("$.k{i}")).collect();
+        let mut paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        paths.push("$.a");
+        paths.push("$.a.*");
+        let rules = type_rules(&paths);
+        let set = RuleSet::new(Some(&rules));
+        assert!(!set.automaton.as_ref().unwrap().enabled);
+        for steps in [&["k69"][..], &["k7", "x"], &["a", "x"], &["a"], &["b"], &[]] {
+            let (stepped, plain, scanned) = picked_three_ways(&set, steps);
+            assert_eq!(stepped, scanned, "{steps:?}");
+            assert_eq!(plain, scanned, "{steps:?}");
+        }
+        let root = Location::root();
+        let at = set.field(&root, "k69");
+        assert_eq!(
+            set.select(&at).unwrap().list.rules,
+            vec![MatchingRule::Type {
+                min: Some(69),
+                max: None
+            }]
+        );
+    }
+
+    #[test]
+    fn decimal_indexes_are_canonical() {
+        assert_eq!(decimal_index("0"), Some(0));
+        assert_eq!(decimal_index("12"), Some(12));
+        assert_eq!(decimal_index("012"), None);
+        assert_eq!(decimal_index("+1"), None);
+        assert_eq!(decimal_index(""), None);
+        assert_eq!(decimal_index("1a"), None);
+        assert_eq!(decimal_index("99999999999999999999999"), None);
+        assert_eq!(decimal_index("١"), None);
     }
 
     #[test]

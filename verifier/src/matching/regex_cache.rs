@@ -116,13 +116,6 @@ impl Hasher for WordHasher {
     }
 }
 
-/// A quick fingerprint of a name: equal names have equal fingerprints.
-pub(crate) fn fingerprint(name: &str) -> u64 {
-    let mut hasher = WordHasher::default();
-    hasher.write(name.as_bytes());
-    hasher.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
