@@ -45,11 +45,17 @@ pub(crate) struct RuleState {
     pub(crate) set: u64,
     /// The state in that automaton.
     pub(crate) state: u32,
+    /// The rule that state selects, as the automaton encodes it.
+    pub(crate) best: u32,
 }
 
 impl RuleState {
     /// No state: the rule set works it out from the location's steps.
-    pub(crate) const NONE: RuleState = RuleState { set: 0, state: 0 };
+    pub(crate) const NONE: RuleState = RuleState {
+        set: 0,
+        state: 0,
+        best: 0,
+    };
 }
 
 impl Location<'static> {

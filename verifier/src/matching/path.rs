@@ -270,7 +270,7 @@ type PathCache = HashMap<Box<str>, Option<Rc<ParsedPath>>, BuildHasherDefault<Wo
 
 thread_local! {
     static PATHS: RefCell<PathCache> = RefCell::new(HashMap::default());
-    /// Automata by the hash of their rule paths (see [`RuleSet::new`]).
+    /// Automata by a hash of their rule paths (see [`RuleSet::new`]).
     static AUTOMATA: RefCell<HashMap<u64, Rc<Automaton>, BuildHasherDefault<WordHasher>>> =
         RefCell::new(HashMap::default());
 }
@@ -339,8 +339,8 @@ struct States {
 }
 
 struct State {
-    /// The rule selected here (its position) and whether it was written for an ancestor.
-    best: Option<(u32, bool)>,
+    /// The rule selected here, see [`encode_best`].
+    best: u32,
     /// The depth of the locations in this state, or [`BEYOND`].
     depth: u32,
     /// The rules that apply at a child whatever its key, or whatever its index: those whose
@@ -363,7 +363,10 @@ struct Transition<K> {
 
 /// Adds `bit` to the transition for `key`, creating it.
 fn add_transition<K: PartialEq>(transitions: &mut Vec<Transition<K>>, key: K, bit: u64) {
-    match transitions.iter_mut().find(|transition| transition.key == key) {
+    match transitions
+        .iter_mut()
+        .find(|transition| transition.key == key)
+    {
         Some(transition) => transition.rules |= bit,
         None => transitions.push(Transition {
             key,
@@ -481,7 +484,7 @@ impl Automaton {
             }
         }
         State {
-            best: best.map(|(_, position, cascaded)| (position, cascaded)),
+            best: encode_best(best.map(|(_, position, cascaded)| (position, cascaded))),
             depth,
             field_base,
             index_base,
@@ -492,22 +495,22 @@ impl Automaton {
         }
     }
 
-    /// The state one `segment` below state `from`.
-    fn step(&self, from: u32, segment: Segment<'_>) -> u32 {
+    /// The state one `segment` below state `from`, with the rule it selects.
+    fn step(&self, from: u32, segment: Segment<'_>) -> (u32, u32) {
         if from == SCAN {
-            return SCAN;
+            return (SCAN, NO_RULE);
         }
         let (rules, depth) = {
             let states = self.states.borrow();
             let Some(state) = states.list.get(from as usize) else {
-                return SCAN;
+                return (SCAN, NO_RULE);
             };
             let Some((rules, next)) = state.slot(segment) else {
-                return SCAN;
+                return (SCAN, NO_RULE);
             };
             match next.get() {
                 UNBUILT => (rules, state.depth),
-                known => return known,
+                known => return (known, states.best(known)),
             }
         };
         let depth = if depth == BEYOND { BEYOND } else { depth + 1 };
@@ -520,7 +523,17 @@ impl Automaton {
         {
             slot.set(next);
         }
-        next
+        (next, states.best(next))
+    }
+}
+
+impl States {
+    /// What state `id` selects; [`NO_RULE`] for [`SCAN`].
+    #[inline]
+    fn best(&self, id: u32) -> u32 {
+        self.list
+            .get(id as usize)
+            .map_or(NO_RULE, |state| state.best)
     }
 }
 
@@ -542,6 +555,21 @@ impl State {
         })
     }
 }
+
+/// The rule a state selects, for [`RuleState::best`]: its position and whether it was written
+/// for an ancestor, or [`NO_RULE`].
+fn encode_best(best: Option<(u32, bool)>) -> u32 {
+    best.map_or(NO_RULE, |(position, cascaded)| {
+        position << 1 | u32::from(cascaded)
+    })
+}
+
+fn decode_best(best: u32) -> Option<(usize, bool)> {
+    (best != NO_RULE).then_some(((best >> 1) as usize, best & 1 == 1))
+}
+
+/// See [`encode_best`].
+const NO_RULE: u32 = u32::MAX;
 
 /// The positions of the bits set in `mask`, lowest first.
 fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
@@ -585,35 +613,45 @@ impl<'a> RuleSet<'a> {
                 owned: Vec::new(),
             };
         };
+        // Cached by the number of paths and the first and last of them; a hit is confirmed
+        // path by path while the lists are collected.
         let mut hasher = WordHasher::default();
-        let mut borrowed = Vec::with_capacity(rules.len());
-        for (path, list) in rules {
+        hasher.write_usize(rules.len());
+        for (path, _) in rules
+            .first_key_value()
+            .into_iter()
+            .chain(rules.last_key_value())
+        {
             hasher.write(path.as_bytes());
-            borrowed.push(list);
         }
         let key = hasher.finish();
-        let automaton = AUTOMATA.with(|cache| {
-            if let Some(hit) = cache.borrow().get(&key).filter(|automaton| {
-                automaton.paths.len() == rules.len()
-                    && automaton
-                        .paths
-                        .iter()
-                        .zip(rules.keys())
-                        .all(|(known, path)| **known == **path)
-            }) {
-                return hit.clone();
+        let cached = AUTOMATA.with(|cache| cache.borrow().get(&key).cloned());
+        let known = cached
+            .as_ref()
+            .map_or(&[][..], |automaton| &automaton.paths[..]);
+        let mut same = known.len() == rules.len();
+        let mut borrowed = Vec::with_capacity(rules.len());
+        for (position, (path, list)) in rules.iter().enumerate() {
+            borrowed.push(list);
+            same = same && known.get(position).is_some_and(|known| **known == **path);
+        }
+        let automaton = match cached {
+            Some(automaton) if same => automaton,
+            _ => {
+                let built = Rc::new(Automaton::new(
+                    rules.keys().map(|path| Box::from(path.as_str())).collect(),
+                    rules.keys().map(|path| parsed_path(path)).collect(),
+                    MAX_STATES,
+                ));
+                AUTOMATA.with(|cache| {
+                    let mut cache = cache.borrow_mut();
+                    if cache.len() < MAX_CACHED_AUTOMATA || cache.contains_key(&key) {
+                        cache.insert(key, built.clone());
+                    }
+                });
+                built
             }
-            let built = Rc::new(Automaton::new(
-                rules.keys().map(|path| Box::from(path.as_str())).collect(),
-                rules.keys().map(|path| parsed_path(path)).collect(),
-                MAX_STATES,
-            ));
-            let mut cache = cache.borrow_mut();
-            if cache.len() < MAX_CACHED_AUTOMATA || cache.contains_key(&key) {
-                cache.insert(key, built.clone());
-            }
-            built
-        });
+        };
         RuleSet {
             automaton: Some(automaton),
             borrowed,
@@ -659,34 +697,40 @@ impl<'a> RuleSet<'a> {
         }
     }
 
-    /// The state of `location` in `automaton`: the one it carries when this set made it,
-    /// else worked out step by step from the root; [`SCAN`] for XML element positions.
-    fn state_of(automaton: &Automaton, location: &Location) -> u32 {
+    /// The state of `location` in `automaton` and the rule it selects: what the location
+    /// carries when this set made it, else worked out step by step from the root; [`SCAN`]
+    /// for XML element positions.
+    #[inline]
+    fn state_of(automaton: &Automaton, location: &Location) -> (u32, u32) {
         let carried = location.rules;
         if carried.set == automaton.id {
-            return carried.state;
+            return (carried.state, carried.best);
         }
+        RuleSet::work_out_state(automaton, location)
+    }
+
+    fn work_out_state(automaton: &Automaton, location: &Location) -> (u32, u32) {
         if !automaton.enabled || location.has_element_indexes() {
-            return SCAN;
+            return (SCAN, NO_RULE);
         }
         match (location.parent(), location.last()) {
             (Some(parent), Some(segment)) => {
-                automaton.step(RuleSet::state_of(automaton, parent), segment)
+                automaton.step(RuleSet::state_of(automaton, parent).0, segment)
             }
-            _ => 0,
+            _ => (0, automaton.states.borrow().best(0)),
         }
     }
 
     /// The most specific rule list that applies at `location`, if any.
     pub(crate) fn select(&self, location: &Location) -> Option<Selected<'_>> {
         let automaton = self.automaton.as_deref()?;
-        let state = RuleSet::state_of(automaton, location);
+        let (state, best) = RuleSet::state_of(automaton, location);
         if state == SCAN {
             return self.scan(automaton, location);
         }
-        let (position, cascaded) = automaton.states.borrow().list.get(state as usize)?.best?;
+        let (position, cascaded) = decode_best(best)?;
         Some(Selected {
-            list: self.list(position as usize)?,
+            list: self.list(position)?,
             cascaded,
         })
     }
@@ -740,10 +784,12 @@ impl<'a> RuleSet<'a> {
         let (Some(automaton), Some(segment)) = (self.automaton.as_deref(), child.last()) else {
             return;
         };
-        let from = RuleSet::state_of(automaton, parent);
+        let (from, _) = RuleSet::state_of(automaton, parent);
+        let (state, best) = automaton.step(from, segment);
         child.rules = RuleState {
             set: automaton.id,
-            state: automaton.step(from, segment),
+            state,
+            best,
         };
     }
 
@@ -753,19 +799,15 @@ impl<'a> RuleSet<'a> {
         let Some(automaton) = self.automaton.as_deref() else {
             return false;
         };
-        automaton
-            .rules
-            .iter()
-            .enumerate()
-            .any(|(position, path)| {
-                path.as_ref()
-                    .is_some_and(|path| weight(&path.tokens, location) > 0)
-                    && self.list(position).is_some_and(|list| {
-                        list.rules
-                            .iter()
-                            .any(|rule| matches!(rule, MatchingRule::Type { .. }))
-                    })
-            })
+        automaton.rules.iter().enumerate().any(|(position, path)| {
+            path.as_ref()
+                .is_some_and(|path| weight(&path.tokens, location) > 0)
+                && self.list(position).is_some_and(|list| {
+                    list.rules
+                        .iter()
+                        .any(|rule| matches!(rule, MatchingRule::Type { .. }))
+                })
+        })
     }
 }
 
@@ -913,9 +955,30 @@ mod tests {
     }
 
     const PATHS: [&str; 24] = [
-        "$", "$.a", "$.a.b", "$.a[*]", "$.a[*].b", "$.a.*", "$[*].b", "$.a.0", "$.*.b", "$.c",
-        "$['a'].c", "$.b", "$.b[*]", "$['0']", "$.0.b", "$.ab", "$.b.a", "$.d[1]", "$.d[*].e",
-        "$.d.*.f", "$.e['01']", "$.e.1", "$.unparsable[", "$.x.y.z",
+        "$",
+        "$.a",
+        "$.a.b",
+        "$.a[*]",
+        "$.a[*].b",
+        "$.a.*",
+        "$[*].b",
+        "$.a.0",
+        "$.*.b",
+        "$.c",
+        "$['a'].c",
+        "$.b",
+        "$.b[*]",
+        "$['0']",
+        "$.0.b",
+        "$.ab",
+        "$.b.a",
+        "$.d[1]",
+        "$.d[*].e",
+        "$.d.*.f",
+        "$.e['01']",
+        "$.e.1",
+        "$.unparsable[",
+        "$.x.y.z",
     ];
 
     const STEPS: [&[&str]; 22] = [
@@ -980,6 +1043,21 @@ mod tests {
             other.automaton.as_ref().unwrap()
         ));
         assert!(other.select(&other.field(&root, "b")).is_none());
+    }
+
+    #[test]
+    fn sets_differing_only_inside_get_their_own_automata() {
+        let first = type_rules(&["$.a", "$.b", "$.c"]);
+        let second = type_rules(&["$.a", "$.bb", "$.c"]);
+        let root = Location::root();
+        for _ in 0..2 {
+            let set = RuleSet::new(Some(&first));
+            assert!(set.select(&set.field(&root, "b")).is_some());
+            assert!(set.select(&set.field(&root, "bb")).is_none());
+            let set = RuleSet::new(Some(&second));
+            assert!(set.select(&set.field(&root, "b")).is_none());
+            assert!(set.select(&set.field(&root, "bb")).is_some());
+        }
     }
 
     #[test]
