@@ -6,10 +6,16 @@
 //! every concurrent interaction. The cache is bounded: past [`MAX_ENTRIES`] distinct sources it
 //! compiles without remembering, so a hostile contract cannot grow it without limit.
 //!
-//! Pact's regex matchers go through [`matches_whole`], which keeps a second, per-thread cache
-//! keyed by the pattern as the contract wrote it: a hit costs one hash of the pattern and no
-//! lock, no allocation and no `format!` of the anchored source, which matters because every
-//! regex-matched value of every interaction looks its pattern up.
+//! Pact's regex matchers go through [`matches_whole`], which compiles `^(?:pattern)$` once per
+//! process and keeps it in a second, per-thread cache keyed by the pattern as the contract
+//! wrote it: a hit costs one hash of the pattern and no lock, no allocation and no `format!`
+//! of the anchored source, which matters because every regex-matched value of every
+//! interaction looks its pattern up. Where it can, the anchored pattern is compiled to a lazy
+//! DFA alone (shared by every thread, each with its own cache of states) and run by a loop of
+//! one table lookup per byte, without the layers `regex::Regex` puts around its engines;
+//! patterns a DFA cannot take use `regex::Regex`, cloned per thread so that each thread has
+//! its own cache pool (a shared `Regex` gives the fast path of its pool to one thread and a
+//! mutex to every other).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -17,6 +23,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, LazyLock, RwLock};
 
 use regex::Regex;
+use regex_automata::hybrid;
+use regex_automata::nfa::thompson;
+use regex_automata::util::start;
+use regex_automata::{Anchored, MatchKind};
 
 /// How many distinct sources the cache remembers.
 const MAX_ENTRIES: usize = 4096;
@@ -34,46 +44,162 @@ pub(crate) fn compiled(source: &str) -> Compiled {
     {
         return hit.clone();
     }
-    let result = Regex::new(source)
-        .map(Arc::new)
-        .map_err(|error| error.to_string());
-    if let Ok(mut cache) = CACHE.write()
-        && cache.len() < MAX_ENTRIES
-    {
+    // Compiled under the lock, so that threads missing together compile a source once.
+    let Ok(mut cache) = CACHE.write() else {
+        return compile(source);
+    };
+    if let Some(hit) = cache.get(source) {
+        return hit.clone();
+    }
+    let result = compile(source);
+    if cache.len() < MAX_ENTRIES {
         cache.insert(source.to_owned(), result.clone());
     }
     result
+}
+
+fn compile(source: &str) -> Compiled {
+    Regex::new(source)
+        .map(Arc::new)
+        .map_err(|error| error.to_string())
+}
+
+/// The NFA size limit `regex::Regex` compiles with, so that a source compiles here exactly
+/// when it compiles there.
+const NFA_SIZE_LIMIT: usize = 10 * (1 << 20);
+
+/// The lazy DFA for an anchored `source`, or `None` when it cannot be built (the source is
+/// invalid, and `Regex` then words the error, or needs what a DFA cannot do, such as a Unicode
+/// word boundary).
+fn lazy_dfa(source: &str) -> Option<hybrid::dfa::DFA> {
+    hybrid::dfa::Builder::new()
+        .configure(hybrid::dfa::Config::new().match_kind(MatchKind::All))
+        .thompson(thompson::Config::new().nfa_size_limit(Some(NFA_SIZE_LIMIT)))
+        .build(source)
+        .ok()
+}
+
+/// Whether `dfa` matches the whole of `text` from an anchored start; `None` if it gave up (a
+/// quit byte or a cache it could not use), and the caller then asks `Regex`.
+#[inline]
+fn lazy_matches(
+    dfa: &hybrid::dfa::DFA,
+    cache: &mut hybrid::dfa::Cache,
+    text: &str,
+) -> Option<bool> {
+    let mut state = dfa
+        .start_state(cache, &start::Config::new().anchored(Anchored::Yes))
+        .ok()?;
+    for &byte in text.as_bytes() {
+        state = dfa.next_state(cache, state, byte).ok()?;
+        if state.is_tagged() {
+            if state.is_dead() {
+                return Some(false);
+            }
+            if state.is_quit() {
+                return None;
+            }
+        }
+    }
+    Some(dfa.next_eoi_state(cache, state).ok()?.is_match())
+}
+
+/// A whole-value pattern as the process compiled it.
+#[derive(Clone)]
+enum Shared {
+    Dfa(Arc<hybrid::dfa::DFA>),
+    Regex(Compiled),
+}
+
+/// Whole-value patterns by their unanchored pattern, for every thread.
+static WHOLE: LazyLock<RwLock<HashMap<Box<str>, Shared>>> =
+    LazyLock::new(|| RwLock::new(HashMap::new()));
+
+fn shared_whole(pattern: &str) -> Shared {
+    if let Ok(cache) = WHOLE.read()
+        && let Some(hit) = cache.get(pattern)
+    {
+        return hit.clone();
+    }
+    let build = || {
+        let source = format!("^(?:{pattern})$");
+        match lazy_dfa(&source) {
+            Some(dfa) => Shared::Dfa(Arc::new(dfa)),
+            None => Shared::Regex(compiled(&source)),
+        }
+    };
+    let Ok(mut cache) = WHOLE.write() else {
+        return build();
+    };
+    if let Some(hit) = cache.get(pattern) {
+        return hit.clone();
+    }
+    let built = build();
+    if cache.len() < MAX_ENTRIES {
+        cache.insert(Box::from(pattern), built.clone());
+    }
+    built
+}
+
+/// A whole-value pattern as one thread runs it.
+enum Whole {
+    /// The shared lazy DFA with this thread's cache of its states.
+    Dfa(Arc<hybrid::dfa::DFA>, hybrid::dfa::Cache),
+    /// This thread's own clone.
+    Regex(Regex),
+    Invalid(String),
+}
+
+impl Whole {
+    fn of(shared: Shared) -> Whole {
+        match shared {
+            Shared::Dfa(dfa) => {
+                let cache = dfa.create_cache();
+                Whole::Dfa(dfa, cache)
+            }
+            Shared::Regex(Ok(regex)) => Whole::Regex(Regex::clone(&regex)),
+            Shared::Regex(Err(error)) => Whole::Invalid(error),
+        }
+    }
+
+    fn matches(&mut self, pattern: &str, text: &str) -> Result<bool, String> {
+        match self {
+            Whole::Dfa(dfa, cache) => match lazy_matches(dfa, cache, text) {
+                Some(verdict) => Ok(verdict),
+                None => compiled(&format!("^(?:{pattern})$")).map(|regex| regex.is_match(text)),
+            },
+            Whole::Regex(regex) => Ok(regex.is_match(text)),
+            Whole::Invalid(error) => Err(error.clone()),
+        }
+    }
 }
 
 /// True when `text` matches `pattern` as a whole (Pact regexes are anchored at both ends, like
 /// Java's `matches()`); the compiler's error message when the pattern is not a valid regex.
 pub(crate) fn matches_whole(pattern: &str, text: &str) -> Result<bool, String> {
     let cached = ANCHORED.with(|cache| {
-        cache.borrow().get(pattern).map(|compiled| match compiled {
-            Ok(regex) => Ok(regex.is_match(text)),
-            Err(error) => Err(error.clone()),
-        })
+        cache
+            .borrow_mut()
+            .get_mut(pattern)
+            .map(|whole| whole.matches(pattern, text))
     });
     if let Some(result) = cached {
         return result;
     }
-    let compiled = compiled(&format!("^(?:{pattern})$"));
-    let result = match &compiled {
-        Ok(regex) => Ok(regex.is_match(text)),
-        Err(error) => Err(error.clone()),
-    };
+    let mut whole = Whole::of(shared_whole(pattern));
+    let result = whole.matches(pattern, text);
     ANCHORED.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.len() < MAX_ENTRIES {
-            cache.insert(Box::from(pattern), compiled);
+            cache.insert(Box::from(pattern), whole);
         }
     });
     result
 }
 
 thread_local! {
-    /// Anchored regexes by their unanchored pattern, for [`matches_whole`].
-    static ANCHORED: RefCell<HashMap<Box<str>, Compiled, BuildHasherDefault<WordHasher>>> =
+    /// Whole-value patterns by their unanchored pattern, for [`matches_whole`].
+    static ANCHORED: RefCell<HashMap<Box<str>, Whole, BuildHasherDefault<WordHasher>>> =
         RefCell::new(HashMap::default());
 }
 
@@ -135,6 +261,97 @@ mod tests {
         assert_eq!(matches_whole("a|b", "ab"), Ok(false));
         assert!(matches_whole("(", "x").is_err());
         assert!(matches_whole("(", "x").is_err());
+    }
+
+    /// `matches_whole` agrees with `regex::Regex` on the anchored pattern, whichever engine
+    /// runs it.
+    #[test]
+    fn whole_matches_agree_with_the_regex_crate() {
+        let patterns = [
+            r"^SKU-\d{6}$",
+            r"\d+",
+            r"[a-z0-9.]+@example\.com",
+            r"^(S|M|L|XL)$",
+            r"a|ab",
+            r"(?i)straße",
+            r"\w+",
+            r"\bword\b",
+            r"(?m)^a$",
+            r"a$|b",
+            r"",
+            r".*",
+            r"(?s).",
+            r"[^x]",
+            r"\p{Greek}+",
+            r"x*",
+            r"^$",
+            r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z",
+        ];
+        let texts = [
+            "",
+            "SKU-123456",
+            "SKU-12345",
+            "SKU-١٢٣٤٥٦",
+            "123",
+            "a",
+            "ab",
+            "b",
+            "STRASSE",
+            "straße",
+            "word",
+            "wörd",
+            "a\nb",
+            "a\n",
+            "\n",
+            "é",
+            "αβγ",
+            "x",
+            "xx",
+            "2020-01-01T00:00:00Z",
+            "jane@example.com",
+            "XL",
+            "XLL",
+            "\u{10ffff}",
+        ];
+        for pattern in patterns {
+            let regex = Regex::new(&format!("^(?:{pattern})$")).unwrap();
+            for text in texts {
+                assert_eq!(
+                    matches_whole(pattern, text),
+                    Ok(regex.is_match(text)),
+                    "/{pattern}/ on {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn simple_patterns_run_as_a_dfa_and_the_others_as_a_regex() {
+        assert!(lazy_dfa(r"^(?:SKU-\d{6})$").is_some());
+        assert!(lazy_dfa(r"^(?:\bword\b)$").is_none());
+        assert_eq!(matches_whole(r"\bword\b", "word"), Ok(true));
+        assert_eq!(matches_whole(r"\w{50}", &"é".repeat(50)), Ok(true));
+        assert_eq!(matches_whole(r"\w{50}", &"x".repeat(49)), Ok(false));
+    }
+
+    #[test]
+    fn an_invalid_pattern_reports_the_regex_crate_error() {
+        for pattern in ["(", "[z-a]", "a{2,1}", r"\p{Nope}", "x{99999999}"] {
+            let expected = Regex::new(&format!("^(?:{pattern})$"))
+                .unwrap_err()
+                .to_string();
+            assert_eq!(matches_whole(pattern, "x"), Err(expected), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn threads_share_compiled_patterns() {
+        let handles: Vec<_> = (0..4)
+            .map(|_| std::thread::spawn(|| matches_whole(r"t\d+", "t42")))
+            .collect();
+        for handle in handles {
+            assert_eq!(handle.join().unwrap(), Ok(true));
+        }
     }
 
     #[test]
