@@ -349,6 +349,9 @@ struct State {
     index_base: u64,
     /// The rules whose next token names a key (or an index), by that key.
     fields: Box<[Transition<Box<str>>]>,
+    /// `fields` as an open-addressing table of positions plus one (0 for empty), by
+    /// [`name_slot`]; empty when there are few enough fields to compare one by one.
+    field_table: Box<[u8]>,
     indexes: Box<[Transition<usize>]>,
     /// The states of children no token names.
     other_field: Cell<u32>,
@@ -374,6 +377,43 @@ fn add_transition<K: PartialEq>(transitions: &mut Vec<Transition<K>>, key: K, bi
             next: Cell::new(UNBUILT),
         }),
     }
+}
+
+/// States with more named transitions than this look names up by table.
+const FIELDS_SEARCHED_IN_ORDER: usize = 4;
+
+/// The slot of `name` in a field table of `2^bits` slots: a multiplicative hash of its length
+/// and first and last bytes, which tells most keys of one object apart at the cost of two
+/// loads.
+#[inline]
+fn name_slot(name: &str, bits: u32) -> usize {
+    let bytes = name.as_bytes();
+    let (first, last) = match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) => (u32::from(*first), u32::from(*last)),
+        _ => (0, 0),
+    };
+    let mixed = (bytes.len() as u32 ^ first << 8 ^ last << 16).wrapping_mul(0x9E37_79B1);
+    (mixed >> (32 - bits)) as usize
+}
+
+/// The table of [`State::field_table`] for `fields`.
+fn field_table(fields: &[Transition<Box<str>>]) -> Box<[u8]> {
+    if fields.len() <= FIELDS_SEARCHED_IN_ORDER {
+        return Box::default();
+    }
+    // At most half full, so that a search always meets an empty slot.
+    let bits = (fields.len() * 2).next_power_of_two().trailing_zeros();
+    let mut table = vec![0u8; 1 << bits];
+    let mask = table.len() - 1;
+    for (position, field) in fields.iter().enumerate() {
+        let mut slot = name_slot(&field.key, bits);
+        while table[slot] != 0 {
+            slot = (slot + 1) & mask;
+        }
+        // At most 64 rules, so at most 64 fields.
+        table[slot] = u8::try_from(position + 1).unwrap_or(u8::MAX);
+    }
+    table.into_boxed_slice()
 }
 
 /// The index `name` spells in decimal as a location step would (`"12"`, not `"012"`).
@@ -483,7 +523,9 @@ impl Automaton {
                 Some(Token::Root) | None => {}
             }
         }
+        let field_table = field_table(&fields);
         State {
+            field_table,
             best: encode_best(best.map(|(_, position, cascaded)| (position, cascaded))),
             depth,
             field_base,
@@ -496,6 +538,7 @@ impl Automaton {
     }
 
     /// The state one `segment` below state `from`, with the rule it selects.
+    #[inline]
     fn step(&self, from: u32, segment: Segment<'_>) -> (u32, u32) {
         if from == SCAN {
             return (SCAN, NO_RULE);
@@ -513,6 +556,18 @@ impl Automaton {
                 known => return (known, states.best(known)),
             }
         };
+        self.step_first_time(from, segment, rules, depth)
+    }
+
+    /// [`Automaton::step`] along a transition not followed before: builds the state.
+    #[cold]
+    fn step_first_time(
+        &self,
+        from: u32,
+        segment: Segment<'_>,
+        rules: u64,
+        depth: u32,
+    ) -> (u32, u32) {
         let depth = if depth == BEYOND { BEYOND } else { depth + 1 };
         let next = self.intern(depth, rules);
         let states = self.states.borrow();
@@ -538,12 +593,30 @@ impl States {
 }
 
 impl State {
+    /// The transition for key `name`, if a rule names it.
+    #[inline]
+    fn field(&self, name: &str) -> Option<&Transition<Box<str>>> {
+        if self.field_table.is_empty() {
+            return self.fields.iter().find(|t| *t.key == *name);
+        }
+        let mask = self.field_table.len() - 1;
+        let mut slot = name_slot(name, self.field_table.len().trailing_zeros());
+        loop {
+            let position = usize::from(*self.field_table.get(slot)?);
+            let transition = self.fields.get(position.checked_sub(1)?)?;
+            if *transition.key == *name {
+                return Some(transition);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     /// The rules that apply one `segment` below and where the state they make is kept;
     /// `None` for an XML element position (such locations scan).
     #[inline]
     fn slot(&self, segment: Segment<'_>) -> Option<(u64, &Cell<u32>)> {
         Some(match segment {
-            Segment::Field(name) => match self.fields.iter().find(|t| *t.key == *name) {
+            Segment::Field(name) => match self.field(name) {
                 Some(transition) => (self.field_base | transition.rules, &transition.next),
                 None => (self.field_base, &self.other_field),
             },
@@ -659,7 +732,23 @@ impl<'a> RuleSet<'a> {
         }
     }
 
+    /// The root of a body, `$`, with its automaton state.
+    pub(crate) fn root(&self) -> Location<'static> {
+        let mut root = Location::root();
+        if let Some(automaton) = self.automaton.as_deref()
+            && automaton.enabled
+        {
+            root.rules = RuleState {
+                set: automaton.id,
+                state: 0,
+                best: automaton.states.borrow().best(0),
+            };
+        }
+        root
+    }
+
     /// The rule list at `position`.
+    #[inline]
     fn list(&self, position: usize) -> Option<&RuleList> {
         match self.borrowed.get(position) {
             Some(list) => Some(list),
@@ -722,6 +811,7 @@ impl<'a> RuleSet<'a> {
     }
 
     /// The most specific rule list that applies at `location`, if any.
+    #[inline]
     pub(crate) fn select(&self, location: &Location) -> Option<Selected<'_>> {
         let automaton = self.automaton.as_deref()?;
         let (state, best) = RuleSet::state_of(automaton, location);
@@ -767,6 +857,7 @@ impl<'a> RuleSet<'a> {
     }
 
     /// `location` followed by an object key, with its automaton state.
+    #[inline]
     pub(crate) fn field<'c>(&self, location: &'c Location<'_>, name: &'c str) -> Location<'c> {
         let mut child = location.field(name);
         self.carry(location, &mut child);
@@ -774,12 +865,14 @@ impl<'a> RuleSet<'a> {
     }
 
     /// `location` followed by an array index, with its automaton state.
+    #[inline]
     pub(crate) fn index<'c>(&self, location: &'c Location<'_>, index: usize) -> Location<'c> {
         let mut child = location.index(index);
         self.carry(location, &mut child);
         child
     }
 
+    #[inline]
     fn carry(&self, parent: &Location, child: &mut Location) {
         let (Some(automaton), Some(segment)) = (self.automaton.as_deref(), child.last()) else {
             return;
@@ -1043,6 +1136,55 @@ mod tests {
             other.automaton.as_ref().unwrap()
         ));
         assert!(other.select(&other.field(&root, "b")).is_none());
+    }
+
+    #[test]
+    fn the_root_a_set_makes_selects_what_a_plain_root_selects() {
+        let rules = type_rules(&["$", "$.a"]);
+        let set = RuleSet::new(Some(&rules));
+        let picked = |location: &Location<'_>| {
+            set.select(location)
+                .map(|selected| (selected.list.clone(), selected.cascaded))
+        };
+        assert_eq!(picked(&set.root()), picked(&Location::root()));
+        assert!(picked(&set.root()).is_some());
+        let empty = RuleSet::new(None);
+        let root = empty.root();
+        assert!(empty.select(&root).is_none());
+        assert!(empty.select(&empty.field(&root, "a")).is_none());
+    }
+
+    #[test]
+    fn many_keys_are_found_by_table() {
+        let paths: Vec<String> = (0..40)
+            .map(|i| format!("$.{}", "k".repeat(i % 7 + 1) + &i.to_string()))
+            .chain(["$.a".to_owned(), "$['']".to_owned(), "$.é".to_owned()])
+            .collect();
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let rules = type_rules(&paths);
+        let set = RuleSet::new(Some(&rules));
+        let root = set.root();
+        for (i, path) in paths.iter().enumerate() {
+            let tokens = parse_rule_path(path).unwrap();
+            let Token::Field(name) = &tokens[1] else {
+                panic!("{path}")
+            };
+            let at = set.field(&root, name);
+            assert_eq!(
+                set.select(&at).unwrap().list.rules,
+                vec![MatchingRule::Type {
+                    min: Some(i),
+                    max: None
+                }],
+                "{path}"
+            );
+        }
+        for other in ["k", "kk0", "b", "kkkkkkkkkk1", "e"] {
+            assert!(
+                set.select(&set.field(&set.root(), other)).is_none(),
+                "{other}"
+            );
+        }
     }
 
     #[test]

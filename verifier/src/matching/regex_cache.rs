@@ -199,7 +199,7 @@ pub(crate) fn matches_whole(pattern: &str, text: &str) -> Result<bool, String> {
 
 thread_local! {
     /// Whole-value patterns by their unanchored pattern, for [`matches_whole`].
-    static ANCHORED: RefCell<HashMap<Box<str>, Whole, BuildHasherDefault<WordHasher>>> =
+    static ANCHORED: RefCell<HashMap<Box<str>, Whole, BuildHasherDefault<EndsHasher>>> =
         RefCell::new(HashMap::default());
 }
 
@@ -239,6 +239,35 @@ impl Hasher for WordHasher {
             self.add(word);
         }
         self.add(bytes.len() as u64);
+    }
+}
+
+/// A hash of a byte string's length and its first and last eight bytes, for keys that differ
+/// there (patterns): constant time whatever the length; keys alike at both ends only share a
+/// bucket, the map still compares them whole.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct EndsHasher(WordHasher);
+
+impl Hasher for EndsHasher {
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let word = |chunk: &[u8]| {
+            chunk
+                .iter()
+                .rev()
+                .fold(0u64, |word, byte| (word << 8) | u64::from(*byte))
+        };
+        let length = bytes.len();
+        let (head, tail) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+            (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+            _ => (word(bytes), 0),
+        };
+        self.0.add(head);
+        self.0.add(tail);
+        self.0.add(length as u64);
     }
 }
 
@@ -370,6 +399,26 @@ mod tests {
             hasher.write(&bytes);
             assert_eq!(hasher.finish(), expected.finish(), "{length}");
         }
+    }
+
+    #[test]
+    fn the_ends_hash_reads_length_and_both_ends() {
+        let hash = |bytes: &[u8]| {
+            let mut hasher = EndsHasher::default();
+            hasher.write(bytes);
+            hasher.finish()
+        };
+        assert_eq!(hash(b"abcdefgh-xx-12345678"), hash(b"abcdefgh-yy-12345678"));
+        assert_ne!(hash(b"abcdefgh-xx-12345678"), hash(b"abcdefgh-xx-12345679"));
+        assert_ne!(hash(b"abcdefgh-xx-12345678"), hash(b"bbcdefgh-xx-12345678"));
+        assert_ne!(hash(b"abc"), hash(b"abd"));
+        assert_ne!(hash(b""), hash(b"\0"));
+        // Patterns alike at both ends still find their own entries.
+        let (first, second) = (r"^xxxxxxxx(a|b)yyyyyyyy$", r"^xxxxxxxx(a|c)yyyyyyyy$");
+        assert_eq!(hash(first.as_bytes()), hash(second.as_bytes()));
+        assert_eq!(matches_whole(first, "xxxxxxxxbyyyyyyyy"), Ok(true));
+        assert_eq!(matches_whole(second, "xxxxxxxxbyyyyyyyy"), Ok(false));
+        assert_eq!(matches_whole(second, "xxxxxxxxcyyyyyyyy"), Ok(true));
     }
 
     #[test]

@@ -35,18 +35,17 @@ impl<'a> JsonMatcher<'a> {
         actual: &Node<'_>,
         out: &mut Vec<Mismatch>,
     ) {
-        let Some(selected) = self.rules.select(location) else {
-            return self.compare_plain(location, expected, actual, out);
-        };
-        let applied = Applied {
-            list: &selected.list.rules,
-            combine: selected.list.combine,
-            cascaded: selected.cascaded,
-        };
-        if applied.rules().next().is_none() {
-            return self.compare_plain(location, expected, actual, out);
+        if let Some(selected) = self.rules.select(location) {
+            let applied = Applied {
+                list: &selected.list.rules,
+                combine: selected.list.combine,
+                cascaded: selected.cascaded,
+            };
+            if applied.rules().next().is_some() {
+                return self.compare_with(location, expected, actual, applied, out);
+            }
         }
-        self.compare_with(location, expected, actual, applied, out);
+        self.compare_plain(location, expected, actual, out)
     }
 
     fn compare_with(
@@ -59,14 +58,11 @@ impl<'a> JsonMatcher<'a> {
     ) {
         let container = expected.is_object() || expected.is_array() || actual.is_container();
         if !container {
-            let failures = self.check(applied.rules(), applied, expected, actual);
-            self.push_failures(location, expected, actual, failures, out);
-            return;
+            return self.check(applied.rules(), applied, location, expected, actual, out);
         }
         // Checks on the container itself; rules meant for leaves only cascade through it.
         let own = applied.own();
-        let failures = self.check(own.clone(), applied, expected, actual);
-        self.push_failures(location, expected, actual, failures, out);
+        self.check(own.clone(), applied, location, expected, actual, out);
         let whole_value = own
             .clone()
             .any(|rule| matches!(rule, MatchingRule::Equality | MatchingRule::JsonSchema(_)));
@@ -89,18 +85,21 @@ impl<'a> JsonMatcher<'a> {
         }
     }
 
-    /// The failures of `rules` on `actual`: none, without building anything, when every rule
-    /// (for OR, one rule) plainly passes; otherwise the evaluator's verdict on the value.
+    /// Checks `rules` on `actual`, appending a mismatch per failure: nothing is built when
+    /// every rule (for OR, one rule) plainly passes; otherwise the evaluator decides and words
+    /// the failures.
     fn check<'r>(
         &self,
         rules: impl Iterator<Item = &'r MatchingRule> + Clone,
         applied: Applied<'_>,
+        location: &Location,
         expected: &Value,
         actual: &Node<'_>,
-    ) -> Vec<String> {
+        out: &mut Vec<Mismatch>,
+    ) {
         let cascaded = applied.cascaded;
         if rules.clone().next().is_none() {
-            return Vec::new();
+            return;
         }
         let mut quick = rules
             .clone()
@@ -110,31 +109,22 @@ impl<'a> JsonMatcher<'a> {
             Combine::Or => quick.any(|passed| passed),
         };
         if passes {
-            return Vec::new();
+            return;
         }
-        self.evaluator.check_each(
+        let actual_value = actual.to_value();
+        let failures = self.evaluator.check_each(
             rules,
             applied.combine,
             expected,
-            &actual.to_value(),
+            &actual_value,
             Form::Json,
             cascaded,
-        )
-    }
-
-    fn push_failures(
-        &self,
-        location: &Location,
-        expected: &Value,
-        actual: &Node<'_>,
-        failures: Vec<String>,
-        out: &mut Vec<Mismatch>,
-    ) {
+        );
         for failure in failures {
             out.push(Mismatch::body(
                 location.to_string(),
                 Some(expected.clone()),
-                Some(actual.to_value()),
+                Some(actual_value.clone()),
                 failure,
             ));
         }
@@ -276,9 +266,10 @@ impl<'a> JsonMatcher<'a> {
                 evaluator: self.evaluator,
                 strict: false,
             };
+            let root = matcher.rules.root();
             let found = actual.iter().any(|item| {
                 let mut differences = Vec::new();
-                matcher.compare(&Location::root(), example, item, &mut differences);
+                matcher.compare(&root, example, item, &mut differences);
                 differences.is_empty()
             });
             if !found {

@@ -142,7 +142,8 @@ pub(crate) fn match_body(
                 strict,
             };
             let mut out = Vec::new();
-            matcher.compare(&Location::root(), &expected_value, &actual_value, &mut out);
+            let root = matcher.rules.root();
+            matcher.compare(&root, &expected_value, &actual_value, &mut out);
             out
         }
         BodyKind::Xml => xml::XmlMatcher {
@@ -296,6 +297,10 @@ fn actual_json_of(content: &BodyContent) -> Result<actual_json::Node<'_>, serde_
 }
 
 fn kind_of_content_type(content_type: &str) -> Option<BodyKind> {
+    // The type nearly every JSON body declares, without working out its essence.
+    if content_type == "application/json" {
+        return Some(BodyKind::Json);
+    }
     let essence = media_type_essence(content_type);
     let (kind, subtype) = essence.split_once('/')?;
     Some(if subtype == "json" || subtype.ends_with("+json") {
@@ -327,5 +332,32 @@ fn infer_kind(content: &BodyContent) -> BodyKind {
         BodyKind::Json
     } else {
         BodyKind::Text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_json_takes_the_short_way_to_the_same_kind() {
+        for content_type in [
+            "application/json",
+            "Application/JSON",
+            "application/json; charset=utf-8",
+            "application/vnd.x+json",
+        ] {
+            assert_eq!(
+                kind_of_content_type(content_type),
+                Some(BodyKind::Json),
+                "{content_type}"
+            );
+        }
+        assert_eq!(
+            kind_of_content_type("application/jsonx"),
+            Some(BodyKind::Binary)
+        );
+        assert_eq!(kind_of_content_type("text/json"), Some(BodyKind::Json));
+        assert_eq!(kind_of_content_type("json"), None);
     }
 }
