@@ -526,7 +526,10 @@ impl Automaton {
         let field_table = field_table(&fields);
         State {
             field_table,
-            best: encode_best(best.map(|(_, position, cascaded)| (position, cascaded))),
+            best: encode_best(
+                best.map(|(_, position, cascaded)| (position, cascaded)),
+                depth == BEYOND,
+            ),
             depth,
             field_base,
             index_base,
@@ -630,19 +633,24 @@ impl State {
 }
 
 /// The rule a state selects, for [`RuleState::best`]: its position and whether it was written
-/// for an ancestor, or [`NO_RULE`].
-fn encode_best(best: Option<(u32, bool)>) -> u32 {
-    best.map_or(NO_RULE, |(position, cascaded)| {
+/// for an ancestor, or [`NO_RULE`]; with [`BEYOND_FLAG`] for a state at [`BEYOND`].
+fn encode_best(best: Option<(u32, bool)>, beyond: bool) -> u32 {
+    let best = best.map_or(NO_RULE, |(position, cascaded)| {
         position << 1 | u32::from(cascaded)
-    })
+    });
+    if beyond { best | BEYOND_FLAG } else { best }
 }
 
 fn decode_best(best: u32) -> Option<(usize, bool)> {
+    let best = best & !BEYOND_FLAG;
     (best != NO_RULE).then_some(((best >> 1) as usize, best & 1 == 1))
 }
 
 /// See [`encode_best`].
-const NO_RULE: u32 = u32::MAX;
+const NO_RULE: u32 = u32::MAX >> 1;
+
+/// Marks the states at [`BEYOND`]: every step from one leads back to it.
+const BEYOND_FLAG: u32 = 1 << 31;
 
 /// The positions of the bits set in `mask`, lowest first.
 fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
@@ -877,6 +885,12 @@ impl<'a> RuleSet<'a> {
         let (Some(automaton), Some(segment)) = (self.automaton.as_deref(), child.last()) else {
             return;
         };
+        let carried = parent.rules;
+        if carried.set == automaton.id && carried.best & BEYOND_FLAG != 0 {
+            // No rule reaches below: every step leads back to the same state.
+            child.rules = carried;
+            return;
+        }
         let (from, _) = RuleSet::state_of(automaton, parent);
         let (state, best) = automaton.step(from, segment);
         child.rules = RuleState {

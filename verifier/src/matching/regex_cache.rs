@@ -79,29 +79,54 @@ fn lazy_dfa(source: &str) -> Option<hybrid::dfa::DFA> {
         .ok()
 }
 
-/// Whether `dfa` matches the whole of `text` from an anchored start; `None` if it gave up (a
-/// quit byte or a cache it could not use), and the caller then asks `Regex`.
-#[inline]
-fn lazy_matches(
-    dfa: &hybrid::dfa::DFA,
-    cache: &mut hybrid::dfa::Cache,
-    text: &str,
-) -> Option<bool> {
-    let mut state = dfa
-        .start_state(cache, &start::Config::new().anchored(Anchored::Yes))
-        .ok()?;
-    for &byte in text.as_bytes() {
-        state = dfa.next_state(cache, state, byte).ok()?;
-        if state.is_tagged() {
-            if state.is_dead() {
-                return Some(false);
+/// A shared lazy DFA with one thread's cache of its states.
+struct LazyMatcher {
+    dfa: Arc<hybrid::dfa::DFA>,
+    cache: hybrid::dfa::Cache,
+    /// The anchored start state and the cache's clear count when it was found: a cleared
+    /// cache forgets its states, so the start is looked up again then.
+    start: Option<(usize, hybrid::LazyStateID)>,
+}
+
+impl LazyMatcher {
+    /// Whether the DFA matches the whole of `text`; `None` if it gave up (a quit byte or a
+    /// cache it could not use), and the caller then asks `Regex`.
+    #[inline]
+    fn matches(&mut self, text: &str) -> Option<bool> {
+        let (dfa, cache) = (&*self.dfa, &mut self.cache);
+        let mut state = match self.start {
+            Some((clears, start)) if clears == cache.clear_count() => start,
+            _ => {
+                let start = dfa
+                    .start_state(cache, &start::Config::new().anchored(Anchored::Yes))
+                    .ok()?;
+                self.start = Some((cache.clear_count(), start));
+                start
             }
-            if state.is_quit() {
-                return None;
+        };
+        for &byte in text.as_bytes() {
+            // From an untagged state the transition is a table lookup; a tagged one (not
+            // computed yet, dead, quit, match) takes the full step.
+            let next = if state.is_tagged() {
+                dfa.next_state(cache, state, byte).ok()?
+            } else {
+                match dfa.next_state_untagged(cache, state, byte) {
+                    next if next.is_unknown() => dfa.next_state(cache, state, byte).ok()?,
+                    next => next,
+                }
+            };
+            if next.is_tagged() {
+                if next.is_dead() {
+                    return Some(false);
+                }
+                if next.is_quit() {
+                    return None;
+                }
             }
+            state = next;
         }
+        Some(dfa.next_eoi_state(cache, state).ok()?.is_match())
     }
-    Some(dfa.next_eoi_state(cache, state).ok()?.is_match())
 }
 
 /// A whole-value pattern as the process compiled it.
@@ -143,8 +168,7 @@ fn shared_whole(pattern: &str) -> Shared {
 
 /// A whole-value pattern as one thread runs it.
 enum Whole {
-    /// The shared lazy DFA with this thread's cache of its states.
-    Dfa(Arc<hybrid::dfa::DFA>, hybrid::dfa::Cache),
+    Dfa(LazyMatcher),
     /// This thread's own clone.
     Regex(Regex),
     Invalid(String),
@@ -153,10 +177,11 @@ enum Whole {
 impl Whole {
     fn of(shared: Shared) -> Whole {
         match shared {
-            Shared::Dfa(dfa) => {
-                let cache = dfa.create_cache();
-                Whole::Dfa(dfa, cache)
-            }
+            Shared::Dfa(dfa) => Whole::Dfa(LazyMatcher {
+                cache: dfa.create_cache(),
+                dfa,
+                start: None,
+            }),
             Shared::Regex(Ok(regex)) => Whole::Regex(Regex::clone(&regex)),
             Shared::Regex(Err(error)) => Whole::Invalid(error),
         }
@@ -164,7 +189,7 @@ impl Whole {
 
     fn matches(&mut self, pattern: &str, text: &str) -> Result<bool, String> {
         match self {
-            Whole::Dfa(dfa, cache) => match lazy_matches(dfa, cache, text) {
+            Whole::Dfa(matcher) => match matcher.matches(text) {
                 Some(verdict) => Ok(verdict),
                 None => compiled(&format!("^(?:{pattern})$")).map(|regex| regex.is_match(text)),
             },
@@ -177,10 +202,10 @@ impl Whole {
 /// True when `text` matches `pattern` as a whole (Pact regexes are anchored at both ends, like
 /// Java's `matches()`); the compiler's error message when the pattern is not a valid regex.
 pub(crate) fn matches_whole(pattern: &str, text: &str) -> Result<bool, String> {
-    let cached = ANCHORED.with(|cache| {
-        cache
+    let cached = ANCHORED.with(|patterns| {
+        patterns
             .borrow_mut()
-            .get_mut(pattern)
+            .find(pattern)
             .map(|whole| whole.matches(pattern, text))
     });
     if let Some(result) = cached {
@@ -188,19 +213,45 @@ pub(crate) fn matches_whole(pattern: &str, text: &str) -> Result<bool, String> {
     }
     let mut whole = Whole::of(shared_whole(pattern));
     let result = whole.matches(pattern, text);
-    ANCHORED.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if cache.len() < MAX_ENTRIES {
-            cache.insert(Box::from(pattern), whole);
-        }
-    });
+    ANCHORED.with(|patterns| patterns.borrow_mut().insert(pattern, whole));
     result
 }
 
+/// One thread's whole-value patterns, by their unanchored pattern.
+#[derive(Default)]
+struct ThreadPatterns {
+    entries: Vec<(Box<str>, Whole)>,
+    /// Positions in `entries`, once there are too many to compare one by one.
+    index: HashMap<Box<str>, usize, BuildHasherDefault<EndsHasher>>,
+}
+
+/// Up to this many patterns are found by comparing them in turn, which beats hashing a few.
+const PATTERNS_SEARCHED_IN_ORDER: usize = 16;
+
+impl ThreadPatterns {
+    #[inline]
+    fn find(&mut self, pattern: &str) -> Option<&mut Whole> {
+        let position = if self.entries.len() <= PATTERNS_SEARCHED_IN_ORDER {
+            self.entries
+                .iter()
+                .position(|(known, _)| **known == *pattern)?
+        } else {
+            *self.index.get(pattern)?
+        };
+        self.entries.get_mut(position).map(|(_, whole)| whole)
+    }
+
+    fn insert(&mut self, pattern: &str, whole: Whole) {
+        if self.entries.len() < MAX_ENTRIES {
+            self.index.insert(Box::from(pattern), self.entries.len());
+            self.entries.push((Box::from(pattern), whole));
+        }
+    }
+}
+
 thread_local! {
-    /// Whole-value patterns by their unanchored pattern, for [`matches_whole`].
-    static ANCHORED: RefCell<HashMap<Box<str>, Whole, BuildHasherDefault<EndsHasher>>> =
-        RefCell::new(HashMap::default());
+    /// Whole-value patterns for [`matches_whole`].
+    static ANCHORED: RefCell<ThreadPatterns> = RefCell::new(ThreadPatterns::default());
 }
 
 /// A multiply-rotate hash over 8-byte words (rustc's `FxHasher` scheme), for the caches here
@@ -370,6 +421,47 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert_eq!(matches_whole(pattern, "x"), Err(expected), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn a_lazy_matcher_survives_its_cache_being_cleared() {
+        let source = r"^(?:[a-z]{2}\d{3}|\p{Greek}+)$";
+        let dfa = hybrid::dfa::Builder::new()
+            .configure(
+                hybrid::dfa::Config::new()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(0)
+                    .skip_cache_capacity_check(true),
+            )
+            .build(source)
+            .unwrap();
+        let dfa = Arc::new(dfa);
+        let mut matcher = LazyMatcher {
+            cache: dfa.create_cache(),
+            dfa,
+            start: None,
+        };
+        let regex = Regex::new(source).unwrap();
+        for text in [
+            "ab123", "αβγ", "ab12", "a1234", "", "ab123x", "αβγ1", "zz999",
+        ]
+        .repeat(20)
+        {
+            assert_eq!(matcher.matches(text), Some(regex.is_match(text)), "{text}");
+        }
+        assert!(matcher.cache.clear_count() > 0);
+    }
+
+    #[test]
+    fn many_patterns_are_found_by_hash() {
+        for round in 0..2 {
+            for n in 0..(PATTERNS_SEARCHED_IN_ORDER * 2) {
+                let pattern = format!("p{n}x*");
+                let text = format!("p{n}xx");
+                assert_eq!(matches_whole(&pattern, &text), Ok(true), "{round} {n}");
+                assert_eq!(matches_whole(&pattern, "p"), Ok(false), "{round} {n}");
+            }
         }
     }
 

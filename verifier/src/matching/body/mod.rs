@@ -21,7 +21,7 @@ use treaty_schemas::{Body, BodyContent, MatchingRule, RuleList};
 
 use super::headers::{media_type_essence, media_types_match};
 use super::mismatch::{Mismatch, show};
-use super::path::{Location, RuleSet};
+use super::path::RuleSet;
 use super::rules::Evaluator;
 
 /// One side of a body comparison: the body and the content type declared for it (the V4
@@ -167,7 +167,7 @@ pub(crate) fn match_body(
         ),
         BodyKind::Binary => match (expected_content, actual_content) {
             (BodyContent::Bytes(expected_bytes), BodyContent::Bytes(actual_bytes))
-                if rules.select(&Location::root()).is_none() =>
+                if rules.select(&rules.root()).is_none() =>
             {
                 if expected_bytes == actual_bytes {
                     Vec::new()
@@ -193,7 +193,7 @@ pub(crate) fn match_body(
 /// The `contentType` rule written for the whole body, if there is one.
 fn content_type_rule<'r>(rules: &'r RuleSet<'_>) -> Option<&'r str> {
     let selected = rules
-        .select(&Location::root())
+        .select(&rules.root())
         .filter(|selected| !selected.cascaded)?;
     selected.list.rules.iter().find_map(|rule| match rule {
         MatchingRule::ContentType(content_type) => Some(content_type.as_str()),
