@@ -168,7 +168,7 @@ fn shared_whole(pattern: &str) -> Shared {
 
 /// A whole-value pattern as one thread runs it.
 enum Whole {
-    Dfa(LazyMatcher),
+    Dfa(Box<LazyMatcher>),
     /// This thread's own clone.
     Regex(Regex),
     Invalid(String),
@@ -177,11 +177,11 @@ enum Whole {
 impl Whole {
     fn of(shared: Shared) -> Whole {
         match shared {
-            Shared::Dfa(dfa) => Whole::Dfa(LazyMatcher {
+            Shared::Dfa(dfa) => Whole::Dfa(Box::new(LazyMatcher {
                 cache: dfa.create_cache(),
                 dfa,
                 start: None,
-            }),
+            })),
             Shared::Regex(Ok(regex)) => Whole::Regex(Regex::clone(&regex)),
             Shared::Regex(Err(error)) => Whole::Invalid(error),
         }
