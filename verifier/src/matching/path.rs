@@ -396,6 +396,27 @@ fn name_slot(name: &str, bits: u32) -> usize {
     (mixed >> (32 - bits)) as usize
 }
 
+/// `a == b`, comparing keys of up to 16 bytes (most) by a few word loads instead of a call.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    match a.len() {
+        0..=3 => a == b,
+        4..=7 => {
+            a.first_chunk::<4>() == b.first_chunk::<4>()
+                && a.last_chunk::<4>() == b.last_chunk::<4>()
+        }
+        8..=16 => {
+            a.first_chunk::<8>() == b.first_chunk::<8>()
+                && a.last_chunk::<8>() == b.last_chunk::<8>()
+        }
+        _ => a == b,
+    }
+}
+
 /// The table of [`State::field_table`] for `fields`.
 fn field_table(fields: &[Transition<Box<str>>]) -> Box<[u8]> {
     if fields.len() <= FIELDS_SEARCHED_IN_ORDER {
@@ -600,14 +621,14 @@ impl State {
     #[inline]
     fn field(&self, name: &str) -> Option<&Transition<Box<str>>> {
         if self.field_table.is_empty() {
-            return self.fields.iter().find(|t| *t.key == *name);
+            return self.fields.iter().find(|t| same_name(&t.key, name));
         }
         let mask = self.field_table.len() - 1;
         let mut slot = name_slot(name, self.field_table.len().trailing_zeros());
         loop {
             let position = usize::from(*self.field_table.get(slot)?);
             let transition = self.fields.get(position.checked_sub(1)?)?;
-            if *transition.key == *name {
+            if same_name(&transition.key, name) {
                 return Some(transition);
             }
             slot = (slot + 1) & mask;
@@ -1257,6 +1278,41 @@ mod tests {
                 max: None
             }]
         );
+    }
+
+    #[test]
+    fn names_compare_as_whole_strings() {
+        let names = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "abc",
+            "abd",
+            "abcd",
+            "abce",
+            "bbcd",
+            "abcdefg",
+            "abcdefh",
+            "bbcdefg",
+            "abcdefgh",
+            "abcdefgi",
+            "bbcdefgh",
+            "abcdefghijklmnop",
+            "abcdefghijklmnoq",
+            "bbcdefghijklmnop",
+            "abcdefgXijklmnop",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnopr",
+            "é",
+            "éa",
+            "aé",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(same_name(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
