@@ -104,26 +104,38 @@ impl LazyMatcher {
                 start
             }
         };
-        for &byte in text.as_bytes() {
-            // From an untagged state the transition is a table lookup; a tagged one (not
-            // computed yet, dead, quit, match) takes the full step.
-            let next = if state.is_tagged() {
-                dfa.next_state(cache, state, byte).ok()?
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if state.is_tagged() {
+                // Not computed yet, dead, quit or match: the full step.
+                state = dfa.next_state(cache, state, bytes[at]).ok()?;
+                at += 1;
             } else {
-                match dfa.next_state_untagged(cache, state, byte) {
-                    next if next.is_unknown() => dfa.next_state(cache, state, byte).ok()?,
-                    next => next,
+                // Through untagged states each step is a table lookup; the cache is only
+                // read here, so its table stays in registers.
+                let table: &hybrid::dfa::Cache = cache;
+                let mut previous = state;
+                while at < bytes.len() {
+                    previous = state;
+                    state = dfa.next_state_untagged(table, state, bytes[at]);
+                    at += 1;
+                    if state.is_tagged() {
+                        break;
+                    }
                 }
-            };
-            if next.is_tagged() {
-                if next.is_dead() {
+                if state.is_unknown() {
+                    state = dfa.next_state(cache, previous, bytes[at - 1]).ok()?;
+                }
+            }
+            if state.is_tagged() {
+                if state.is_dead() {
                     return Some(false);
                 }
-                if next.is_quit() {
+                if state.is_quit() {
                     return None;
                 }
             }
-            state = next;
         }
         Some(dfa.next_eoi_state(cache, state).ok()?.is_match())
     }
