@@ -1150,6 +1150,65 @@ mod tests {
     }
 
     #[test]
+    fn a_set_extended_for_each_value_selects_what_a_full_search_selects() {
+        let rules = type_rules(&PATHS);
+        let set = RuleSet::new(Some(&rules));
+        let extra = |min| RuleList {
+            rules: vec![MatchingRule::Type {
+                min: Some(min),
+                max: None,
+            }],
+            combine: treaty_schemas::Combine::And,
+        };
+        let root = set.root();
+        let d = set.field(&root, "d");
+        let extended = set.with_rule_for_children(&d, extra(100));
+        let d1 = extended.index(&d, 1);
+        let twice = extended.with_rule_for_children(&d1, extra(101));
+        for set in [&extended, &twice] {
+            for steps in STEPS {
+                for depth in 0..=steps.len() {
+                    let (stepped, plain, scanned) = picked_three_ways(set, &steps[..depth]);
+                    assert_eq!(stepped, scanned, "{:?}", &steps[..depth]);
+                    assert_eq!(plain, scanned, "{:?}", &steps[..depth]);
+                }
+            }
+        }
+        let picked = |set: &RuleSet<'_>, location: &Location<'_>| {
+            set.select(location).map(|selected| selected.list.clone())
+        };
+        let q = twice.field(&d1, "q");
+        assert_eq!(picked(&twice, &q), Some(extra(101)));
+        // An equal weight goes to the rule written first: `$.d[*].e` over `$.d.1.*`.
+        let e = twice.field(&d1, "e");
+        assert_eq!(picked(&twice, &e).unwrap().rules, rules["$.d[*].e"].rules);
+        let d0 = twice.index(&d, 0);
+        assert_eq!(picked(&twice, &d0), Some(extra(100)));
+        // Locations the base set made are followed in the extended set's automaton.
+        assert_eq!(picked(&extended, &set.index(&d, 0)), Some(extra(100)));
+    }
+
+    #[test]
+    fn xml_element_positions_are_looked_up_by_search() {
+        let rules = type_rules(&["$.animals.alligator['@name']", "$.animals[*].alligator"]);
+        let set = RuleSet::new(Some(&rules));
+        let root = set.root();
+        let first = root.element_index(0);
+        let animals = first.field("animals");
+        let second = animals.element_index(1);
+        let alligator = second.field("alligator");
+        let name = alligator.field("@name");
+        let min = |location: &Location<'_>| match set.select(location).unwrap().list.rules[..] {
+            [MatchingRule::Type { min, .. }] => min,
+            _ => None,
+        };
+        assert_eq!(min(&alligator), Some(1));
+        assert_eq!(min(&name), Some(0));
+        assert!(!set.select(&name).unwrap().cascaded);
+        assert!(set.select(&name.field("#text")).unwrap().cascaded);
+    }
+
+    #[test]
     fn sets_with_the_same_paths_share_an_automaton_but_not_their_lists() {
         let first = type_rules(&["$.a", "$.b"]);
         let mut second = type_rules(&["$.a", "$.b"]);
