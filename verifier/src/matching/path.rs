@@ -839,6 +839,17 @@ impl<'a> RuleSet<'a> {
         }
     }
 
+    /// True when no rule applies at `location` or anywhere below it, as far as the state
+    /// it carries tells (false when it cannot tell).
+    #[inline]
+    pub(crate) fn none_at_or_below(&self, location: &Location) -> bool {
+        let Some(automaton) = self.automaton.as_deref() else {
+            return true;
+        };
+        let carried = location.rules;
+        carried.set == automaton.id && carried.best == BEYOND_FLAG | NO_RULE
+    }
+
     /// The most specific rule list that applies at `location`, if any.
     #[inline]
     pub(crate) fn select(&self, location: &Location) -> Option<Selected<'_>> {
@@ -1280,6 +1291,37 @@ mod tests {
                 "{other}"
             );
         }
+    }
+
+    #[test]
+    fn no_rule_below_is_told_only_where_none_reaches() {
+        let rules = type_rules(&["$.a.b", "$.c", "$.d[*].e"]);
+        let set = RuleSet::new(Some(&rules));
+        let root = set.root();
+        let at = |steps: &[&str]| {
+            walk(
+                steps,
+                &|at, name| match name.parse::<usize>() {
+                    Ok(index) => set.index(at, index),
+                    Err(_) => set.field(at, name),
+                },
+                &mut |location| set.none_at_or_below(location),
+            )
+        };
+        assert!(!set.none_at_or_below(&root));
+        assert!(!at(&["a"]));
+        assert!(!at(&["a", "b"]));
+        assert!(at(&["a", "x"]));
+        assert!(at(&["a", "x", "y"]));
+        assert!(!at(&["c"]));
+        assert!(!at(&["c", "x"]), "`$.c` cascades below");
+        assert!(at(&["x"]));
+        assert!(!at(&["d", "0"]));
+        assert!(at(&["d", "0", "f"]));
+        // A plain location tells nothing.
+        assert!(!set.none_at_or_below(&Location::root().field("x")));
+        let empty = RuleSet::new(None);
+        assert!(empty.none_at_or_below(&Location::root()));
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl<'a> JsonMatcher<'a> {
                 return self.compare_with(location, expected, actual, applied, out);
             }
         }
-        self.compare_plain(location, expected, actual, out)
+        self.compare_plain(location, expected, actual, Below::Rules, out)
     }
 
     fn compare_with(
@@ -173,7 +173,7 @@ impl<'a> JsonMatcher<'a> {
             }
         }
         if !free_keys {
-            return self.compare_keys(location, expected, actual, out);
+            return self.compare_keys(location, expected, actual, Below::Rules, out);
         }
         let each_value_matcher = each_value.map(|inner| self.for_each_value(location, inner));
         let matcher = each_value_matcher.as_ref().unwrap_or(self);
@@ -229,7 +229,7 @@ impl<'a> JsonMatcher<'a> {
                 )
             });
         if !any_length {
-            return self.compare_arrays(location, expected, actual, out);
+            return self.compare_arrays(location, expected, actual, Below::Rules, out);
         }
         // Items beyond the example are compared with its first item, as Pact pads the list.
         let Some(first) = expected.first() else {
@@ -287,19 +287,22 @@ impl<'a> JsonMatcher<'a> {
         }
     }
 
+    /// Compares without a rule for this value; `below` says whether its children may have
+    /// rules.
     fn compare_plain(
         &self,
         location: &Location,
         expected: &Value,
         actual: &Node<'_>,
+        below: Below,
         out: &mut Vec<Mismatch>,
     ) {
         match (expected, actual) {
             (Value::Object(expected), Node::Object(actual)) => {
-                self.compare_keys(location, expected, actual, out)
+                self.compare_keys(location, expected, actual, below, out)
             }
             (Value::Array(expected), Node::Array(actual)) => {
-                self.compare_arrays(location, expected, actual, out)
+                self.compare_arrays(location, expected, actual, below, out)
             }
             (Value::Object(_) | Value::Array(_), _) | (_, Node::Object(_) | Node::Array(_)) => {
                 out.push(kind_mismatch(location, expected, actual));
@@ -318,18 +321,48 @@ impl<'a> JsonMatcher<'a> {
         }
     }
 
+    /// Whether the children of a container at `location` may have rules: checked once per
+    /// container, so that a subtree no rule reaches is compared without looking anything up.
+    fn below(&self, location: &Location, below: Below) -> Below {
+        match below {
+            Below::Rules if self.rules.none_at_or_below(location) => Below::NoRules,
+            below => below,
+        }
+    }
+
+    fn compare_child(
+        &self,
+        location: &Location,
+        expected: &Value,
+        actual: &Node<'_>,
+        below: Below,
+        out: &mut Vec<Mismatch>,
+    ) {
+        match below {
+            Below::Rules => self.compare(location, expected, actual, out),
+            Below::NoRules => self.compare_plain(location, expected, actual, below, out),
+        }
+    }
+
     fn compare_keys(
         &self,
         location: &Location,
         expected: &Map<String, Value>,
         actual: &Object<'_>,
+        below: Below,
         out: &mut Vec<Mismatch>,
     ) {
+        let below = self.below(location, below);
         let mut next = 0;
         for (key, expected_value) in expected {
-            let child = self.rules.field(location, key);
+            let child = match below {
+                Below::Rules => self.rules.field(location, key),
+                Below::NoRules => location.field(key),
+            };
             match actual.get_in_order(key, &mut next) {
-                Some(actual_value) => self.compare(&child, expected_value, actual_value, out),
+                Some(actual_value) => {
+                    self.compare_child(&child, expected_value, actual_value, below, out)
+                }
                 None => {
                     let detail =
                         format!("expected {}, but the key is missing", show(expected_value));
@@ -364,15 +397,16 @@ impl<'a> JsonMatcher<'a> {
         location: &Location,
         expected: &[Value],
         actual: &[Node<'_>],
+        below: Below,
         out: &mut Vec<Mismatch>,
     ) {
+        let below = self.below(location, below);
         for (index, (expected_item, actual_item)) in expected.iter().zip(actual).enumerate() {
-            self.compare(
-                &self.rules.index(location, index),
-                expected_item,
-                actual_item,
-                out,
-            );
+            let child = match below {
+                Below::Rules => self.rules.index(location, index),
+                Below::NoRules => location.index(index),
+            };
+            self.compare_child(&child, expected_item, actual_item, below, out);
         }
         if expected.len() != actual.len() {
             let detail = format!("expected {} item(s), got {}", expected.len(), actual.len());
@@ -388,6 +422,16 @@ impl<'a> JsonMatcher<'a> {
             ));
         }
     }
+}
+
+/// Whether the children of a value compared without a rule may have rules of their own.
+#[derive(Clone, Copy)]
+enum Below {
+    /// They may: each is looked up.
+    Rules,
+    /// No rule applies anywhere below (the rule set says so): they are compared plainly,
+    /// without looking anything up.
+    NoRules,
 }
 
 /// `rules::values_equal` between a contract value and an actual node, without converting it.
@@ -526,4 +570,101 @@ fn kind_mismatch(location: &Location, expected: &Value, actual: &Node<'_>) -> Mi
         Some(actual),
         detail,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+    use treaty_schemas::{Combine, MatchingRule, RuleList};
+
+    use super::*;
+
+    fn mismatches(rules: &[(&str, MatchingRule)], expected: &Value, actual: &str) -> Vec<String> {
+        let rules: BTreeMap<String, RuleList> = rules
+            .iter()
+            .map(|(path, rule)| {
+                let list = RuleList {
+                    rules: vec![rule.clone()],
+                    combine: Combine::And,
+                };
+                (path.to_string(), list)
+            })
+            .collect();
+        let evaluator = Evaluator::default();
+        let matcher = JsonMatcher {
+            rules: RuleSet::new(Some(&rules)),
+            evaluator: &evaluator,
+            strict: true,
+        };
+        let actual = Node::parse_str(actual).unwrap();
+        let mut out = Vec::new();
+        matcher.compare(&matcher.rules.root(), expected, &actual, &mut out);
+        out.iter()
+            .map(|mismatch| {
+                assert!(
+                    mismatch
+                        .message
+                        .starts_with(&format!("{}: ", mismatch.path))
+                );
+                mismatch.message.replacen(": ", " ", 1)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn subtrees_no_rule_reaches_report_as_before() {
+        let expected = json!({"a": 1, "b": {"c": [1, 2], "d": {"e": "x"}}, "f": [{"g": 1}]});
+        let actual =
+            r#"{"a": 2, "b": {"c": [1, 3, 4], "d": {"e": "y", "z": 0}}, "f": [{"g": "1"}]}"#;
+        for rules in [
+            vec![],
+            vec![(
+                "$.a",
+                MatchingRule::Type {
+                    min: None,
+                    max: None,
+                },
+            )],
+            vec![("$.f[*].g", MatchingRule::Integer)],
+        ] {
+            let found = mismatches(&rules, &expected, actual);
+            assert!(
+                found.contains(&"$.b.c[1] expected 2, got 3".to_owned()),
+                "{found:?}"
+            );
+            assert!(
+                found.contains(&"$.b.c expected 2 item(s), got 3".to_owned()),
+                "{found:?}"
+            );
+            assert!(
+                found.contains(&"$.b.d.e expected \"x\", got \"y\"".to_owned()),
+                "{found:?}"
+            );
+            assert!(
+                found.contains(&"$.b.d.z unexpected key (with value 0)".to_owned()),
+                "{found:?}"
+            );
+        }
+        assert!(mismatches(&[], &expected, actual).contains(&"$.a expected 1, got 2".to_owned()));
+        let typed = [(
+            "$.a",
+            MatchingRule::Type {
+                min: None,
+                max: None,
+            },
+        )];
+        assert!(
+            !mismatches(&typed, &expected, actual)
+                .iter()
+                .any(|m| m.starts_with("$.a "))
+        );
+        let integer = [("$.f[*].g", MatchingRule::Integer)];
+        assert!(
+            mismatches(&integer, &expected, actual)
+                .iter()
+                .any(|m| m.starts_with("$.f[0].g expected an integer"))
+        );
+    }
 }
