@@ -6,15 +6,17 @@
 //! default there: a type rule on an array compares every actual item with the first example
 //! (so any length fits, within `min`/`max`), and rules cascade to children as Pact's do.
 
+mod checks;
+
 use serde_json::{Map, Value};
 use treaty_schemas::{ArrayContainsVariant, Combine, MatchingRule, RuleList};
 
+use self::checks::{Applied, equal_to_node, plainly_passes};
 use super::actual_json::{Node, Object};
 use crate::matching::kinds::kind_name;
 use crate::matching::mismatch::{Mismatch, show};
 use crate::matching::path::{Location, RuleSet};
-use crate::matching::regex_cache;
-use crate::matching::rules::{Evaluator, Form, cascades};
+use crate::matching::rules::{Evaluator, Form};
 
 /// Compares JSON documents under one set of body rules.
 pub(crate) struct JsonMatcher<'a> {
@@ -434,133 +436,6 @@ enum Below {
     NoRules,
 }
 
-/// `rules::values_equal` between a contract value and an actual node, without converting it.
-fn equal_to_node(expected: &Value, actual: &Node<'_>) -> bool {
-    match (expected, actual) {
-        (Value::Number(left), Node::Number(right)) => match (left.as_i64(), right.as_i64()) {
-            (Some(left), Some(right)) => left == right,
-            _ => left.as_f64() == right.as_f64(),
-        },
-        (Value::Null, Node::Null) => true,
-        (Value::Bool(left), Node::Bool(right)) => left == right,
-        (Value::String(left), Node::String(right)) => left.as_str() == right.as_ref(),
-        (Value::Array(left), Node::Array(right)) => {
-            left.len() == right.len() && left.iter().zip(right).all(|(l, r)| equal_to_node(l, r))
-        }
-        (Value::Object(left), Node::Object(right)) => {
-            left.len() == right.len()
-                && left
-                    .iter()
-                    .all(|(key, l)| right.get(key).is_some_and(|r| equal_to_node(l, r)))
-        }
-        _ => false,
-    }
-}
-
-/// True when the evaluator would certainly accept `actual` under `rule` (see
-/// [`Evaluator::check`]); false when it might not, and then the evaluator decides and words
-/// the failure. Covers the rules that decide on kind, length or text alone.
-fn plainly_passes(
-    rule: &MatchingRule,
-    expected: &Value,
-    actual: &Node<'_>,
-    cascaded: bool,
-) -> bool {
-    if cascaded && !cascades(rule) {
-        return true;
-    }
-    match rule {
-        MatchingRule::Equality => equal_to_node(expected, actual),
-        MatchingRule::Regex(pattern) => matches!(
-            actual,
-            Node::String(text) if regex_cache::matches_whole(pattern, text) == Ok(true)
-        ),
-        MatchingRule::Type { min, max } => {
-            let (min, max) = if cascaded { (None, None) } else { (*min, *max) };
-            same_kind(expected, actual)
-                && match actual {
-                    Node::Array(items) => {
-                        min.is_none_or(|min| items.len() >= min)
-                            && max.is_none_or(|max| items.len() <= max)
-                    }
-                    _ => true,
-                }
-        }
-        MatchingRule::Include(text) => {
-            matches!(actual, Node::String(actual) if actual.contains(text.as_str()))
-        }
-        MatchingRule::Integer => {
-            matches!(actual, Node::Number(number) if number.is_i64() || number.is_u64())
-        }
-        MatchingRule::Decimal => matches!(actual, Node::Number(number) if number.is_f64()),
-        MatchingRule::Number => matches!(actual, Node::Number(_)),
-        MatchingRule::Boolean => match actual {
-            Node::Bool(_) => true,
-            Node::String(text) => text == "true" || text == "false",
-            _ => false,
-        },
-        MatchingRule::Null => matches!(actual, Node::Null),
-        MatchingRule::NotEmpty => {
-            let empty = match actual {
-                Node::Null => true,
-                Node::String(text) => text.is_empty(),
-                Node::Array(items) => items.is_empty(),
-                Node::Object(object) => object.is_empty(),
-                Node::Bool(_) | Node::Number(_) => false,
-            };
-            !empty && same_kind(expected, actual)
-        }
-        MatchingRule::Values | MatchingRule::EachKey(_) => matches!(actual, Node::Object(_)),
-        MatchingRule::EachValue(_) => actual.is_container(),
-        MatchingRule::ArrayContains(_) => matches!(actual, Node::Array(_)),
-        _ => false,
-    }
-}
-
-/// The same JSON kind (the `type` rule on JSON values).
-fn same_kind(expected: &Value, actual: &Node<'_>) -> bool {
-    matches!(
-        (expected, actual),
-        (Value::Null, Node::Null)
-            | (Value::Bool(_), Node::Bool(_))
-            | (Value::Number(_), Node::Number(_))
-            | (Value::String(_), Node::String(_))
-            | (Value::Array(_), Node::Array(_))
-            | (Value::Object(_), Node::Object(_))
-    )
-}
-
-/// The rules in force at one location and how they combine.
-#[derive(Clone, Copy)]
-struct Applied<'r> {
-    /// The list as the contract wrote it.
-    list: &'r [MatchingRule],
-    combine: Combine,
-    /// True when the rules were written for an ancestor.
-    cascaded: bool,
-}
-
-impl<'r> Applied<'r> {
-    /// The rules that apply here: all of them, or those that cascade when they were written
-    /// for an ancestor.
-    fn rules(self) -> impl Iterator<Item = &'r MatchingRule> + Clone {
-        self.list
-            .iter()
-            .filter(move |rule| !self.cascaded || cascades(rule))
-    }
-
-    /// The rules that check a container itself.
-    fn own(self) -> impl Iterator<Item = &'r MatchingRule> + Clone {
-        self.rules()
-            .filter(move |rule| !(self.cascaded && is_leaf_rule(rule)))
-    }
-}
-
-/// Rules about single values, which say nothing about a container they cascade through.
-fn is_leaf_rule(rule: &MatchingRule) -> bool {
-    !matches!(rule, MatchingRule::Type { .. } | MatchingRule::NotEmpty)
-}
-
 fn kind_mismatch(location: &Location, expected: &Value, actual: &Node<'_>) -> Mismatch {
     let actual = actual.to_value();
     let detail = format!("expected {}, got {}", kind_name(expected), show(&actual));
@@ -573,98 +448,4 @@ fn kind_mismatch(location: &Location, expected: &Value, actual: &Node<'_>) -> Mi
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-
-    use serde_json::json;
-    use treaty_schemas::{Combine, MatchingRule, RuleList};
-
-    use super::*;
-
-    fn mismatches(rules: &[(&str, MatchingRule)], expected: &Value, actual: &str) -> Vec<String> {
-        let rules: BTreeMap<String, RuleList> = rules
-            .iter()
-            .map(|(path, rule)| {
-                let list = RuleList {
-                    rules: vec![rule.clone()],
-                    combine: Combine::And,
-                };
-                (path.to_string(), list)
-            })
-            .collect();
-        let evaluator = Evaluator::default();
-        let matcher = JsonMatcher {
-            rules: RuleSet::new(Some(&rules)),
-            evaluator: &evaluator,
-            strict: true,
-        };
-        let actual = Node::parse_str(actual).unwrap();
-        let mut out = Vec::new();
-        matcher.compare(&matcher.rules.root(), expected, &actual, &mut out);
-        out.iter()
-            .map(|mismatch| {
-                assert!(
-                    mismatch
-                        .message
-                        .starts_with(&format!("{}: ", mismatch.path))
-                );
-                mismatch.message.replacen(": ", " ", 1)
-            })
-            .collect()
-    }
-
-    #[test]
-    fn subtrees_no_rule_reaches_report_as_before() {
-        let expected = json!({"a": 1, "b": {"c": [1, 2], "d": {"e": "x"}}, "f": [{"g": 1}]});
-        let actual =
-            r#"{"a": 2, "b": {"c": [1, 3, 4], "d": {"e": "y", "z": 0}}, "f": [{"g": "1"}]}"#;
-        for rules in [
-            vec![],
-            vec![(
-                "$.a",
-                MatchingRule::Type {
-                    min: None,
-                    max: None,
-                },
-            )],
-            vec![("$.f[*].g", MatchingRule::Integer)],
-        ] {
-            let found = mismatches(&rules, &expected, actual);
-            assert!(
-                found.contains(&"$.b.c[1] expected 2, got 3".to_owned()),
-                "{found:?}"
-            );
-            assert!(
-                found.contains(&"$.b.c expected 2 item(s), got 3".to_owned()),
-                "{found:?}"
-            );
-            assert!(
-                found.contains(&"$.b.d.e expected \"x\", got \"y\"".to_owned()),
-                "{found:?}"
-            );
-            assert!(
-                found.contains(&"$.b.d.z unexpected key (with value 0)".to_owned()),
-                "{found:?}"
-            );
-        }
-        assert!(mismatches(&[], &expected, actual).contains(&"$.a expected 1, got 2".to_owned()));
-        let typed = [(
-            "$.a",
-            MatchingRule::Type {
-                min: None,
-                max: None,
-            },
-        )];
-        assert!(
-            !mismatches(&typed, &expected, actual)
-                .iter()
-                .any(|m| m.starts_with("$.a "))
-        );
-        let integer = [("$.f[*].g", MatchingRule::Integer)];
-        assert!(
-            mismatches(&integer, &expected, actual)
-                .iter()
-                .any(|m| m.starts_with("$.f[0].g expected an integer"))
-        );
-    }
-}
+mod tests;
