@@ -74,6 +74,19 @@ impl ActualResponse {
         }
     }
 
+    /// Like [`ActualResponse::from_parts`], taking the body's bytes without copying them.
+    pub fn from_owned_parts(
+        status: u16,
+        headers: Vec<(String, Vec<String>)>,
+        body: Vec<u8>,
+    ) -> ActualResponse {
+        ActualResponse {
+            status,
+            headers,
+            body: body_from_vec(body),
+        }
+    }
+
     /// A response written in contract form (the spec cases' `actual` side); a missing status
     /// is 200, as in Pact.
     pub fn from_model(response: &HttpResponse) -> ActualResponse {
@@ -124,6 +137,21 @@ pub fn body_from_bytes(bytes: &[u8]) -> Body {
     let content = match std::str::from_utf8(bytes) {
         Ok(text) => BodyContent::Text(text.to_owned()),
         Err(_) => BodyContent::Bytes(bytes.to_vec()),
+    };
+    Body::Present {
+        content,
+        content_type: None,
+    }
+}
+
+/// Like [`body_from_bytes`], keeping the bytes' allocation.
+fn body_from_vec(bytes: Vec<u8>) -> Body {
+    if bytes.is_empty() {
+        return Body::Absent;
+    }
+    let content = match String::from_utf8(bytes) {
+        Ok(text) => BodyContent::Text(text),
+        Err(error) => BodyContent::Bytes(error.into_bytes()),
     };
     Body::Present {
         content,
