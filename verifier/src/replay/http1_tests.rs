@@ -33,7 +33,11 @@ async fn one(answer: &'static [u8], head_only: bool) -> Result<(Received, bool),
     let port = serve(vec![answer]).await;
     let mut connection = Connection::open("127.0.0.1", port).await.unwrap();
     connection
-        .exchange(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n", head_only, true)
+        .exchange(
+            b"GET / HTTP/1.1\r\nhost: x\r\n\r\n",
+            head_only,
+            Wanted::Everything,
+        )
         .await
 }
 
@@ -193,7 +197,11 @@ async fn one_connection_carries_many_requests_and_notices_a_close() {
             .exchange(
                 b"GET / HTTP/1.1\r\nhost: x\r\n\r\n",
                 false,
-                expected == b"a",
+                if expected == b"a" {
+                    Wanted::Everything
+                } else {
+                    Wanted::StatusAndBody
+                },
             )
             .await
             .unwrap();
@@ -217,4 +225,97 @@ async fn a_refused_connection_says_so() {
     let error = Connection::open("127.0.0.1", port).await.unwrap_err();
     assert!(matches!(error, Http1Error::Connect(_)));
     assert_eq!(error.describe(), "connection refused");
+}
+
+/// The head as `httparse` alone reads it.
+fn through_httparse(bytes: &[u8], wanted: Wanted<'_>) -> Result<Option<Head>, String> {
+    let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    parse_head_with(bytes, &mut slots, wanted).map_err(|error| error.to_string())
+}
+
+#[test]
+fn usual_heads_read_without_httparse_as_httparse_reads_them() {
+    let named = [("X-Custom".to_owned(), vec![])];
+    let heads: [&[u8]; 9] = [
+        b"HTTP/1.1 200 OK\r\nServer: nginx\r\nDate: Fri, 27 Nov 2026 08:42:48 GMT\r\nContent-Type: application/json\r\nContent-Length: 629\r\nConnection: keep-alive\r\n\r\n{}",
+        b"HTTP/1.1 204\r\n\r\n",
+        b"HTTP/1.0 500 Internal \t Error\r\nconnection: Keep-Alive\r\n\r\n",
+        b"HTTP/1.1 201 Created\r\nX-Custom:   a b  \t\r\nx-custom:\r\nX-CUSTOM: \t \r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 007\r\nContent-Length: 7\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\nConnection: close, upgrade\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+        b"HTTP/1.1 099 x\r\n!#$%&'*+-.^_`|~09azAZ: \"quoted\" ~\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: +5\r\n\r\n",
+    ];
+    for head in heads {
+        for wanted in [
+            Wanted::Everything,
+            Wanted::Matching(&named),
+            Wanted::StatusAndBody,
+        ] {
+            let plain = parse_plain_head(head, wanted);
+            assert!(plain.is_some(), "{:?}", String::from_utf8_lossy(head));
+            assert_eq!(
+                Ok(plain),
+                through_httparse(head, wanted),
+                "{:?}",
+                String::from_utf8_lossy(head)
+            );
+        }
+    }
+}
+
+#[test]
+fn unusual_heads_are_left_to_httparse() {
+    let many = format!(
+        "HTTP/1.1 200 OK\r\n{}\r\n",
+        "X-A: 1\r\n".repeat(USUAL_HEADERS + 1)
+    );
+    let heads: [&[u8]; 17] = [
+        b"",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2",
+        b"\r\nHTTP/1.1 200 OK\r\n\r\n",
+        b"HTTP/2.0 200 OK\r\n\r\n",
+        b"HTTP/1.1  200 OK\r\n\r\n",
+        b"HTTP/1.1 20x OK\r\n\r\n",
+        b"HTTP/1.1 200 OK\n\n",
+        b"HTTP/1.1 200 \xc3\xa9\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nX-A: caf\xc3\xa9\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nX-A: 1\r\n folded\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nX A: 1\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\n: 1\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nX-A: a\x00b\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nX-A: 1\r\r\n\r\n",
+        many.as_bytes(),
+    ];
+    for head in heads {
+        assert_eq!(
+            parse_plain_head(head, Wanted::Everything),
+            None,
+            "{:?}",
+            String::from_utf8_lossy(head)
+        );
+    }
+    // What httparse makes of some of them, through the public path.
+    let folded = parse_head(
+        b"HTTP/1.1 200 OK\r\nX-A: 1\r\n 2\r\n\r\n",
+        Wanted::Everything,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(folded.headers[0].1[0], "1   2");
+    assert!(matches!(
+        parse_head(b"HTTP/1.1 200 OK\r\nX A: 1\r\n\r\n", Wanted::Everything),
+        Err(Http1Error::Invalid(_))
+    ));
+    assert!(matches!(
+        parse_head(b"HTTP/1.1 200 OK\r\nX-A: 1\r\n", Wanted::Everything),
+        Ok(None)
+    ));
+    let many = parse_head(many.as_bytes(), Wanted::Everything)
+        .unwrap()
+        .unwrap();
+    assert_eq!(many.headers[0].1.len(), USUAL_HEADERS + 1);
 }

@@ -7,13 +7,16 @@
 //! out after 2s") so that a report line says what the network said without a wall of causes.
 
 use std::borrow::Cow;
+use std::future::Future;
+use std::pin::{Pin, pin};
+use std::task::Poll;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
-pub(crate) use super::http1::Received;
 use super::http1::{Connection, Http1Error, io_kind_words, plain_words};
+pub(crate) use super::http1::{Received, Wanted};
 
 /// A URL requests are sent to (the provider's base URL, the state change URL), parsed once
 /// per run.
@@ -152,15 +155,6 @@ pub(crate) struct Outgoing<'a> {
     pub(crate) body: Option<Cow<'a, [u8]>>,
 }
 
-/// How much of a response the caller reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Wanted {
-    /// Status, headers and body.
-    Everything,
-    /// Status and body: the headers are not collected (state change calls).
-    StatusAndBody,
-}
-
 /// Why a request got no response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SendError {
@@ -179,9 +173,12 @@ pub(crate) struct Session {
     client: reqwest::Client,
     timeout: Duration,
     /// Idle connections, by `host:port`.
-    idle: Vec<(String, Connection)>,
+    idle: Vec<(String, Vec<Connection>)>,
     /// The bytes of the request being sent, kept to reuse the allocation.
     wire: Vec<u8>,
+    /// The one timer that enforces the timeout of the session's plain-`http` requests (see
+    /// [`within`]); made on the first request.
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 const USER_AGENT: &str = concat!("treaty/", env!("CARGO_PKG_VERSION"));
@@ -194,6 +191,7 @@ impl Session {
             timeout,
             idle: Vec::new(),
             wire: Vec::new(),
+            timer: None,
         }
     }
 
@@ -208,81 +206,23 @@ impl Session {
         &mut self,
         endpoint: &Endpoint,
         request: &Outgoing<'_>,
-        wanted: Wanted,
+        wanted: Wanted<'_>,
     ) -> Result<Received, SendError> {
         let Some(plain) = &endpoint.plain else {
-            return self.send_with_reqwest(endpoint, request).await;
+            return self.send_with_reqwest(endpoint, request, wanted).await;
         };
-        let mut wire = std::mem::take(&mut self.wire);
-        wire.clear();
-        write_request(&mut wire, request, &plain.host_header);
-        let timeout = self.timeout;
-        let exchange = self.exchange_plain(plain, request, &wire, wanted);
-        let result = match tokio::time::timeout(timeout, exchange).await {
-            Ok(result) => result,
-            Err(_elapsed) => Err(SendError::Timeout),
-        };
-        self.wire = wire;
-        result
-    }
-
-    /// One exchange on an idle connection to the endpoint, or a new one. A request that finds
-    /// its reused connection closed by the provider before any answer is sent again on a new
-    /// connection when its method is idempotent.
-    async fn exchange_plain(
-        &mut self,
-        plain: &PlainHost,
-        request: &Outgoing<'_>,
-        wire: &[u8],
-        wanted: Wanted,
-    ) -> Result<Received, SendError> {
-        let mut reusable = self.take_idle(&plain.key);
-        loop {
-            let mut connection = match reusable.take() {
-                Some(connection) => connection,
-                None => Connection::open(&plain.connect_host, plain.port)
-                    .await
-                    .map_err(|error| SendError::Connect(error.describe()))?,
-            };
-            let head_only = request.method == Method::HEAD;
-            let want_headers = wanted == Wanted::Everything;
-            match connection.exchange(wire, head_only, want_headers).await {
-                Ok((received, keep_alive)) => {
-                    if keep_alive {
-                        self.idle.push((plain.key.clone(), connection));
-                    }
-                    return Ok(received);
-                }
-                Err(error) => {
-                    let stale = connection.reused
-                        && request.method.is_idempotent()
-                        && matches!(
-                            error,
-                            Http1Error::Closed { started: false } | Http1Error::Io(_)
-                        );
-                    if !stale {
-                        return Err(SendError::Failed(error.describe()));
-                    }
-                }
-            }
-        }
-    }
-
-    /// An idle connection to `key` that is still open, if there is one.
-    fn take_idle(&mut self, key: &str) -> Option<Connection> {
-        while let Some(at) = self.idle.iter().position(|(idle, _)| idle == key) {
-            let (_, mut connection) = self.idle.swap_remove(at);
-            if connection.is_idle_and_open() {
-                return Some(connection);
-            }
-        }
-        None
+        let deadline = deadline_after(self.timeout);
+        self.wire.clear();
+        write_request(&mut self.wire, request, &plain.host_header);
+        let exchange = exchange_plain(&mut self.idle, plain, request, &self.wire, wanted);
+        within(&mut self.timer, deadline, exchange).await
     }
 
     async fn send_with_reqwest(
         &self,
         endpoint: &Endpoint,
         request: &Outgoing<'_>,
+        wanted: Wanted<'_>,
     ) -> Result<Received, SendError> {
         let text = format!("{}{}", endpoint.origin, request.target);
         let url = Url::parse(&text).map_err(|error| {
@@ -312,6 +252,9 @@ impl Session {
         let status = response.status().as_u16();
         let mut headers: Vec<(String, Vec<String>)> = Vec::new();
         for (name, value) in response.headers() {
+            if !wanted.keeps(name.as_str().as_bytes()) {
+                continue;
+            }
             let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
             match headers
                 .iter_mut()
@@ -327,6 +270,108 @@ impl Session {
             headers,
             body: body.to_vec(),
         })
+    }
+}
+
+/// When a request starting now must have its answer: `timeout` from now (or as far as a
+/// timer goes).
+fn deadline_after(timeout: Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(86_400 * 365 * 30))
+}
+
+/// Runs `exchange` until `deadline`, then gives up with [`SendError::Timeout`].
+///
+/// `tokio::time::timeout` would put a new timer in the runtime's timer wheel for every request
+/// and take it out again, which costs more than the rest of a small exchange on the client
+/// side. Instead a session keeps one timer that is only ever early: its deadline is that of an
+/// earlier request of the session (deadlines only grow), and when it fires before the current
+/// request's deadline it is moved to that deadline and waited for again. So the wheel is
+/// touched about once per timeout period instead of twice per request, and a request still
+/// times out at its own deadline. The exchange is polled first, the timer only when the
+/// exchange waits.
+async fn within(
+    timer: &mut Option<Pin<Box<tokio::time::Sleep>>>,
+    deadline: tokio::time::Instant,
+    exchange: impl Future<Output = Result<Received, SendError>>,
+) -> Result<Received, SendError> {
+    let mut exchange = pin!(exchange);
+    std::future::poll_fn(|context| {
+        if let Poll::Ready(result) = exchange.as_mut().poll(context) {
+            return Poll::Ready(result);
+        }
+        let timer = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        loop {
+            if timer.as_mut().poll(context).is_pending() {
+                return Poll::Pending;
+            }
+            if timer.deadline() >= deadline {
+                return Poll::Ready(Err(SendError::Timeout));
+            }
+            timer.as_mut().reset(deadline);
+        }
+    })
+    .await
+}
+
+/// One exchange on an idle connection to the endpoint, or a new one. A request that finds
+/// its reused connection closed by the provider before any answer is sent again on a new
+/// connection when its method is idempotent.
+async fn exchange_plain(
+    idle: &mut Vec<(String, Vec<Connection>)>,
+    plain: &PlainHost,
+    request: &Outgoing<'_>,
+    wire: &[u8],
+    wanted: Wanted<'_>,
+) -> Result<Received, SendError> {
+    let mut reusable = take_idle(idle, &plain.key);
+    loop {
+        let mut connection = match reusable.take() {
+            Some(connection) => connection,
+            None => Connection::open(&plain.connect_host, plain.port)
+                .await
+                .map_err(|error| SendError::Connect(error.describe()))?,
+        };
+        let head_only = request.method == Method::HEAD;
+        match connection.exchange(wire, head_only, wanted).await {
+            Ok((received, keep_alive)) => {
+                if keep_alive {
+                    put_idle(idle, &plain.key, connection);
+                }
+                return Ok(received);
+            }
+            Err(error) => {
+                let stale = connection.reused
+                    && request.method.is_idempotent()
+                    && matches!(
+                        error,
+                        Http1Error::Closed { started: false } | Http1Error::Io(_)
+                    );
+                if !stale {
+                    return Err(SendError::Failed(error.describe()));
+                }
+            }
+        }
+    }
+}
+
+/// An idle connection to `key` that is still open, if there is one; closed ones are dropped.
+fn take_idle(idle: &mut [(String, Vec<Connection>)], key: &str) -> Option<Connection> {
+    let (_, connections) = idle.iter_mut().find(|(idle_key, _)| idle_key == key)?;
+    while let Some(mut connection) = connections.pop() {
+        if connection.is_idle_and_open() {
+            return Some(connection);
+        }
+    }
+    None
+}
+
+/// Keeps `connection` as an idle connection to `key`.
+fn put_idle(idle: &mut Vec<(String, Vec<Connection>)>, key: &str, connection: Connection) {
+    match idle.iter_mut().find(|(idle_key, _)| idle_key == key) {
+        Some((_, connections)) => connections.push(connection),
+        None => idle.push((key.to_owned(), vec![connection])),
     }
 }
 
