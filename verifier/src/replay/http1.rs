@@ -9,6 +9,7 @@
 //! lowercase, obsolete folded header lines read as spaces, and no content decoding.
 
 use std::io;
+use std::task::Poll;
 
 use tokio::net::TcpStream;
 
@@ -45,13 +46,13 @@ pub(crate) enum Wanted<'a> {
 }
 
 impl Wanted<'_> {
-    /// True when the header `name` is kept.
+    /// True when the header `name` (a token, as every parsed header name is) is kept.
     pub(crate) fn keeps(&self, name: &[u8]) -> bool {
         match self {
             #[cfg(test)]
             Wanted::Everything => true,
             Wanted::Matching(named) => {
-                name.eq_ignore_ascii_case(b"content-type")
+                token_is(name, b"content-type")
                     || named
                         .iter()
                         .any(|(expected, _)| expected.as_bytes().eq_ignore_ascii_case(name))
@@ -196,31 +197,38 @@ impl Connection {
         if self.buf.len() < self.filled + READ_CHUNK {
             self.buf.resize(self.filled + READ_CHUNK, 0);
         }
-        loop {
-            let room = self.buf.len() - self.filled;
-            match self.stream.try_read(&mut self.buf[self.filled..]) {
-                Ok(0) => return Ok(false),
-                Ok(read) => {
-                    self.filled += read;
-                    if read < room {
-                        // A short read drained the socket: forget its readiness now, so that
-                        // the next wait goes straight to the event loop instead of first
-                        // spending a read call on EAGAIN. Data arriving later raises a new
-                        // event.
-                        let _ = self.stream.try_io(tokio::io::Interest::READABLE, || {
-                            Err::<(), _>(io::ErrorKind::WouldBlock.into())
-                        });
+        let room = self.buf.len() - self.filled;
+        // One future for the wait and the read: woken, it reads at once instead of first
+        // asking for readiness again.
+        let read = std::future::poll_fn(|context| {
+            loop {
+                match self.stream.try_read(&mut self.buf[self.filled..]) {
+                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                        match self.stream.poll_read_ready(context) {
+                            Poll::Ready(Ok(())) => {}
+                            Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                            Poll::Pending => return Poll::Pending,
+                        }
                     }
-                    return Ok(true);
+                    other => return Poll::Ready(other),
                 }
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                    std::future::poll_fn(|context| self.stream.poll_read_ready(context))
-                        .await
-                        .map_err(Http1Error::Io)?;
-                }
-                Err(error) => return Err(Http1Error::Io(error)),
             }
+        })
+        .await
+        .map_err(Http1Error::Io)?;
+        if read == 0 {
+            return Ok(false);
         }
+        self.filled += read;
+        if read < room {
+            // A short read drained the socket: forget its readiness now, so that the next wait
+            // goes straight to the event loop instead of first spending a read call on EAGAIN.
+            // Data arriving later raises a new event.
+            let _ = self.stream.try_io(tokio::io::Interest::READABLE, || {
+                Err::<(), _>(io::ErrorKind::WouldBlock.into())
+            });
+        }
+        Ok(true)
     }
 
     /// Like [`Connection::fill`], but the end of the stream is an error.
@@ -419,12 +427,13 @@ struct FramingHeaders {
 }
 
 impl FramingHeaders {
+    /// Takes in one header line; `name` is a token, as every parsed header name is.
     fn read(&mut self, name: &[u8], value: &[u8]) {
         // The lengths first: most lines are none of the three.
         let field = match name.len() {
-            17 if name.eq_ignore_ascii_case(b"transfer-encoding") => FramingField::TransferEncoding,
-            14 if name.eq_ignore_ascii_case(b"content-length") => FramingField::ContentLength,
-            10 if name.eq_ignore_ascii_case(b"connection") => FramingField::Connection,
+            17 if token_is(name, b"transfer-encoding") => FramingField::TransferEncoding,
+            14 if token_is(name, b"content-length") => FramingField::ContentLength,
+            10 if token_is(name, b"connection") => FramingField::Connection,
             _ => return,
         };
         // The usual values, read without going through text: one length, one option.
@@ -566,12 +575,7 @@ fn parse_plain_head(bytes: &[u8], wanted: Wanted<'_>) -> Option<Head> {
     }
     let mut at = 12;
     if *bytes.get(at)? == b' ' {
-        let reason = bytes.get(at + 1..)?;
-        let end = reason.iter().position(|&byte| byte == b'\r')?;
-        if !plain_text(&reason[..end]) {
-            return None;
-        }
-        at += 1 + end;
+        at += 1 + plain_line_end(bytes.get(at + 1..)?)?;
     }
     if bytes.get(at..at + 2)? != b"\r\n" {
         return None;
@@ -592,28 +596,78 @@ fn parse_plain_head(bytes: &[u8], wanted: Wanted<'_>) -> Option<Head> {
         if colon == 0 || rest[colon] != b':' {
             return None;
         }
-        let after_colon = &rest[colon + 1..];
-        let end = after_colon.iter().position(|&byte| byte == b'\r')?;
+        // The value starts after the spaces and tabs that follow the colon.
+        let mut start = colon + 1;
+        while let Some(b' ' | b'\t') = rest.get(start) {
+            start += 1;
+        }
+        let end = start + plain_line_end(&rest[start..])?;
         // CRLF, then a byte that does not fold the line: not a space, not a tab, not missing.
-        match after_colon.get(end + 1..end + 3)? {
+        match rest.get(end + 1..end + 3)? {
             [b'\n', next] if *next != b' ' && *next != b'\t' => {}
             _ => return None,
         }
-        let value = &after_colon[..end];
-        if !plain_text(value) {
-            return None;
+        let mut value = &rest[start..end];
+        while let [before @ .., b' ' | b'\t'] = value {
+            value = before;
         }
-        reader.line(&rest[..colon], trim_spaces(value));
-        at += colon + 1 + end + 2;
+        reader.line(&rest[..colon], value);
+        at += end + 2;
     }
 }
 
-/// True when every byte is visible ASCII, a space or a tab.
-fn plain_text(bytes: &[u8]) -> bool {
-    // No early exit: the loop is short and branch-free.
-    bytes.iter().fold(true, |plain, &byte| {
-        plain & ((b' '..=b'~').contains(&byte) | (byte == b'\t'))
-    })
+/// Where the first CR in `bytes` is, when every byte before it is visible ASCII, a space or a
+/// tab; `None` when another byte comes first or there is no CR.
+///
+/// Eight bytes at a time while none of them is below a space (CR, tab, other controls) or
+/// above `~` (DEL, bytes outside ASCII): the usual header value goes by in a few steps, and the
+/// word where the line ends, or anything unusual, is read byte by byte.
+fn plain_line_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // The high bit of each byte below 0x20 ("has less than", for n <= 0x80), …
+        let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+        // … of each byte equal to 0x7F ("has zero" of the word xor 0x7F…), …
+        let del = word ^ (ONES * 0x7F);
+        let del = del.wrapping_sub(ONES) & !del & HIGHS;
+        // … and of each byte above 0x7F. A borrow only runs towards higher bytes, so the lowest
+        // bit set is exactly the first such byte (the bits above it may be false alarms).
+        let special = below_space | del | (word & HIGHS);
+        if special == 0 {
+            at += 8;
+            continue;
+        }
+        let first = at + special.trailing_zeros() as usize / 8;
+        match bytes[first] {
+            b'\r' => return Some(first),
+            b'\t' => at = first + 1,
+            _ => return None,
+        }
+    }
+    for (offset, &byte) in bytes.get(at..)?.iter().enumerate() {
+        match byte {
+            b'\r' => return Some(at + offset),
+            b'\t' | b' '..=b'~' => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// True when the header name `name`, a token, is `lower` (lowercase letters and `-`) in any
+/// case. Setting the 0x20 bit lowercases a letter and leaves `-` as it is; the only other
+/// byte it turns into a lowercase letter or `-` is a control character, which no token has.
+fn token_is(name: &[u8], lower: &[u8]) -> bool {
+    name.len() == lower.len()
+        && name
+            .iter()
+            .zip(lower)
+            .all(|(&byte, &want)| byte | 0x20 == want)
 }
 
 /// True for the characters of an HTTP token (RFC 9110 section 5.6.2), as `httparse` has them.
@@ -635,20 +689,6 @@ static TOKEN: [bool; 256] = {
     }
     table
 };
-
-/// `bytes` without the spaces and tabs at either end.
-fn trim_spaces(bytes: &[u8]) -> &[u8] {
-    let blank = |byte: &u8| *byte == b' ' || *byte == b'\t';
-    let start = bytes
-        .iter()
-        .position(|byte| !blank(byte))
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|byte| !blank(byte))
-        .map_or(start, |last| last + 1);
-    &bytes[start..end]
-}
 
 /// What a response head's lines say, gathered line by line.
 struct HeadReader<'w> {

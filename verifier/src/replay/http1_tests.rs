@@ -319,3 +319,70 @@ fn unusual_heads_are_left_to_httparse() {
         .unwrap();
     assert_eq!(many.headers[0].1.len(), USUAL_HEADERS + 1);
 }
+
+#[test]
+fn line_ends_are_found_eight_bytes_at_a_time_as_byte_by_byte() {
+    let by_bytes = |bytes: &[u8]| {
+        let end = bytes.iter().position(|&byte| byte == b'\r')?;
+        bytes[..end]
+            .iter()
+            .all(|&byte| byte == b'\t' || (b' '..=b'~').contains(&byte))
+            .then_some(end)
+    };
+    // Every byte value at every position of lines up to 20 bytes, in a line of plain text.
+    for length in 0..20 {
+        for at in 0..length {
+            for byte in 0..=255u8 {
+                let mut line = vec![b'a'; length];
+                line[at] = byte;
+                line.push(b'\r');
+                line.extend_from_slice(b"\nmore");
+                assert_eq!(
+                    plain_line_end(&line),
+                    by_bytes(&line),
+                    "{byte:#x} at {at} of {length}"
+                );
+            }
+        }
+    }
+    // A tab, then another byte of note further on.
+    for length in 2..24 {
+        for tab in 0..length {
+            for at in tab + 1..length {
+                for byte in [0x00, b'\t', b'\n', b'\r', 0x1f, 0x7f, 0x80, 0xff] {
+                    let mut line = vec![b'a'; length];
+                    line[tab] = b'\t';
+                    line[at] = byte;
+                    line.extend_from_slice(b"\r\n");
+                    assert_eq!(
+                        plain_line_end(&line),
+                        by_bytes(&line),
+                        "{tab} {at} {byte:#x}"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(plain_line_end(b"no end at all, long enough"), None);
+    assert_eq!(plain_line_end(b""), None);
+    assert_eq!(plain_line_end(b"\r"), Some(0));
+}
+
+#[test]
+fn token_names_compare_in_any_case() {
+    assert!(token_is(b"Content-Length", b"content-length"));
+    assert!(token_is(b"CONNECTION", b"connection"));
+    assert!(!token_is(b"Content-Lengths", b"content-length"));
+    assert!(!token_is(b"Content_Length", b"content-length"));
+    assert!(!token_is(b"Connectiom", b"connection"));
+    // Every token byte against every letter and `-`: equal in any case, and nothing else.
+    for byte in (0..=255u8).filter(|&byte| is_token(byte)) {
+        for want in (b'a'..=b'z').chain([b'-']) {
+            assert_eq!(
+                token_is(&[byte], &[want]),
+                byte.eq_ignore_ascii_case(&want),
+                "{byte:#x} {want:#x}"
+            );
+        }
+    }
+}

@@ -4,16 +4,12 @@
 //! A JSON object in a setup answer is merged into the parameters that `ProviderState`
 //! generators read, as the Pact verifiers do.
 
-use std::borrow::Cow;
-
-use reqwest::Method;
-use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use treaty_schemas::ProviderState;
 
 use super::report::ErrorKind;
-use super::transport::{Endpoint, Outgoing, SendError, Session, Wanted, human_duration};
+use super::transport::{Endpoint, SendError, Session, human_duration};
 
 /// Which side of an interaction a state change call is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,10 +81,6 @@ impl StateChangeBody {
     }
 }
 
-/// The one header of a state change call.
-static JSON_CONTENT: [(HeaderName, HeaderValue); 1] =
-    [(CONTENT_TYPE, HeaderValue::from_static("application/json"))];
-
 /// Calls the state change URL for one state; returns the JSON object it answered when
 /// `read_values` (empty when it answered something else, or when not asked), or why the call
 /// failed.
@@ -102,14 +94,8 @@ pub(crate) async fn change_state(
 ) -> Result<Map<String, Value>, StateChangeError> {
     let what = || format!("provider state {} of {:?}", action.as_str(), state.name);
     let url = endpoint.url();
-    let request = Outgoing {
-        method: Method::POST,
-        target: Cow::Borrowed(endpoint.own_target()),
-        headers: Cow::Borrowed(&JSON_CONTENT),
-        body: Some(Cow::Borrowed(body.for_action(action))),
-    };
     let response = session
-        .send(endpoint, &request, Wanted::StatusAndBody)
+        .post_json(endpoint, body.for_action(action))
         .await
         .map_err(|error| match error {
             SendError::Connect(cause) => StateChangeError {

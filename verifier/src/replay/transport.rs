@@ -43,6 +43,9 @@ struct PlainHost {
     host_header: String,
     /// `host:port`, naming the session's idle connections.
     key: String,
+    /// [`json_post`] to the endpoint's own URL, written up to its `content-length` line: the
+    /// same for every state change call, so written once.
+    json_post_head: Vec<u8>,
 }
 
 impl Endpoint {
@@ -67,22 +70,26 @@ impl Endpoint {
                 Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
                 None => url.host_str().unwrap_or_default().to_owned(),
             };
+            let own_target = own_target_of(&url);
+            let mut json_post_head = Vec::new();
+            write_head(
+                &mut json_post_head,
+                &json_post(&own_target, b""),
+                &host_header,
+            );
             Some(PlainHost {
                 key: format!("{connect_host}:{port}"),
                 connect_host,
                 port,
                 host_header,
+                json_post_head,
             })
         } else {
             None
         };
-        let own_target = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_owned(),
-        };
         Ok(Endpoint {
             text: text.to_owned(),
-            own_target,
+            own_target: own_target_of(&url),
             url,
             origin,
             plain,
@@ -104,10 +111,29 @@ impl Endpoint {
     pub(crate) fn base_path(&self) -> &str {
         self.url.path().trim_end_matches('/')
     }
+}
 
-    /// The URL's own path and query: the target of requests to the URL itself.
-    pub(crate) fn own_target(&self) -> &str {
-        &self.own_target
+/// A URL's own path and query.
+fn own_target_of(url: &Url) -> String {
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
+/// The one header of a JSON POST.
+static JSON_CONTENT: [(HeaderName, HeaderValue); 1] = [(
+    reqwest::header::CONTENT_TYPE,
+    HeaderValue::from_static("application/json"),
+)];
+
+/// A POST of a JSON `body` to `target`, as state change calls are.
+fn json_post<'a>(target: &'a str, body: &'a [u8]) -> Outgoing<'a> {
+    Outgoing {
+        method: Method::POST,
+        target: Cow::Borrowed(target),
+        headers: Cow::Borrowed(&JSON_CONTENT),
+        body: Some(Cow::Borrowed(body)),
     }
 }
 
@@ -215,6 +241,27 @@ impl Session {
         self.wire.clear();
         write_request(&mut self.wire, request, &plain.host_header);
         let exchange = exchange_plain(&mut self.idle, plain, request, &self.wire, wanted);
+        within(&mut self.timer, deadline, exchange).await
+    }
+
+    /// POSTs the JSON `body` to `endpoint`'s own URL, as a state change call does, and reads
+    /// the status and body of the answer: [`Session::send`] of [`json_post`], with the
+    /// request's head as written when the endpoint was parsed.
+    pub(crate) async fn post_json(
+        &mut self,
+        endpoint: &Endpoint,
+        body: &[u8],
+    ) -> Result<Received, SendError> {
+        let request = json_post(&endpoint.own_target, body);
+        let wanted = Wanted::StatusAndBody;
+        let Some(plain) = &endpoint.plain else {
+            return self.send_with_reqwest(endpoint, &request, wanted).await;
+        };
+        let deadline = deadline_after(self.timeout);
+        self.wire.clear();
+        self.wire.extend_from_slice(&plain.json_post_head);
+        write_length_and_body(&mut self.wire, Some(body), &request.method);
+        let exchange = exchange_plain(&mut self.idle, plain, &request, &self.wire, wanted);
         within(&mut self.timer, deadline, exchange).await
     }
 
@@ -380,6 +427,13 @@ fn put_idle(idle: &mut Vec<(String, Vec<Connection>)>, key: &str, connection: Co
 /// `reqwest` adds them), and a `content-length` computed from the body (one the contract
 /// wrote would be the consumer's, and a wrong one breaks the framing).
 fn write_request(wire: &mut Vec<u8>, request: &Outgoing<'_>, host_header: &str) {
+    write_head(wire, request, host_header);
+    write_length_and_body(wire, request.body.as_deref(), &request.method);
+}
+
+/// The part of [`write_request`] before the `content-length` line: the request line and the
+/// headers.
+fn write_head(wire: &mut Vec<u8>, request: &Outgoing<'_>, host_header: &str) {
     let has = |name: &HeaderName| request.headers.iter().any(|(header, _)| header == name);
     wire.extend_from_slice(request.method.as_str().as_bytes());
     wire.push(b' ');
@@ -400,7 +454,12 @@ fn write_request(wire: &mut Vec<u8>, request: &Outgoing<'_>, host_header: &str) 
     if !has(&reqwest::header::ACCEPT) {
         header_line(wire, "accept", b"*/*");
     }
-    match &request.body {
+}
+
+/// The rest of [`write_request`] after [`write_head`]: the `content-length` line, the empty
+/// line and the body.
+fn write_length_and_body(wire: &mut Vec<u8>, body: Option<&[u8]>, method: &Method) {
+    match body {
         Some(body) => {
             let mut digits = [0u8; 20];
             header_line(wire, "content-length", decimal(body.len(), &mut digits));
@@ -408,7 +467,7 @@ fn write_request(wire: &mut Vec<u8>, request: &Outgoing<'_>, host_header: &str) 
             wire.extend_from_slice(body);
         }
         None => {
-            if matches!(request.method, Method::POST | Method::PUT | Method::PATCH) {
+            if matches!(*method, Method::POST | Method::PUT | Method::PATCH) {
                 header_line(wire, "content-length", b"0");
             }
             wire.extend_from_slice(b"\r\n");
