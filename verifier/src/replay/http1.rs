@@ -8,6 +8,7 @@
 //! [`super::transport`]). A response reads exactly as `reqwest` would give it: header names in
 //! lowercase, obsolete folded header lines read as spaces, and no content decoding.
 
+use std::borrow::Cow;
 use std::io;
 use std::task::Poll;
 
@@ -19,8 +20,13 @@ const MAX_HEAD_BYTES: usize = 256 * 1024;
 const USUAL_HEADERS: usize = 24;
 /// How many header lines a response may have at all.
 const MAX_HEADERS: usize = 1024;
-/// How much room is made for each read.
+/// How much room is made for a read when less than [`MIN_ROOM`] is left.
 const READ_CHUNK: usize = 16 * 1024;
+/// The room made for a connection's first read: most answers fit, and less is zeroed for
+/// connections that never need more.
+const FIRST_ROOM: usize = 4 * 1024;
+/// Less room than this left for a read, [`READ_CHUNK`] more is made.
+const MIN_ROOM: usize = 1024;
 
 /// A response as it came off the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,7 +200,9 @@ impl Connection {
     /// Reads more bytes into the buffer; false at the end of the stream. The read is tried
     /// first: while tokio knows the socket is not readable, that costs no system call.
     async fn fill(&mut self) -> Result<bool, Http1Error> {
-        if self.buf.len() < self.filled + READ_CHUNK {
+        if self.buf.is_empty() {
+            self.buf.resize(FIRST_ROOM, 0);
+        } else if self.buf.len() - self.filled < MIN_ROOM {
             self.buf.resize(self.filled + READ_CHUNK, 0);
         }
         let room = self.buf.len() - self.filled;
@@ -271,15 +279,32 @@ impl Connection {
                 }
             }
         };
-        self.consume(head.length);
         let no_body = head_only || head.status == 204 || head.status == 304 || head.status == 101;
         let (body, framed) = if no_body {
+            self.consume(head.length);
             (Vec::new(), true)
         } else {
             match head.framing.map_err(Http1Error::Invalid)? {
-                Framing::Chunked => (self.read_chunked().await?, true),
-                Framing::Length(length) => (self.read_exactly(length).await?, true),
-                Framing::UntilClose => (self.read_to_end().await?, false),
+                Framing::Length(length)
+                    if head
+                        .length
+                        .checked_add(length)
+                        .is_some_and(|end| end <= self.filled) =>
+                {
+                    // The whole body has arrived with the head: taken from behind it, without
+                    // first moving it to the front of the buffer.
+                    let body = self.buf[head.length..head.length + length].to_vec();
+                    self.consume(head.length + length);
+                    (body, true)
+                }
+                framing => {
+                    self.consume(head.length);
+                    match framing {
+                        Framing::Chunked => (self.read_chunked().await?, true),
+                        Framing::Length(length) => (self.read_exactly(length).await?, true),
+                        Framing::UntilClose => (self.read_to_end().await?, false),
+                    }
+                }
             }
         };
         let keep_alive = framed && head.keep_alive && self.filled == 0 && head.status != 101;
@@ -445,11 +470,11 @@ impl FramingHeaders {
                 }
             }
             FramingField::Connection => {
-                if value.eq_ignore_ascii_case(b"keep-alive") {
+                if value == b"keep-alive" || is_lowercase(value, b"keep-alive") {
                     self.keep_alive = true;
                     return;
                 }
-                if value.eq_ignore_ascii_case(b"close") {
+                if value == b"close" || is_lowercase(value, b"close") {
                     self.close = true;
                     return;
                 }
@@ -659,15 +684,53 @@ fn plain_line_end(bytes: &[u8]) -> Option<usize> {
     None
 }
 
-/// True when the header name `name`, a token, is `lower` (lowercase letters and `-`) in any
-/// case. Setting the 0x20 bit lowercases a letter and leaves `-` as it is; the only other
-/// byte it turns into a lowercase letter or `-` is a control character, which no token has.
+/// True when the header name `name`, a token (as every parsed header name is), is `lower`
+/// (lowercase letters and `-`) in any case. Setting the 0x20 bit lowercases a letter and leaves
+/// `-` as it is; the only other byte it turns into a lowercase letter or `-` is a control
+/// character, which no token has. Quicker than [`is_lowercase`].
+///
+/// Names of eight bytes or more are compared eight bytes at a time, the last word overlapping
+/// the one before it.
+#[inline]
 fn token_is(name: &[u8], lower: &[u8]) -> bool {
-    name.len() == lower.len()
-        && name
+    const FOLD: u64 = 0x2020_2020_2020_2020;
+    let length = name.len();
+    if length != lower.len() {
+        return false;
+    }
+    if length < 8 {
+        return name
             .iter()
             .zip(lower)
-            .all(|(&byte, &want)| byte | 0x20 == want)
+            .all(|(&byte, &want)| byte | 0x20 == want);
+    }
+    let word = |bytes: &[u8], at: usize| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(word)
+    };
+    let mut at = 0;
+    while at + 8 < length {
+        if word(name, at) | FOLD != word(lower, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(name, length - 8) | FOLD == word(lower, length - 8)
+}
+
+/// True when `bytes` is `lower` (lowercase ASCII letters and `-`) in any case: what
+/// `eq_ignore_ascii_case` says, for less. Setting the 0x20 bit lowercases a letter, and only a
+/// letter's two cases give that lowercase letter; `-` is compared as it is.
+fn is_lowercase(bytes: &[u8], lower: &[u8]) -> bool {
+    bytes.len() == lower.len()
+        && bytes.iter().zip(lower).all(|(&byte, &want)| {
+            if want == b'-' {
+                byte == b'-'
+            } else {
+                byte | 0x20 == want
+            }
+        })
 }
 
 /// True for the characters of an HTTP token (RFC 9110 section 5.6.2), as `httparse` has them.
@@ -690,6 +753,15 @@ static TOKEN: [bool; 256] = {
     table
 };
 
+/// Bytes as text, invalid UTF-8 replaced (`String::from_utf8_lossy`, with a quicker start
+/// for the usual valid text).
+fn text_of(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// What a response head's lines say, gathered line by line.
 struct HeadReader<'w> {
     framing: FramingHeaders,
@@ -710,13 +782,21 @@ impl<'w> HeadReader<'w> {
 
     /// One header line; a value folded over several lines reads with spaces for its line
     /// breaks.
+    #[inline]
     fn line(&mut self, name: &[u8], value: &[u8]) {
-        self.framing.read(name, value);
-        if !self.wanted.keeps(name) {
-            return;
+        // Only names of these lengths can be framing headers.
+        if matches!(name.len(), 10 | 14 | 17) {
+            self.framing.read(name, value);
         }
-        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
-        let mut value = String::from_utf8_lossy(value).into_owned();
+        if !matches!(self.wanted, Wanted::StatusAndBody) && self.wanted.keeps(name) {
+            self.keep(name, value);
+        }
+    }
+
+    /// Keeps a wanted header line.
+    fn keep(&mut self, name: &[u8], value: &[u8]) {
+        let name = text_of(name).to_ascii_lowercase();
+        let mut value = text_of(value).into_owned();
         if value.contains(['\r', '\n']) {
             value = value.replace(['\r', '\n'], " ");
         }

@@ -369,13 +369,47 @@ fn line_ends_are_found_eight_bytes_at_a_time_as_byte_by_byte() {
 }
 
 #[test]
+fn names_compare_in_any_case() {
+    assert!(is_lowercase(b"Content-Length", b"content-length"));
+    assert!(is_lowercase(b"CONNECTION", b"connection"));
+    assert!(is_lowercase(b"Keep-Alive", b"keep-alive"));
+    assert!(!is_lowercase(b"Content-Lengths", b"content-length"));
+    assert!(!is_lowercase(b"Content_Length", b"content-length"));
+    assert!(!is_lowercase(b"Content\rLength", b"content-length"));
+    assert!(!is_lowercase(b"Connectiom", b"connection"));
+    // Every byte against every letter and `-`: what `eq_ignore_ascii_case` says.
+    for byte in 0..=255u8 {
+        for want in (b'a'..=b'z').chain([b'-']) {
+            assert_eq!(
+                is_lowercase(&[byte], &[want]),
+                byte.eq_ignore_ascii_case(&want),
+                "{byte:#x} {want:#x}"
+            );
+        }
+    }
+}
+
+#[test]
 fn token_names_compare_in_any_case() {
     assert!(token_is(b"Content-Length", b"content-length"));
     assert!(token_is(b"CONNECTION", b"connection"));
     assert!(!token_is(b"Content-Lengths", b"content-length"));
     assert!(!token_is(b"Content_Length", b"content-length"));
-    assert!(!token_is(b"Connectiom", b"connection"));
-    // Every token byte against every letter and `-`: equal in any case, and nothing else.
+    assert!(token_is(b"TRANSFER-encoding", b"transfer-encoding"));
+    assert!(token_is(b"Content-Type", b"content-type"));
+    assert!(token_is(b"Date", b"date"));
+    // A difference at every position of names of every length up to 17.
+    let lower = b"transfer-encoding";
+    for length in 1..=lower.len() {
+        let lower = &lower[..length];
+        assert!(token_is(&lower.to_ascii_uppercase(), lower));
+        for at in 0..length {
+            let mut name = lower.to_vec();
+            name[at] = b'x';
+            assert_eq!(token_is(&name, lower), lower[at] == b'x', "{length} {at}");
+        }
+    }
+    // Every token byte against every letter and `-`: what `eq_ignore_ascii_case` says.
     for byte in (0..=255u8).filter(|&byte| is_token(byte)) {
         for want in (b'a'..=b'z').chain([b'-']) {
             assert_eq!(
@@ -385,4 +419,15 @@ fn token_names_compare_in_any_case() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn a_body_larger_than_the_first_room_is_read_whole() {
+    let body: Vec<u8> = (0..100_000u32).map(|at| b'a' + (at % 26) as u8).collect();
+    let mut answer =
+        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+    answer.extend_from_slice(&body);
+    let (received, keep_alive) = one(answer.leak(), false).await.unwrap();
+    assert_eq!(received.body, body);
+    assert!(keep_alive);
 }

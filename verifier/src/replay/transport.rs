@@ -9,7 +9,8 @@
 use std::borrow::Cow;
 use std::future::Future;
 use std::pin::{Pin, pin};
-use std::task::Poll;
+use std::sync::Arc;
+use std::task::{Poll, Waker};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -41,8 +42,9 @@ struct PlainHost {
     port: u16,
     /// The `Host` header: the host as written in the URL, with the port when the URL has one.
     host_header: String,
-    /// `host:port`, naming the session's idle connections.
-    key: String,
+    /// `host:port`, naming the session's idle connections (shared with them: a connection is
+    /// put back without a copy of its name).
+    key: Arc<str>,
     /// [`json_post`] to the endpoint's own URL, written up to its `content-length` line: the
     /// same for every state change call, so written once.
     json_post_head: Vec<u8>,
@@ -78,7 +80,7 @@ impl Endpoint {
                 &host_header,
             );
             Some(PlainHost {
-                key: format!("{connect_host}:{port}"),
+                key: Arc::from(format!("{connect_host}:{port}")),
                 connect_host,
                 port,
                 host_header,
@@ -199,12 +201,20 @@ pub(crate) struct Session {
     client: reqwest::Client,
     timeout: Duration,
     /// Idle connections, by `host:port`.
-    idle: Vec<(String, Vec<Connection>)>,
+    idle: Vec<(Arc<str>, Connection)>,
     /// The bytes of the request being sent, kept to reuse the allocation.
     wire: Vec<u8>,
     /// The one timer that enforces the timeout of the session's plain-`http` requests (see
     /// [`within`]); made on the first request.
-    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+    timer: Option<Timer>,
+}
+
+/// The timer of [`within`], and the waker its last poll left with it.
+#[derive(Debug)]
+struct Timer {
+    sleep: Pin<Box<tokio::time::Sleep>>,
+    /// The waker the timer wakes when it fires, while it has one.
+    waker: Option<Waker>,
 }
 
 const USER_AGENT: &str = concat!("treaty/", env!("CARGO_PKG_VERSION"));
@@ -339,7 +349,7 @@ fn deadline_after(timeout: Duration) -> tokio::time::Instant {
 /// times out at its own deadline. The exchange is polled first, the timer only when the
 /// exchange waits.
 async fn within(
-    timer: &mut Option<Pin<Box<tokio::time::Sleep>>>,
+    timer: &mut Option<Timer>,
     deadline: tokio::time::Instant,
     exchange: impl Future<Output = Result<Received, SendError>>,
 ) -> Result<Received, SendError> {
@@ -348,15 +358,30 @@ async fn within(
         if let Poll::Ready(result) = exchange.as_mut().poll(context) {
             return Poll::Ready(result);
         }
-        let timer = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        let timer = timer.get_or_insert_with(|| Timer {
+            sleep: Box::pin(tokio::time::sleep_until(deadline)),
+            waker: None,
+        });
         loop {
-            if timer.as_mut().poll(context).is_pending() {
+            // A timer that has not fired and will wake this same task need not be polled again
+            // (a poll would only hand it the same waker).
+            let armed_for_this_task = timer
+                .waker
+                .as_ref()
+                .is_some_and(|waker| waker.will_wake(context.waker()));
+            if armed_for_this_task && !timer.sleep.is_elapsed() {
                 return Poll::Pending;
             }
-            if timer.deadline() >= deadline {
+            if timer.sleep.as_mut().poll(context).is_pending() {
+                timer.waker = Some(context.waker().clone());
+                return Poll::Pending;
+            }
+            // Fired: it has no waker until polled again.
+            timer.waker = None;
+            if timer.sleep.deadline() >= deadline {
                 return Poll::Ready(Err(SendError::Timeout));
             }
-            timer.as_mut().reset(deadline);
+            timer.sleep.as_mut().reset(deadline);
         }
     })
     .await
@@ -366,7 +391,7 @@ async fn within(
 /// its reused connection closed by the provider before any answer is sent again on a new
 /// connection when its method is idempotent.
 async fn exchange_plain(
-    idle: &mut Vec<(String, Vec<Connection>)>,
+    idle: &mut Vec<(Arc<str>, Connection)>,
     plain: &PlainHost,
     request: &Outgoing<'_>,
     wire: &[u8],
@@ -404,9 +429,12 @@ async fn exchange_plain(
 }
 
 /// An idle connection to `key` that is still open, if there is one; closed ones are dropped.
-fn take_idle(idle: &mut [(String, Vec<Connection>)], key: &str) -> Option<Connection> {
-    let (_, connections) = idle.iter_mut().find(|(idle_key, _)| idle_key == key)?;
-    while let Some(mut connection) = connections.pop() {
+fn take_idle(idle: &mut Vec<(Arc<str>, Connection)>, key: &Arc<str>) -> Option<Connection> {
+    while let Some(at) = idle
+        .iter()
+        .position(|(idle_key, _)| Arc::ptr_eq(idle_key, key) || idle_key == key)
+    {
+        let (_, mut connection) = idle.swap_remove(at);
         if connection.is_idle_and_open() {
             return Some(connection);
         }
@@ -415,11 +443,8 @@ fn take_idle(idle: &mut [(String, Vec<Connection>)], key: &str) -> Option<Connec
 }
 
 /// Keeps `connection` as an idle connection to `key`.
-fn put_idle(idle: &mut Vec<(String, Vec<Connection>)>, key: &str, connection: Connection) {
-    match idle.iter_mut().find(|(idle_key, _)| idle_key == key) {
-        Some((_, connections)) => connections.push(connection),
-        None => idle.push((key.to_owned(), vec![connection])),
-    }
+fn put_idle(idle: &mut Vec<(Arc<str>, Connection)>, key: &Arc<str>, connection: Connection) {
+    idle.push((Arc::clone(key), connection));
 }
 
 /// Writes `request` as HTTP/1.1 bytes: the request line, a `Host` header unless the request
