@@ -4,7 +4,6 @@
 //! A JSON object in a setup answer is merged into the parameters that `ProviderState`
 //! generators read, as the Pact verifiers do.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 use treaty_schemas::ProviderState;
 
@@ -49,23 +48,28 @@ pub(crate) struct StateChangeBody {
     prefix: usize,
 }
 
-/// The fields before `action`.
-#[derive(Serialize)]
-struct StatePrefix<'a> {
-    state: &'a str,
-    params: &'a Map<String, Value>,
-}
-
 impl StateChangeBody {
     pub(crate) fn new(state: &ProviderState) -> StateChangeBody {
-        let prefix = StatePrefix {
-            state: &state.name,
-            params: &state.params,
-        };
-        // A struct of a string and a map of JSON values always serialises.
-        let mut bytes = serde_json::to_vec(&prefix).unwrap_or_else(|_| b"{}".to_vec());
-        bytes.pop(); // the closing brace
-        bytes.extend_from_slice(br#","action":""#);
+        // Field by field, as `serde_json` writes a struct of the two.
+        let mut bytes = Vec::with_capacity(64 + state.name.len());
+        bytes.extend_from_slice(br#"{"state":"#);
+        write_json_string(&mut bytes, &state.name);
+        bytes.extend_from_slice(br#","params":{"#);
+        for (at, (key, value)) in state.params.iter().enumerate() {
+            if at > 0 {
+                bytes.push(b',');
+            }
+            write_json_string(&mut bytes, key);
+            bytes.push(b':');
+            match value {
+                Value::String(text) => write_json_string(&mut bytes, text),
+                // A JSON value always serialises.
+                other => {
+                    let _ = serde_json::to_writer(&mut bytes, other);
+                }
+            }
+        }
+        bytes.extend_from_slice(br#"},"action":""#);
         StateChangeBody {
             prefix: bytes.len(),
             bytes,
@@ -78,6 +82,22 @@ impl StateChangeBody {
         self.bytes.extend_from_slice(action.as_str().as_bytes());
         self.bytes.extend_from_slice(br#""}"#);
         &self.bytes
+    }
+}
+
+/// `text` as a JSON string, as `serde_json` writes it: as it is between quotes when nothing in
+/// it needs escaping (no quote, backslash or control character), else by `serde_json`.
+fn write_json_string(bytes: &mut Vec<u8>, text: &str) {
+    let plain = text
+        .bytes()
+        .all(|byte| byte >= 0x20 && byte != b'"' && byte != b'\\');
+    if plain {
+        bytes.push(b'"');
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.push(b'"');
+    } else {
+        // A string always serialises.
+        let _ = serde_json::to_writer(bytes, text);
     }
 }
 
@@ -201,5 +221,47 @@ mod tests {
         }
         let text = String::from_utf8(body.for_action(StateAction::Teardown).to_vec()).unwrap();
         assert!(text.starts_with(r#"{"state":"#) && text.ends_with(r#""action":"teardown"}"#));
+        // Byte for byte what `serde_json` makes of the fields in that order.
+        #[derive(serde::Serialize)]
+        struct Fields<'a> {
+            state: &'a str,
+            params: &'a Map<String, Value>,
+            action: &'a str,
+        }
+        for state in [
+            state,
+            ProviderState {
+                name: "tab\t, quote \", é, \u{1}".to_owned(),
+                params: json!({
+                    "nested": {"a": [1.5, null, "x\ny"]},
+                    "big": 12345678901234567890u64,
+                    "k\"ey\\": "v\u{7f}\u{1f}",
+                    "plain": "é ok",
+                    "t": true,
+                    "n": -3,
+                    "e": []
+                })
+                .as_object()
+                .cloned()
+                .unwrap(),
+            },
+            ProviderState {
+                name: String::new(),
+                params: Map::new(),
+            },
+        ] {
+            let mut body = StateChangeBody::new(&state);
+            for action in [StateAction::Setup, StateAction::Teardown] {
+                let fields = Fields {
+                    state: &state.name,
+                    params: &state.params,
+                    action: action.as_str(),
+                };
+                assert_eq!(
+                    body.for_action(action),
+                    serde_json::to_vec(&fields).unwrap().as_slice()
+                );
+            }
+        }
     }
 }
