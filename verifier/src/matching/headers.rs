@@ -58,30 +58,26 @@ pub(crate) fn match_headers(
             [one] => Cow::Borrowed(one),
             several => Cow::Owned(several.join(", ")),
         };
-        let mut actual_values = values_of(actual, name);
-        let Some(first) = actual_values.next() else {
-            let detail = format!(
-                "expected {}, but the header is missing",
-                readable(&expected_value)
-            );
-            out.push(Mismatch::header(
-                name,
-                Some(Value::String(expected_value.into_owned())),
-                None,
-                detail,
-            ));
-            continue;
-        };
         // The values joined with ", ", borrowed when there is one (the usual case).
-        let actual_value: Cow<'_, str> = match actual_values.next() {
-            None => Cow::Borrowed(first),
-            Some(second) => {
-                let mut joined = [first, second].join(", ");
-                for value in actual_values {
-                    joined.push_str(", ");
-                    joined.push_str(value);
+        let single = single_value(actual, name);
+        let actual_value: Cow<'_, str> = match single {
+            Some(one) => Cow::Borrowed(one),
+            None => {
+                let values: Vec<&str> = values_of(actual, name).collect();
+                if values.is_empty() {
+                    let detail = format!(
+                        "expected {}, but the header is missing",
+                        readable(&expected_value)
+                    );
+                    out.push(Mismatch::header(
+                        name,
+                        Some(Value::String(expected_value.into_owned())),
+                        None,
+                        detail,
+                    ));
+                    continue;
                 }
-                Cow::Owned(joined)
+                Cow::Owned(values.join(", "))
             }
         };
         let rule =
@@ -89,17 +85,21 @@ pub(crate) fn match_headers(
         let failures: Vec<String> = match rule {
             Some((_, list)) => {
                 let expected_json = Value::String(expected_value.clone().into_owned());
-                values_of(actual, name)
-                    .flat_map(|value| {
-                        evaluator.check_list(
-                            list,
-                            &expected_json,
-                            &Value::String(value.to_owned()),
-                            Form::Text,
-                            false,
-                        )
-                    })
-                    .collect()
+                let check = |value: &str| {
+                    evaluator.check_list(
+                        list,
+                        &expected_json,
+                        &Value::String(value.to_owned()),
+                        Form::Text,
+                        false,
+                    )
+                };
+                // Each value on its own; the one value without looking the header up again.
+                if let Some(one) = single {
+                    check(one)
+                } else {
+                    values_of(actual, name).flat_map(check).collect()
+                }
             }
             None => compare_value(name, &expected_value, &actual_value)
                 .err()
@@ -115,6 +115,21 @@ pub(crate) fn match_headers(
         }
     }
     out
+}
+
+/// The value of a header, matched case-insensitively by name, when it has exactly one: one
+/// line with the name, with one value.
+fn single_value<'h>(headers: &'h [(String, Vec<String>)], name: &str) -> Option<&'h str> {
+    let mut lines = headers
+        .iter()
+        .filter(|(candidate, _)| candidate.eq_ignore_ascii_case(name));
+    match (lines.next(), lines.next()) {
+        (Some((_, values)), None) => match values.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// All values of a header, matched case-insensitively by name, in order.
@@ -323,6 +338,52 @@ mod tests {
         ));
         assert!(!media_types_match("alligators", "Alligators"));
         assert!(!media_types_match("text/plain", "text/html"));
+    }
+
+    #[test]
+    fn header_values_are_read_across_lines_and_joined() {
+        let lines = |pairs: &[(&str, &[&str])]| -> Vec<(String, Vec<String>)> {
+            pairs
+                .iter()
+                .map(|(name, values)| {
+                    (
+                        (*name).to_owned(),
+                        values.iter().map(|value| (*value).to_owned()).collect(),
+                    )
+                })
+                .collect()
+        };
+        let one = lines(&[("X-A", &["1"])]);
+        assert_eq!(single_value(&one, "x-a"), Some("1"));
+        let evaluator = Evaluator::default();
+        let expect = |value: &str, actual: &[(String, Vec<String>)]| {
+            let expected = [("x-a".to_owned(), vec![value.to_owned()])];
+            match_headers(Some(&expected), actual, None, &evaluator)
+                .into_iter()
+                .map(|mismatch| mismatch.message)
+                .collect::<Vec<_>>()
+        };
+        assert!(expect("1", &one).is_empty());
+        // An empty line, then the value: one value in all.
+        let empty_then_one = lines(&[("x-a", &[]), ("X-A", &["1"])]);
+        assert_eq!(single_value(&empty_then_one, "X-A"), None);
+        assert!(expect("1", &empty_then_one).is_empty());
+        // Two lines, or two values on one: joined.
+        let two_lines = lines(&[("x-a", &["1"]), ("X-A", &["2"])]);
+        let two_values = lines(&[("x-a", &["1", "2"])]);
+        for actual in [&two_lines, &two_values] {
+            assert_eq!(single_value(actual, "x-a"), None);
+            assert!(expect("1, 2", actual).is_empty());
+            assert_eq!(
+                expect("1", actual),
+                ["header x-a: expected 1, got \"1, 2\""]
+            );
+        }
+        // No value at all: missing.
+        let no_value = lines(&[("x-a", &[])]);
+        let missing = ["header x-a: expected 1, but the header is missing"];
+        assert_eq!(expect("1", &no_value), missing);
+        assert_eq!(expect("1", &[]), missing);
     }
 
     #[test]
