@@ -51,7 +51,7 @@ pub(crate) struct StateChangeBody {
 impl StateChangeBody {
     pub(crate) fn new(state: &ProviderState) -> StateChangeBody {
         // Field by field, as `serde_json` writes a struct of the two.
-        let mut bytes = Vec::with_capacity(64 + state.name.len());
+        let mut bytes = Vec::with_capacity(128 + state.name.len());
         bytes.extend_from_slice(br#"{"state":"#);
         write_json_string(&mut bytes, &state.name);
         bytes.extend_from_slice(br#","params":{"#);
@@ -70,6 +70,8 @@ impl StateChangeBody {
             }
         }
         bytes.extend_from_slice(br#"},"action":""#);
+        // Room for the longest action, so that neither call grows the buffer.
+        bytes.reserve(br#"teardown"}"#.len());
         StateChangeBody {
             prefix: bytes.len(),
             bytes,

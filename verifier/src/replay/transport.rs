@@ -108,6 +108,16 @@ impl Endpoint {
         &self.origin
     }
 
+    /// Names `other`'s connections as this endpoint's own when both go to the same `host:port`
+    /// (they would be reused either way; with one name, finding them compares no text).
+    pub(crate) fn share_connections_with(&mut self, other: &Endpoint) {
+        if let (Some(mine), Some(theirs)) = (&mut self.plain, &other.plain)
+            && mine.key == theirs.key
+        {
+            mine.key = Arc::clone(&theirs.key);
+        }
+    }
+
     /// The URL's path without a trailing slash (`""` for the root), to put contract paths
     /// under.
     pub(crate) fn base_path(&self) -> &str {

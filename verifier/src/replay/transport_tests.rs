@@ -92,6 +92,18 @@ fn endpoints_know_where_to_connect_and_what_host_to_name() {
 }
 
 #[test]
+fn endpoints_on_one_origin_share_the_name_of_their_connections() {
+    let provider = Endpoint::parse("http://127.0.0.1:8080/").unwrap();
+    let mut states = Endpoint::parse("http://127.0.0.1:8080/_pact/states").unwrap();
+    let mut elsewhere = Endpoint::parse("http://127.0.0.1:9090/_pact/states").unwrap();
+    states.share_connections_with(&provider);
+    elsewhere.share_connections_with(&provider);
+    let key = |endpoint: &Endpoint| Arc::clone(&endpoint.plain.as_ref().unwrap().key);
+    assert!(Arc::ptr_eq(&key(&states), &key(&provider)));
+    assert_eq!(&*key(&elsewhere), "127.0.0.1:9090");
+}
+
+#[test]
 fn decimals_are_written_without_formatting() {
     let mut digits = [0u8; 20];
     assert_eq!(decimal(0, &mut digits), b"0");
