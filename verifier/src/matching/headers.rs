@@ -80,8 +80,7 @@ pub(crate) fn match_headers(
                 Cow::Owned(values.join(", "))
             }
         };
-        let rule =
-            rules.and_then(|rules| rules.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)));
+        let rule = rules.and_then(|rules| rules.iter().find(|(key, _)| same_name(key, name)));
         let failures: Vec<String> = match rule {
             Some((_, list)) => {
                 let expected_json = Value::String(expected_value.clone().into_owned());
@@ -117,6 +116,12 @@ pub(crate) fn match_headers(
     out
 }
 
+/// True when two header names are the same in any case; the same bytes (the usual case: a
+/// contract's rules and headers are written alike) are seen without folding case.
+fn same_name(one: &str, other: &str) -> bool {
+    one == other || one.eq_ignore_ascii_case(other)
+}
+
 /// The value of a header, matched case-insensitively by name, when it has exactly one: one
 /// line with the name, with one value.
 fn single_value<'h>(headers: &'h [(String, Vec<String>)], name: &str) -> Option<&'h str> {
@@ -143,11 +148,16 @@ fn values_of<'h>(
         .flat_map(|(_, values)| values.iter().map(String::as_str))
 }
 
-/// The first value of a header, if present.
-pub(crate) fn first_value(headers: &[(String, Vec<String>)], name: &str) -> Option<String> {
+/// The first `Content-Type` value, if present; the two usual spellings are recognised before
+/// any case-insensitive comparison.
+pub(crate) fn content_type_of(headers: &[(String, Vec<String>)]) -> Option<String> {
     headers
         .iter()
-        .filter(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+        .filter(|(name, _)| {
+            name == "Content-Type"
+                || name == "content-type"
+                || name.eq_ignore_ascii_case("content-type")
+        })
         .find_map(|(_, values)| values.first())
         .cloned()
 }
@@ -306,15 +316,20 @@ mod tests {
             Cow::Borrowed("text/plain")
         ));
         assert_eq!(
-            first_value(
-                &[
-                    ("a".into(), vec![]),
-                    ("Content-Type".into(), vec![]),
-                    ("content-type".into(), vec!["x/y".into(), "z".into()])
-                ],
-                "CONTENT-TYPE"
-            ),
+            content_type_of(&[
+                ("a".into(), vec![]),
+                ("Content-Type".into(), vec![]),
+                ("content-type".into(), vec!["x/y".into(), "z".into()])
+            ]),
             Some("x/y".into())
+        );
+        assert_eq!(
+            content_type_of(&[("CONTENT-TYPE".into(), vec!["a/b".into()])]),
+            Some("a/b".into())
+        );
+        assert_eq!(
+            content_type_of(&[("content-types".into(), vec!["a/b".into()])]),
+            None
         );
     }
 

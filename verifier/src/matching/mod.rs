@@ -31,7 +31,7 @@ pub use mismatch::{Mismatch, MismatchKind};
 use mismatch::show;
 
 use body::{BodySide, match_body};
-use headers::{first_value, match_headers, media_types_match};
+use headers::{content_type_of, match_headers, media_types_match};
 use rules::{Evaluator, Form, values_equal};
 
 /// A request as it really arrived: what the stub server (or a test) saw.
@@ -362,7 +362,7 @@ fn http_body_side<'a>(body: &'a Body, headers: &[(String, Vec<String>)]) -> Body
     };
     BodySide {
         body,
-        content_type: wrapper_content_type.or_else(|| first_value(headers, "content-type")),
+        content_type: wrapper_content_type.or_else(|| content_type_of(headers)),
     }
 }
 
