@@ -206,6 +206,9 @@ pub(crate) enum SendError {
 
 /// One replay worker's way to the network: its keep-alive connections per plain-`http` origin,
 /// and the run's `reqwest` client for everything else.
+///
+/// A session is used by one task on one runtime, as a worker's is: its connections and its
+/// timer belong to the runtime it first sent on.
 #[derive(Debug)]
 pub(crate) struct Session {
     client: reqwest::Client,
