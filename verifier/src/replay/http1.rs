@@ -453,6 +453,7 @@ struct FramingHeaders {
 
 impl FramingHeaders {
     /// Takes in one header line; `name` is a token, as every parsed header name is.
+    #[inline(never)]
     fn read(&mut self, name: &[u8], value: &[u8]) {
         // The lengths first: most lines are none of the three.
         let field = match name.len() {
@@ -782,7 +783,10 @@ impl<'w> HeadReader<'w> {
 
     /// One header line; a value folded over several lines reads with spaces for its line
     /// breaks.
-    #[inline]
+    ///
+    /// Kept small, so that it is inlined into the loops over lines: most lines are neither
+    /// framing headers nor kept, and cost two comparisons.
+    #[inline(always)]
     fn line(&mut self, name: &[u8], value: &[u8]) {
         // Only names of these lengths can be framing headers.
         if matches!(name.len(), 10 | 14 | 17) {
@@ -794,6 +798,7 @@ impl<'w> HeadReader<'w> {
     }
 
     /// Keeps a wanted header line.
+    #[inline(never)]
     fn keep(&mut self, name: &[u8], value: &[u8]) {
         let name = text_of(name).to_ascii_lowercase();
         let mut value = text_of(value).into_owned();
