@@ -54,42 +54,51 @@ pub(crate) fn match_headers(
 ) -> Vec<Mismatch> {
     let mut out = Vec::new();
     for (name, expected_values) in expected.unwrap_or_default() {
-        let expected_value = expected_values.join(", ");
-        let actual_values = values_of(actual, name);
-        if actual_values.is_empty() {
-            let detail = format!(
-                "expected {}, but the header is missing",
-                readable(&expected_value)
-            );
-            out.push(Mismatch::header(
-                name,
-                Some(Value::String(expected_value)),
-                None,
-                detail,
-            ));
-            continue;
-        }
-        let actual_value = match actual_values.as_slice() {
-            [only] => (*only).to_owned(),
-            _ => actual_values.join(", "),
+        let expected_value: Cow<'_, str> = match expected_values.as_slice() {
+            [one] => Cow::Borrowed(one),
+            several => Cow::Owned(several.join(", ")),
         };
-        let rule =
-            rules.and_then(|rules| rules.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)));
+        // The values joined with ", ", borrowed when there is one (the usual case).
+        let single = single_value(actual, name);
+        let actual_value: Cow<'_, str> = match single {
+            Some(one) => Cow::Borrowed(one),
+            None => {
+                let values: Vec<&str> = values_of(actual, name).collect();
+                if values.is_empty() {
+                    let detail = format!(
+                        "expected {}, but the header is missing",
+                        readable(&expected_value)
+                    );
+                    out.push(Mismatch::header(
+                        name,
+                        Some(Value::String(expected_value.into_owned())),
+                        None,
+                        detail,
+                    ));
+                    continue;
+                }
+                Cow::Owned(values.join(", "))
+            }
+        };
+        let rule = rules.and_then(|rules| rules.iter().find(|(key, _)| same_name(key, name)));
         let failures: Vec<String> = match rule {
             Some((_, list)) => {
-                let expected_json = Value::String(expected_value.clone());
-                actual_values
-                    .iter()
-                    .flat_map(|value| {
-                        evaluator.check_list(
-                            list,
-                            &expected_json,
-                            &Value::String((*value).to_owned()),
-                            Form::Text,
-                            false,
-                        )
-                    })
-                    .collect()
+                let expected_json = Value::String(expected_value.clone().into_owned());
+                let check = |value: &str| {
+                    evaluator.check_list(
+                        list,
+                        &expected_json,
+                        &Value::String(value.to_owned()),
+                        Form::Text,
+                        false,
+                    )
+                };
+                // Each value on its own; the one value without looking the header up again.
+                if let Some(one) = single {
+                    check(one)
+                } else {
+                    values_of(actual, name).flat_map(check).collect()
+                }
             }
             None => compare_value(name, &expected_value, &actual_value)
                 .err()
@@ -98,8 +107,8 @@ pub(crate) fn match_headers(
         };
         for failure in failures {
             let (e, a) = (
-                Value::String(expected_value.clone()),
-                Value::String(actual_value.clone()),
+                Value::String(expected_value.clone().into_owned()),
+                Value::String(actual_value.clone().into_owned()),
             );
             out.push(Mismatch::header(name, Some(e), Some(a), failure));
         }
@@ -107,25 +116,58 @@ pub(crate) fn match_headers(
     out
 }
 
-/// All values of a header, matched case-insensitively by name, in order.
-fn values_of<'h>(headers: &'h [(String, Vec<String>)], name: &str) -> Vec<&'h str> {
-    headers
-        .iter()
-        .filter(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
-        .flat_map(|(_, values)| values.iter().map(String::as_str))
-        .collect()
+/// True when two header names are the same in any case; the same bytes (the usual case: a
+/// contract's rules and headers are written alike) are seen without folding case.
+fn same_name(one: &str, other: &str) -> bool {
+    one == other || one.eq_ignore_ascii_case(other)
 }
 
-/// The first value of a header, if present.
-pub(crate) fn first_value(headers: &[(String, Vec<String>)], name: &str) -> Option<String> {
+/// The value of a header, matched case-insensitively by name, when it has exactly one: one
+/// line with the name, with one value.
+fn single_value<'h>(headers: &'h [(String, Vec<String>)], name: &str) -> Option<&'h str> {
+    let mut lines = headers
+        .iter()
+        .filter(|(candidate, _)| candidate.eq_ignore_ascii_case(name));
+    match (lines.next(), lines.next()) {
+        (Some((_, values)), None) => match values.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// All values of a header, matched case-insensitively by name, in order.
+fn values_of<'h>(
+    headers: &'h [(String, Vec<String>)],
+    name: &'h str,
+) -> impl Iterator<Item = &'h str> + 'h {
     headers
         .iter()
-        .filter(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+        .filter(move |(candidate, _)| candidate.eq_ignore_ascii_case(name))
+        .flat_map(|(_, values)| values.iter().map(String::as_str))
+}
+
+/// The first `Content-Type` value, if present; the two usual spellings are recognised before
+/// any case-insensitive comparison.
+pub(crate) fn content_type_of(headers: &[(String, Vec<String>)]) -> Option<String> {
+    headers
+        .iter()
+        .filter(|(name, _)| {
+            name == "Content-Type"
+                || name == "content-type"
+                || name.eq_ignore_ascii_case("content-type")
+        })
         .find_map(|(_, values)| values.first())
         .cloned()
 }
 
 fn compare_value(name: &str, expected: &str, actual: &str) -> Result<(), String> {
+    // Equal values pass however the header is compared: a media type, a list of media types
+    // and a plain value all match themselves.
+    if expected == actual {
+        return Ok(());
+    }
     // `LIST_HEADERS` is lower-case ASCII, so this is comparing the lower-cased name.
     let equal = if name.eq_ignore_ascii_case("content-type") {
         media_types_match(expected, actual)
@@ -274,15 +316,20 @@ mod tests {
             Cow::Borrowed("text/plain")
         ));
         assert_eq!(
-            first_value(
-                &[
-                    ("a".into(), vec![]),
-                    ("Content-Type".into(), vec![]),
-                    ("content-type".into(), vec!["x/y".into(), "z".into()])
-                ],
-                "CONTENT-TYPE"
-            ),
+            content_type_of(&[
+                ("a".into(), vec![]),
+                ("Content-Type".into(), vec![]),
+                ("content-type".into(), vec!["x/y".into(), "z".into()])
+            ]),
             Some("x/y".into())
+        );
+        assert_eq!(
+            content_type_of(&[("CONTENT-TYPE".into(), vec!["a/b".into()])]),
+            Some("a/b".into())
+        );
+        assert_eq!(
+            content_type_of(&[("content-types".into(), vec!["a/b".into()])]),
+            None
         );
     }
 
@@ -306,6 +353,52 @@ mod tests {
         ));
         assert!(!media_types_match("alligators", "Alligators"));
         assert!(!media_types_match("text/plain", "text/html"));
+    }
+
+    #[test]
+    fn header_values_are_read_across_lines_and_joined() {
+        let lines = |pairs: &[(&str, &[&str])]| -> Vec<(String, Vec<String>)> {
+            pairs
+                .iter()
+                .map(|(name, values)| {
+                    (
+                        (*name).to_owned(),
+                        values.iter().map(|value| (*value).to_owned()).collect(),
+                    )
+                })
+                .collect()
+        };
+        let one = lines(&[("X-A", &["1"])]);
+        assert_eq!(single_value(&one, "x-a"), Some("1"));
+        let evaluator = Evaluator::default();
+        let expect = |value: &str, actual: &[(String, Vec<String>)]| {
+            let expected = [("x-a".to_owned(), vec![value.to_owned()])];
+            match_headers(Some(&expected), actual, None, &evaluator)
+                .into_iter()
+                .map(|mismatch| mismatch.message)
+                .collect::<Vec<_>>()
+        };
+        assert!(expect("1", &one).is_empty());
+        // An empty line, then the value: one value in all.
+        let empty_then_one = lines(&[("x-a", &[]), ("X-A", &["1"])]);
+        assert_eq!(single_value(&empty_then_one, "X-A"), None);
+        assert!(expect("1", &empty_then_one).is_empty());
+        // Two lines, or two values on one: joined.
+        let two_lines = lines(&[("x-a", &["1"]), ("X-A", &["2"])]);
+        let two_values = lines(&[("x-a", &["1", "2"])]);
+        for actual in [&two_lines, &two_values] {
+            assert_eq!(single_value(actual, "x-a"), None);
+            assert!(expect("1, 2", actual).is_empty());
+            assert_eq!(
+                expect("1", actual),
+                ["header x-a: expected 1, got \"1, 2\""]
+            );
+        }
+        // No value at all: missing.
+        let no_value = lines(&[("x-a", &[])]);
+        let missing = ["header x-a: expected 1, but the header is missing"];
+        assert_eq!(expect("1", &no_value), missing);
+        assert_eq!(expect("1", &[]), missing);
     }
 
     #[test]

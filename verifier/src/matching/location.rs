@@ -33,13 +33,29 @@ pub(crate) struct Location<'a> {
     depth: usize,
     /// True when some step is an XML element position.
     element_indexes: bool,
-    /// A hint for rule lookup: bit `i` is clear only when rule `i` of the rule set that made
-    /// this location (`RuleSet::field`, `RuleSet::index`) cannot apply here or below. All
-    /// set means no hint.
-    pub(crate) live_rules: u64,
-    /// The rules before this position have exact `live_rules` bits: set exactly when the
-    /// rule's path matches every step so far (`RuleSet::field` checked each one).
-    pub(crate) exact_rules: usize,
+    /// Where rule lookup is for this location, when a rule set made it (`RuleSet::field`,
+    /// `RuleSet::index`).
+    pub(crate) rules: RuleState,
+}
+
+/// A location's state in the rule-lookup automaton of one rule set (see `path::RuleSet`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RuleState {
+    /// The id of the automaton the state belongs to; 0 for none.
+    pub(crate) set: u64,
+    /// The state in that automaton.
+    pub(crate) state: u32,
+    /// The rule that state selects, as the automaton encodes it.
+    pub(crate) best: u32,
+}
+
+impl RuleState {
+    /// No state: the rule set works it out from the location's steps.
+    pub(crate) const NONE: RuleState = RuleState {
+        set: 0,
+        state: 0,
+        best: 0,
+    };
 }
 
 impl Location<'static> {
@@ -50,9 +66,7 @@ impl Location<'static> {
             segment: None,
             depth: 0,
             element_indexes: false,
-            live_rules: u64::MAX,
-            // At the root every path starting with `$` matches so far.
-            exact_rules: usize::MAX,
+            rules: RuleState::NONE,
         }
     }
 }
@@ -80,14 +94,18 @@ impl<'a> Location<'a> {
             segment: Some(segment),
             depth: self.depth + 1,
             element_indexes: self.element_indexes || matches!(segment, Segment::ElementIndex(_)),
-            live_rules: u64::MAX,
-            exact_rules: 0,
+            rules: RuleState::NONE,
         }
     }
 
     /// The number of steps below the root.
     pub(crate) fn depth(&self) -> usize {
         self.depth
+    }
+
+    /// The location one step up, `None` at the root.
+    pub(crate) fn parent(&self) -> Option<&'a Location<'a>> {
+        self.parent
     }
 
     /// The last step, `None` at the root.

@@ -31,7 +31,7 @@ pub use mismatch::{Mismatch, MismatchKind};
 use mismatch::show;
 
 use body::{BodySide, match_body};
-use headers::{first_value, match_headers, media_types_match};
+use headers::{content_type_of, match_headers, media_types_match};
 use rules::{Evaluator, Form, values_equal};
 
 /// A request as it really arrived: what the stub server (or a test) saw.
@@ -71,6 +71,19 @@ impl ActualResponse {
             status,
             headers,
             body: body_from_bytes(body),
+        }
+    }
+
+    /// Like [`ActualResponse::from_parts`], taking the body's bytes without copying them.
+    pub fn from_owned_parts(
+        status: u16,
+        headers: Vec<(String, Vec<String>)>,
+        body: Vec<u8>,
+    ) -> ActualResponse {
+        ActualResponse {
+            status,
+            headers,
+            body: body_from_vec(body),
         }
     }
 
@@ -124,6 +137,21 @@ pub fn body_from_bytes(bytes: &[u8]) -> Body {
     let content = match std::str::from_utf8(bytes) {
         Ok(text) => BodyContent::Text(text.to_owned()),
         Err(_) => BodyContent::Bytes(bytes.to_vec()),
+    };
+    Body::Present {
+        content,
+        content_type: None,
+    }
+}
+
+/// Like [`body_from_bytes`], keeping the bytes' allocation.
+fn body_from_vec(bytes: Vec<u8>) -> Body {
+    if bytes.is_empty() {
+        return Body::Absent;
+    }
+    let content = match String::from_utf8(bytes) {
+        Ok(text) => BodyContent::Text(text),
+        Err(error) => BodyContent::Bytes(error.into_bytes()),
     };
     Body::Present {
         content,
@@ -334,7 +362,7 @@ fn http_body_side<'a>(body: &'a Body, headers: &[(String, Vec<String>)]) -> Body
     };
     BodySide {
         body,
-        content_type: wrapper_content_type.or_else(|| first_value(headers, "content-type")),
+        content_type: wrapper_content_type.or_else(|| content_type_of(headers)),
     }
 }
 

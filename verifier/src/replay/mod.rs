@@ -119,9 +119,12 @@ pub async fn replay(
     let phases = plan::phases(&planned, options.concurrency, options.concurrency_explicit);
     let provider_endpoint = Endpoint::parse(&options.base_url)
         .map_err(|reason| format!("invalid provider base URL: {reason}"));
-    let state_endpoint = options.state_setup_url.as_deref().map(|url| {
+    let mut state_endpoint = options.state_setup_url.as_deref().map(|url| {
         Endpoint::parse(url).map_err(|reason| format!("invalid provider state URL: {reason}"))
     });
+    if let (Ok(provider), Some(Ok(state))) = (&provider_endpoint, &mut state_endpoint) {
+        state.share_connections_with(provider);
+    }
     let replayer = Arc::new(Replayer {
         client,
         options,

@@ -73,7 +73,10 @@ pub(crate) fn build(
         }
     }
 
-    let mut headers: Vec<(HeaderName, HeaderValue)> = Vec::new();
+    // Room for the contract's headers, a content type and the custom headers.
+    let contract_headers = request.headers.as_ref().map_or(0, Vec::len);
+    let mut headers: Vec<(HeaderName, HeaderValue)> =
+        Vec::with_capacity(contract_headers + 1 + custom_headers.len());
     for (name, values) in request.headers.iter().flatten() {
         let generated = generated_named(generators, "header", name, state_params);
         let value = match (&generated, values.as_slice()) {
@@ -114,7 +117,7 @@ pub(crate) fn build(
 /// True when a URL parser would rewrite the encoded path: a backslash (a slash in `http`
 /// URLs) or a `.` or `..` segment, written plainly or percent-encoded.
 fn needs_url_normalisation(path: &str) -> bool {
-    if !path.contains(['\\', '.', '%']) {
+    if !path.bytes().any(|byte| matches!(byte, b'\\' | b'.' | b'%')) {
         return false;
     }
     path.contains('\\')

@@ -4,16 +4,11 @@
 //! A JSON object in a setup answer is merged into the parameters that `ProviderState`
 //! generators read, as the Pact verifiers do.
 
-use std::borrow::Cow;
-
-use reqwest::Method;
-use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
-use serde::Serialize;
 use serde_json::{Map, Value};
 use treaty_schemas::ProviderState;
 
 use super::report::ErrorKind;
-use super::transport::{Endpoint, Outgoing, SendError, Session, Wanted, human_duration};
+use super::transport::{Endpoint, SendError, Session, human_duration};
 
 /// Which side of an interaction a state change call is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,23 +48,30 @@ pub(crate) struct StateChangeBody {
     prefix: usize,
 }
 
-/// The fields before `action`.
-#[derive(Serialize)]
-struct StatePrefix<'a> {
-    state: &'a str,
-    params: &'a Map<String, Value>,
-}
-
 impl StateChangeBody {
     pub(crate) fn new(state: &ProviderState) -> StateChangeBody {
-        let prefix = StatePrefix {
-            state: &state.name,
-            params: &state.params,
-        };
-        // A struct of a string and a map of JSON values always serialises.
-        let mut bytes = serde_json::to_vec(&prefix).unwrap_or_else(|_| b"{}".to_vec());
-        bytes.pop(); // the closing brace
-        bytes.extend_from_slice(br#","action":""#);
+        // Field by field, as `serde_json` writes a struct of the two.
+        let mut bytes = Vec::with_capacity(128 + state.name.len());
+        bytes.extend_from_slice(br#"{"state":"#);
+        write_json_string(&mut bytes, &state.name);
+        bytes.extend_from_slice(br#","params":{"#);
+        for (at, (key, value)) in state.params.iter().enumerate() {
+            if at > 0 {
+                bytes.push(b',');
+            }
+            write_json_string(&mut bytes, key);
+            bytes.push(b':');
+            match value {
+                Value::String(text) => write_json_string(&mut bytes, text),
+                // A JSON value always serialises.
+                other => {
+                    let _ = serde_json::to_writer(&mut bytes, other);
+                }
+            }
+        }
+        bytes.extend_from_slice(br#"},"action":""#);
+        // Room for the longest action, so that neither call grows the buffer.
+        bytes.reserve(br#"teardown"}"#.len());
         StateChangeBody {
             prefix: bytes.len(),
             bytes,
@@ -85,9 +87,21 @@ impl StateChangeBody {
     }
 }
 
-/// The one header of a state change call.
-static JSON_CONTENT: [(HeaderName, HeaderValue); 1] =
-    [(CONTENT_TYPE, HeaderValue::from_static("application/json"))];
+/// `text` as a JSON string, as `serde_json` writes it: as it is between quotes when nothing in
+/// it needs escaping (no quote, backslash or control character), else by `serde_json`.
+fn write_json_string(bytes: &mut Vec<u8>, text: &str) {
+    let plain = text
+        .bytes()
+        .all(|byte| byte >= 0x20 && byte != b'"' && byte != b'\\');
+    if plain {
+        bytes.push(b'"');
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.push(b'"');
+    } else {
+        // A string always serialises.
+        let _ = serde_json::to_writer(bytes, text);
+    }
+}
 
 /// Calls the state change URL for one state; returns the JSON object it answered when
 /// `read_values` (empty when it answered something else, or when not asked), or why the call
@@ -102,14 +116,8 @@ pub(crate) async fn change_state(
 ) -> Result<Map<String, Value>, StateChangeError> {
     let what = || format!("provider state {} of {:?}", action.as_str(), state.name);
     let url = endpoint.url();
-    let request = Outgoing {
-        method: Method::POST,
-        target: Cow::Borrowed(endpoint.own_target()),
-        headers: Cow::Borrowed(&JSON_CONTENT),
-        body: Some(Cow::Borrowed(body.for_action(action))),
-    };
     let response = session
-        .send(endpoint, &request, Wanted::StatusAndBody)
+        .post_json(endpoint, body.for_action(action))
         .await
         .map_err(|error| match error {
             SendError::Connect(cause) => StateChangeError {
@@ -215,5 +223,47 @@ mod tests {
         }
         let text = String::from_utf8(body.for_action(StateAction::Teardown).to_vec()).unwrap();
         assert!(text.starts_with(r#"{"state":"#) && text.ends_with(r#""action":"teardown"}"#));
+        // Byte for byte what `serde_json` makes of the fields in that order.
+        #[derive(serde::Serialize)]
+        struct Fields<'a> {
+            state: &'a str,
+            params: &'a Map<String, Value>,
+            action: &'a str,
+        }
+        for state in [
+            state,
+            ProviderState {
+                name: "tab\t, quote \", é, \u{1}".to_owned(),
+                params: json!({
+                    "nested": {"a": [1.5, null, "x\ny"]},
+                    "big": 12345678901234567890u64,
+                    "k\"ey\\": "v\u{7f}\u{1f}",
+                    "plain": "é ok",
+                    "t": true,
+                    "n": -3,
+                    "e": []
+                })
+                .as_object()
+                .cloned()
+                .unwrap(),
+            },
+            ProviderState {
+                name: String::new(),
+                params: Map::new(),
+            },
+        ] {
+            let mut body = StateChangeBody::new(&state);
+            for action in [StateAction::Setup, StateAction::Teardown] {
+                let fields = Fields {
+                    state: &state.name,
+                    params: &state.params,
+                    action: action.as_str(),
+                };
+                assert_eq!(
+                    body.for_action(action),
+                    serde_json::to_vec(&fields).unwrap().as_slice()
+                );
+            }
+        }
     }
 }

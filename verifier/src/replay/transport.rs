@@ -7,13 +7,17 @@
 //! out after 2s") so that a report line says what the network said without a wall of causes.
 
 use std::borrow::Cow;
+use std::future::Future;
+use std::pin::{Pin, pin};
+use std::sync::Arc;
+use std::task::{Poll, Waker};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 
-pub(crate) use super::http1::Received;
 use super::http1::{Connection, Http1Error, io_kind_words, plain_words};
+pub(crate) use super::http1::{Received, Wanted};
 
 /// A URL requests are sent to (the provider's base URL, the state change URL), parsed once
 /// per run.
@@ -38,8 +42,12 @@ struct PlainHost {
     port: u16,
     /// The `Host` header: the host as written in the URL, with the port when the URL has one.
     host_header: String,
-    /// `host:port`, naming the session's idle connections.
-    key: String,
+    /// `host:port`, naming the session's idle connections (shared with them: a connection is
+    /// put back without a copy of its name).
+    key: Arc<str>,
+    /// [`json_post`] to the endpoint's own URL, written up to its `content-length` line: the
+    /// same for every state change call, so written once.
+    json_post_head: Vec<u8>,
 }
 
 impl Endpoint {
@@ -64,22 +72,26 @@ impl Endpoint {
                 Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
                 None => url.host_str().unwrap_or_default().to_owned(),
             };
+            let own_target = own_target_of(&url);
+            let mut json_post_head = Vec::new();
+            write_head(
+                &mut json_post_head,
+                &json_post(&own_target, b""),
+                &host_header,
+            );
             Some(PlainHost {
-                key: format!("{connect_host}:{port}"),
+                key: Arc::from(format!("{connect_host}:{port}")),
                 connect_host,
                 port,
                 host_header,
+                json_post_head,
             })
         } else {
             None
         };
-        let own_target = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_owned(),
-        };
         Ok(Endpoint {
             text: text.to_owned(),
-            own_target,
+            own_target: own_target_of(&url),
             url,
             origin,
             plain,
@@ -96,15 +108,44 @@ impl Endpoint {
         &self.origin
     }
 
+    /// Names `other`'s connections as this endpoint's own when both go to the same `host:port`
+    /// (they would be reused either way; with one name, finding them compares no text).
+    pub(crate) fn share_connections_with(&mut self, other: &Endpoint) {
+        if let (Some(mine), Some(theirs)) = (&mut self.plain, &other.plain)
+            && mine.key == theirs.key
+        {
+            mine.key = Arc::clone(&theirs.key);
+        }
+    }
+
     /// The URL's path without a trailing slash (`""` for the root), to put contract paths
     /// under.
     pub(crate) fn base_path(&self) -> &str {
         self.url.path().trim_end_matches('/')
     }
+}
 
-    /// The URL's own path and query: the target of requests to the URL itself.
-    pub(crate) fn own_target(&self) -> &str {
-        &self.own_target
+/// A URL's own path and query.
+fn own_target_of(url: &Url) -> String {
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
+/// The one header of a JSON POST.
+static JSON_CONTENT: [(HeaderName, HeaderValue); 1] = [(
+    reqwest::header::CONTENT_TYPE,
+    HeaderValue::from_static("application/json"),
+)];
+
+/// A POST of a JSON `body` to `target`, as state change calls are.
+fn json_post<'a>(target: &'a str, body: &'a [u8]) -> Outgoing<'a> {
+    Outgoing {
+        method: Method::POST,
+        target: Cow::Borrowed(target),
+        headers: Cow::Borrowed(&JSON_CONTENT),
+        body: Some(Cow::Borrowed(body)),
     }
 }
 
@@ -152,15 +193,6 @@ pub(crate) struct Outgoing<'a> {
     pub(crate) body: Option<Cow<'a, [u8]>>,
 }
 
-/// How much of a response the caller reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Wanted {
-    /// Status, headers and body.
-    Everything,
-    /// Status and body: the headers are not collected (state change calls).
-    StatusAndBody,
-}
-
 /// Why a request got no response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SendError {
@@ -174,14 +206,28 @@ pub(crate) enum SendError {
 
 /// One replay worker's way to the network: its keep-alive connections per plain-`http` origin,
 /// and the run's `reqwest` client for everything else.
+///
+/// A session is used by one task on one runtime, as a worker's is: its connections and its
+/// timer belong to the runtime it first sent on.
 #[derive(Debug)]
 pub(crate) struct Session {
     client: reqwest::Client,
     timeout: Duration,
     /// Idle connections, by `host:port`.
-    idle: Vec<(String, Connection)>,
+    idle: Vec<(Arc<str>, Connection)>,
     /// The bytes of the request being sent, kept to reuse the allocation.
     wire: Vec<u8>,
+    /// The one timer that enforces the timeout of the session's plain-`http` requests (see
+    /// [`within`]); made on the first request.
+    timer: Option<Timer>,
+}
+
+/// The timer of [`within`], and the waker its last poll left with it.
+#[derive(Debug)]
+struct Timer {
+    sleep: Pin<Box<tokio::time::Sleep>>,
+    /// The waker the timer wakes when it fires, while it has one.
+    waker: Option<Waker>,
 }
 
 const USER_AGENT: &str = concat!("treaty/", env!("CARGO_PKG_VERSION"));
@@ -194,6 +240,7 @@ impl Session {
             timeout,
             idle: Vec::new(),
             wire: Vec::new(),
+            timer: None,
         }
     }
 
@@ -208,81 +255,44 @@ impl Session {
         &mut self,
         endpoint: &Endpoint,
         request: &Outgoing<'_>,
-        wanted: Wanted,
+        wanted: Wanted<'_>,
     ) -> Result<Received, SendError> {
         let Some(plain) = &endpoint.plain else {
-            return self.send_with_reqwest(endpoint, request).await;
+            return self.send_with_reqwest(endpoint, request, wanted).await;
         };
-        let mut wire = std::mem::take(&mut self.wire);
-        wire.clear();
-        write_request(&mut wire, request, &plain.host_header);
-        let timeout = self.timeout;
-        let exchange = self.exchange_plain(plain, request, &wire, wanted);
-        let result = match tokio::time::timeout(timeout, exchange).await {
-            Ok(result) => result,
-            Err(_elapsed) => Err(SendError::Timeout),
-        };
-        self.wire = wire;
-        result
+        let deadline = deadline_after(self.timeout);
+        self.wire.clear();
+        write_request(&mut self.wire, request, &plain.host_header);
+        let exchange = exchange_plain(&mut self.idle, plain, request, &self.wire, wanted);
+        within(&mut self.timer, deadline, exchange).await
     }
 
-    /// One exchange on an idle connection to the endpoint, or a new one. A request that finds
-    /// its reused connection closed by the provider before any answer is sent again on a new
-    /// connection when its method is idempotent.
-    async fn exchange_plain(
+    /// POSTs the JSON `body` to `endpoint`'s own URL, as a state change call does, and reads
+    /// the status and body of the answer: [`Session::send`] of [`json_post`], with the
+    /// request's head as written when the endpoint was parsed.
+    pub(crate) async fn post_json(
         &mut self,
-        plain: &PlainHost,
-        request: &Outgoing<'_>,
-        wire: &[u8],
-        wanted: Wanted,
+        endpoint: &Endpoint,
+        body: &[u8],
     ) -> Result<Received, SendError> {
-        let mut reusable = self.take_idle(&plain.key);
-        loop {
-            let mut connection = match reusable.take() {
-                Some(connection) => connection,
-                None => Connection::open(&plain.connect_host, plain.port)
-                    .await
-                    .map_err(|error| SendError::Connect(error.describe()))?,
-            };
-            let head_only = request.method == Method::HEAD;
-            let want_headers = wanted == Wanted::Everything;
-            match connection.exchange(wire, head_only, want_headers).await {
-                Ok((received, keep_alive)) => {
-                    if keep_alive {
-                        self.idle.push((plain.key.clone(), connection));
-                    }
-                    return Ok(received);
-                }
-                Err(error) => {
-                    let stale = connection.reused
-                        && request.method.is_idempotent()
-                        && matches!(
-                            error,
-                            Http1Error::Closed { started: false } | Http1Error::Io(_)
-                        );
-                    if !stale {
-                        return Err(SendError::Failed(error.describe()));
-                    }
-                }
-            }
-        }
-    }
-
-    /// An idle connection to `key` that is still open, if there is one.
-    fn take_idle(&mut self, key: &str) -> Option<Connection> {
-        while let Some(at) = self.idle.iter().position(|(idle, _)| idle == key) {
-            let (_, mut connection) = self.idle.swap_remove(at);
-            if connection.is_idle_and_open() {
-                return Some(connection);
-            }
-        }
-        None
+        let request = json_post(&endpoint.own_target, body);
+        let wanted = Wanted::StatusAndBody;
+        let Some(plain) = &endpoint.plain else {
+            return self.send_with_reqwest(endpoint, &request, wanted).await;
+        };
+        let deadline = deadline_after(self.timeout);
+        self.wire.clear();
+        self.wire.extend_from_slice(&plain.json_post_head);
+        write_length_and_body(&mut self.wire, Some(body), &request.method);
+        let exchange = exchange_plain(&mut self.idle, plain, &request, &self.wire, wanted);
+        within(&mut self.timer, deadline, exchange).await
     }
 
     async fn send_with_reqwest(
         &self,
         endpoint: &Endpoint,
         request: &Outgoing<'_>,
+        wanted: Wanted<'_>,
     ) -> Result<Received, SendError> {
         let text = format!("{}{}", endpoint.origin, request.target);
         let url = Url::parse(&text).map_err(|error| {
@@ -312,6 +322,9 @@ impl Session {
         let status = response.status().as_u16();
         let mut headers: Vec<(String, Vec<String>)> = Vec::new();
         for (name, value) in response.headers() {
+            if !wanted.keeps(name.as_str().as_bytes()) {
+                continue;
+            }
             let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
             match headers
                 .iter_mut()
@@ -330,11 +343,135 @@ impl Session {
     }
 }
 
+/// When a request starting now must have its answer: `timeout` from now (or as far as a
+/// timer goes).
+fn deadline_after(timeout: Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(86_400 * 365 * 30))
+}
+
+/// Runs `exchange` until `deadline`, then gives up with [`SendError::Timeout`].
+///
+/// `tokio::time::timeout` would put a new timer in the runtime's timer wheel for every request
+/// and take it out again, which costs more than the rest of a small exchange on the client
+/// side. Instead a session keeps one timer that is only ever early: its deadline is that of an
+/// earlier request of the session (deadlines only grow), and when it fires before the current
+/// request's deadline it is moved to that deadline and waited for again. So the wheel is
+/// touched about once per timeout period instead of twice per request, and a request still
+/// times out at its own deadline. The exchange is polled first, the timer only when the
+/// exchange waits.
+async fn within(
+    timer: &mut Option<Timer>,
+    deadline: tokio::time::Instant,
+    exchange: impl Future<Output = Result<Received, SendError>>,
+) -> Result<Received, SendError> {
+    let mut exchange = pin!(exchange);
+    std::future::poll_fn(|context| {
+        if let Poll::Ready(result) = exchange.as_mut().poll(context) {
+            return Poll::Ready(result);
+        }
+        let timer = timer.get_or_insert_with(|| Timer {
+            sleep: Box::pin(tokio::time::sleep_until(deadline)),
+            waker: None,
+        });
+        loop {
+            // A timer that has not fired and will wake this same task need not be polled again
+            // (a poll would only hand it the same waker).
+            let armed_for_this_task = timer
+                .waker
+                .as_ref()
+                .is_some_and(|waker| waker.will_wake(context.waker()));
+            if armed_for_this_task && !timer.sleep.is_elapsed() {
+                return Poll::Pending;
+            }
+            if timer.sleep.as_mut().poll(context).is_pending() {
+                timer.waker = Some(context.waker().clone());
+                return Poll::Pending;
+            }
+            // Fired: it has no waker until polled again.
+            timer.waker = None;
+            if timer.sleep.deadline() >= deadline {
+                return Poll::Ready(Err(SendError::Timeout));
+            }
+            timer.sleep.as_mut().reset(deadline);
+        }
+    })
+    .await
+}
+
+/// One exchange on an idle connection to the endpoint, or a new one. A request that finds
+/// its reused connection closed by the provider before any answer is sent again on a new
+/// connection when its method is idempotent.
+async fn exchange_plain(
+    idle: &mut Vec<(Arc<str>, Connection)>,
+    plain: &PlainHost,
+    request: &Outgoing<'_>,
+    wire: &[u8],
+    wanted: Wanted<'_>,
+) -> Result<Received, SendError> {
+    let mut reusable = take_idle(idle, &plain.key);
+    loop {
+        let mut connection = match reusable.take() {
+            Some(connection) => connection,
+            None => Connection::open(&plain.connect_host, plain.port)
+                .await
+                .map_err(|error| SendError::Connect(error.describe()))?,
+        };
+        let head_only = request.method == Method::HEAD;
+        match connection.exchange(wire, head_only, wanted).await {
+            Ok((received, keep_alive)) => {
+                if keep_alive {
+                    put_idle(idle, &plain.key, connection);
+                }
+                return Ok(received);
+            }
+            Err(error) => {
+                let stale = connection.reused
+                    && request.method.is_idempotent()
+                    && matches!(
+                        error,
+                        Http1Error::Closed { started: false } | Http1Error::Io(_)
+                    );
+                if !stale {
+                    return Err(SendError::Failed(error.describe()));
+                }
+            }
+        }
+    }
+}
+
+/// An idle connection to `key` that is still open, if there is one; closed ones are dropped.
+fn take_idle(idle: &mut Vec<(Arc<str>, Connection)>, key: &Arc<str>) -> Option<Connection> {
+    while let Some(at) = idle
+        .iter()
+        .position(|(idle_key, _)| Arc::ptr_eq(idle_key, key) || idle_key == key)
+    {
+        let (_, mut connection) = idle.swap_remove(at);
+        if connection.is_idle_and_open() {
+            return Some(connection);
+        }
+    }
+    None
+}
+
+/// Keeps `connection` as an idle connection to `key`.
+fn put_idle(idle: &mut Vec<(Arc<str>, Connection)>, key: &Arc<str>, connection: Connection) {
+    idle.push((Arc::clone(key), connection));
+}
+
 /// Writes `request` as HTTP/1.1 bytes: the request line, a `Host` header unless the request
 /// has one, its headers as given, `user-agent` and `accept: */*` unless it has them (as
 /// `reqwest` adds them), and a `content-length` computed from the body (one the contract
 /// wrote would be the consumer's, and a wrong one breaks the framing).
 fn write_request(wire: &mut Vec<u8>, request: &Outgoing<'_>, host_header: &str) {
+    write_head(wire, request, host_header);
+    write_length_and_body(wire, request.body.as_deref(), &request.method);
+}
+
+/// The part of [`write_request`] before the `content-length` line: the request line and the
+/// headers.
+fn write_head(wire: &mut Vec<u8>, request: &Outgoing<'_>, host_header: &str) {
     let has = |name: &HeaderName| request.headers.iter().any(|(header, _)| header == name);
     wire.extend_from_slice(request.method.as_str().as_bytes());
     wire.push(b' ');
@@ -355,7 +492,12 @@ fn write_request(wire: &mut Vec<u8>, request: &Outgoing<'_>, host_header: &str) 
     if !has(&reqwest::header::ACCEPT) {
         header_line(wire, "accept", b"*/*");
     }
-    match &request.body {
+}
+
+/// The rest of [`write_request`] after [`write_head`]: the `content-length` line, the empty
+/// line and the body.
+fn write_length_and_body(wire: &mut Vec<u8>, body: Option<&[u8]>, method: &Method) {
+    match body {
         Some(body) => {
             let mut digits = [0u8; 20];
             header_line(wire, "content-length", decimal(body.len(), &mut digits));
@@ -363,7 +505,7 @@ fn write_request(wire: &mut Vec<u8>, request: &Outgoing<'_>, host_header: &str) 
             wire.extend_from_slice(body);
         }
         None => {
-            if matches!(request.method, Method::POST | Method::PUT | Method::PATCH) {
+            if matches!(*method, Method::POST | Method::PUT | Method::PATCH) {
                 header_line(wire, "content-length", b"0");
             }
             wire.extend_from_slice(b"\r\n");

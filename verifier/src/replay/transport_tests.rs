@@ -73,7 +73,7 @@ fn endpoints_know_where_to_connect_and_what_host_to_name() {
     assert_eq!(plain.host_header, "[::1]:8080");
     assert_eq!(endpoint.origin(), "http://[::1]:8080");
     assert_eq!(endpoint.base_path(), "/base");
-    assert_eq!(endpoint.own_target(), "/base/?x=1");
+    assert_eq!(endpoint.own_target, "/base/?x=1");
     let default_port = Endpoint::parse("http://example.test/").unwrap();
     assert_eq!(default_port.plain.as_ref().unwrap().port, 80);
     assert_eq!(
@@ -89,6 +89,18 @@ fn endpoints_know_where_to_connect_and_what_host_to_name() {
     // reqwest turns credentials in the URL into Basic authentication.
     let with_credentials = Endpoint::parse("http://me:secret@example.test").unwrap();
     assert!(with_credentials.plain.is_none());
+}
+
+#[test]
+fn endpoints_on_one_origin_share_the_name_of_their_connections() {
+    let provider = Endpoint::parse("http://127.0.0.1:8080/").unwrap();
+    let mut states = Endpoint::parse("http://127.0.0.1:8080/_pact/states").unwrap();
+    let mut elsewhere = Endpoint::parse("http://127.0.0.1:9090/_pact/states").unwrap();
+    states.share_connections_with(&provider);
+    elsewhere.share_connections_with(&provider);
+    let key = |endpoint: &Endpoint| Arc::clone(&endpoint.plain.as_ref().unwrap().key);
+    assert!(Arc::ptr_eq(&key(&states), &key(&provider)));
+    assert_eq!(&*key(&elsewhere), "127.0.0.1:9090");
 }
 
 #[test]
@@ -287,4 +299,41 @@ fn a_proxy_in_the_environment_sends_requests_through_reqwest() {
         ("http_proxy", "http://proxy:3128"),
         ("no_proxy", "other.internal")
     ]));
+}
+
+#[tokio::test]
+async fn a_json_post_is_written_as_send_would_write_it() {
+    let (url, _) = server(ANSWER, usize::MAX).await;
+    for path in ["/_pact/provider-states", "/states?x=1", ""] {
+        let endpoint = Endpoint::parse(&format!("{url}{path}")).unwrap();
+        let mut session = session();
+        let body = br#"{"state":"a","params":{},"action":"setup"}"#;
+        let received = session.post_json(&endpoint, body).await.unwrap();
+        assert_eq!(received.status, 201);
+        assert!(received.headers.is_empty());
+        let mut expected = Vec::new();
+        write_request(
+            &mut expected,
+            &json_post(&endpoint.own_target, body),
+            &endpoint.plain.as_ref().unwrap().host_header,
+        );
+        assert_eq!(
+            String::from_utf8(session.wire.clone()).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+        let wire = String::from_utf8(session.wire.clone()).unwrap();
+        assert!(wire.starts_with("POST /"), "{wire}");
+        assert!(
+            wire.contains("\r\ncontent-type: application/json\r\n"),
+            "{wire}"
+        );
+        assert!(
+            wire.ends_with(&format!(
+                "\r\ncontent-length: {}\r\n\r\n{}",
+                body.len(),
+                String::from_utf8_lossy(body)
+            )),
+            "{wire}"
+        );
+    }
 }

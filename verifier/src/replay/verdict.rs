@@ -10,10 +10,11 @@ use crate::matching::{ActualResponse, Mismatch, match_response};
 
 /// Compares a received response with the contract's, through the matching engine.
 pub(crate) fn compare(expected: &HttpResponse, received: &ActualResponse) -> Vec<MismatchReport> {
-    match_response(expected, received)
-        .into_iter()
-        .map(to_report)
-        .collect()
+    let mismatches = match_response(expected, received);
+    if mismatches.is_empty() {
+        return Vec::new();
+    }
+    mismatches.into_iter().map(to_report).collect()
 }
 
 fn to_report(mismatch: Mismatch) -> MismatchReport {

@@ -21,7 +21,7 @@ use treaty_schemas::{Body, BodyContent, MatchingRule, RuleList};
 
 use super::headers::{media_type_essence, media_types_match};
 use super::mismatch::{Mismatch, show};
-use super::path::{Location, RuleSet};
+use super::path::RuleSet;
 use super::rules::Evaluator;
 
 /// One side of a body comparison: the body and the content type declared for it (the V4
@@ -142,7 +142,8 @@ pub(crate) fn match_body(
                 strict,
             };
             let mut out = Vec::new();
-            matcher.compare(&Location::root(), &expected_value, &actual_value, &mut out);
+            let root = matcher.rules.root();
+            matcher.compare(&root, &expected_value, &actual_value, &mut out);
             out
         }
         BodyKind::Xml => xml::XmlMatcher {
@@ -166,7 +167,7 @@ pub(crate) fn match_body(
         ),
         BodyKind::Binary => match (expected_content, actual_content) {
             (BodyContent::Bytes(expected_bytes), BodyContent::Bytes(actual_bytes))
-                if rules.select(&Location::root()).is_none() =>
+                if rules.select(&rules.root()).is_none() =>
             {
                 if expected_bytes == actual_bytes {
                     Vec::new()
@@ -192,7 +193,7 @@ pub(crate) fn match_body(
 /// The `contentType` rule written for the whole body, if there is one.
 fn content_type_rule<'r>(rules: &'r RuleSet<'_>) -> Option<&'r str> {
     let selected = rules
-        .select(&Location::root())
+        .select(&rules.root())
         .filter(|selected| !selected.cascaded)?;
     selected.list.rules.iter().find_map(|rule| match rule {
         MatchingRule::ContentType(content_type) => Some(content_type.as_str()),
@@ -296,6 +297,10 @@ fn actual_json_of(content: &BodyContent) -> Result<actual_json::Node<'_>, serde_
 }
 
 fn kind_of_content_type(content_type: &str) -> Option<BodyKind> {
+    // The type nearly every JSON body declares, without working out its essence.
+    if content_type == "application/json" {
+        return Some(BodyKind::Json);
+    }
     let essence = media_type_essence(content_type);
     let (kind, subtype) = essence.split_once('/')?;
     Some(if subtype == "json" || subtype.ends_with("+json") {
@@ -327,5 +332,32 @@ fn infer_kind(content: &BodyContent) -> BodyKind {
         BodyKind::Json
     } else {
         BodyKind::Text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_json_takes_the_short_way_to_the_same_kind() {
+        for content_type in [
+            "application/json",
+            "Application/JSON",
+            "application/json; charset=utf-8",
+            "application/vnd.x+json",
+        ] {
+            assert_eq!(
+                kind_of_content_type(content_type),
+                Some(BodyKind::Json),
+                "{content_type}"
+            );
+        }
+        assert_eq!(
+            kind_of_content_type("application/jsonx"),
+            Some(BodyKind::Binary)
+        );
+        assert_eq!(kind_of_content_type("text/json"), Some(BodyKind::Json));
+        assert_eq!(kind_of_content_type("json"), None);
     }
 }

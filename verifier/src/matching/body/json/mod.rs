@@ -6,15 +6,17 @@
 //! default there: a type rule on an array compares every actual item with the first example
 //! (so any length fits, within `min`/`max`), and rules cascade to children as Pact's do.
 
+mod checks;
+
 use serde_json::{Map, Value};
 use treaty_schemas::{ArrayContainsVariant, Combine, MatchingRule, RuleList};
 
+use self::checks::{Applied, equal_to_node, plainly_passes};
 use super::actual_json::{Node, Object};
 use crate::matching::kinds::kind_name;
 use crate::matching::mismatch::{Mismatch, show};
 use crate::matching::path::{Location, RuleSet};
-use crate::matching::regex_cache;
-use crate::matching::rules::{Evaluator, Form, cascades};
+use crate::matching::rules::{Evaluator, Form};
 
 /// Compares JSON documents under one set of body rules.
 pub(crate) struct JsonMatcher<'a> {
@@ -35,18 +37,17 @@ impl<'a> JsonMatcher<'a> {
         actual: &Node<'_>,
         out: &mut Vec<Mismatch>,
     ) {
-        let Some(selected) = self.rules.select(location) else {
-            return self.compare_plain(location, expected, actual, out);
-        };
-        let applied = Applied {
-            list: &selected.list.rules,
-            combine: selected.list.combine,
-            cascaded: selected.cascaded,
-        };
-        if applied.rules().next().is_none() {
-            return self.compare_plain(location, expected, actual, out);
+        if let Some(selected) = self.rules.select(location) {
+            let applied = Applied {
+                list: &selected.list.rules,
+                combine: selected.list.combine,
+                cascaded: selected.cascaded,
+            };
+            if applied.rules().next().is_some() {
+                return self.compare_with(location, expected, actual, applied, out);
+            }
         }
-        self.compare_with(location, expected, actual, applied, out);
+        self.compare_plain(location, expected, actual, Below::Rules, out)
     }
 
     fn compare_with(
@@ -59,14 +60,11 @@ impl<'a> JsonMatcher<'a> {
     ) {
         let container = expected.is_object() || expected.is_array() || actual.is_container();
         if !container {
-            let failures = self.check(applied.rules(), applied, expected, actual);
-            self.push_failures(location, expected, actual, failures, out);
-            return;
+            return self.check(applied.rules(), applied, location, expected, actual, out);
         }
         // Checks on the container itself; rules meant for leaves only cascade through it.
         let own = applied.own();
-        let failures = self.check(own.clone(), applied, expected, actual);
-        self.push_failures(location, expected, actual, failures, out);
+        self.check(own.clone(), applied, location, expected, actual, out);
         let whole_value = own
             .clone()
             .any(|rule| matches!(rule, MatchingRule::Equality | MatchingRule::JsonSchema(_)));
@@ -89,18 +87,21 @@ impl<'a> JsonMatcher<'a> {
         }
     }
 
-    /// The failures of `rules` on `actual`: none, without building anything, when every rule
-    /// (for OR, one rule) plainly passes; otherwise the evaluator's verdict on the value.
+    /// Checks `rules` on `actual`, appending a mismatch per failure: nothing is built when
+    /// every rule (for OR, one rule) plainly passes; otherwise the evaluator decides and words
+    /// the failures.
     fn check<'r>(
         &self,
         rules: impl Iterator<Item = &'r MatchingRule> + Clone,
         applied: Applied<'_>,
+        location: &Location,
         expected: &Value,
         actual: &Node<'_>,
-    ) -> Vec<String> {
+        out: &mut Vec<Mismatch>,
+    ) {
         let cascaded = applied.cascaded;
         if rules.clone().next().is_none() {
-            return Vec::new();
+            return;
         }
         let mut quick = rules
             .clone()
@@ -110,31 +111,22 @@ impl<'a> JsonMatcher<'a> {
             Combine::Or => quick.any(|passed| passed),
         };
         if passes {
-            return Vec::new();
+            return;
         }
-        self.evaluator.check_each(
+        let actual_value = actual.to_value();
+        let failures = self.evaluator.check_each(
             rules,
             applied.combine,
             expected,
-            &actual.to_value(),
+            &actual_value,
             Form::Json,
             cascaded,
-        )
-    }
-
-    fn push_failures(
-        &self,
-        location: &Location,
-        expected: &Value,
-        actual: &Node<'_>,
-        failures: Vec<String>,
-        out: &mut Vec<Mismatch>,
-    ) {
+        );
         for failure in failures {
             out.push(Mismatch::body(
                 location.to_string(),
                 Some(expected.clone()),
-                Some(actual.to_value()),
+                Some(actual_value.clone()),
                 failure,
             ));
         }
@@ -183,7 +175,7 @@ impl<'a> JsonMatcher<'a> {
             }
         }
         if !free_keys {
-            return self.compare_keys(location, expected, actual, out);
+            return self.compare_keys(location, expected, actual, Below::Rules, out);
         }
         let each_value_matcher = each_value.map(|inner| self.for_each_value(location, inner));
         let matcher = each_value_matcher.as_ref().unwrap_or(self);
@@ -239,7 +231,7 @@ impl<'a> JsonMatcher<'a> {
                 )
             });
         if !any_length {
-            return self.compare_arrays(location, expected, actual, out);
+            return self.compare_arrays(location, expected, actual, Below::Rules, out);
         }
         // Items beyond the example are compared with its first item, as Pact pads the list.
         let Some(first) = expected.first() else {
@@ -276,9 +268,10 @@ impl<'a> JsonMatcher<'a> {
                 evaluator: self.evaluator,
                 strict: false,
             };
+            let root = matcher.rules.root();
             let found = actual.iter().any(|item| {
                 let mut differences = Vec::new();
-                matcher.compare(&Location::root(), example, item, &mut differences);
+                matcher.compare(&root, example, item, &mut differences);
                 differences.is_empty()
             });
             if !found {
@@ -296,19 +289,22 @@ impl<'a> JsonMatcher<'a> {
         }
     }
 
+    /// Compares without a rule for this value; `below` says whether its children may have
+    /// rules.
     fn compare_plain(
         &self,
         location: &Location,
         expected: &Value,
         actual: &Node<'_>,
+        below: Below,
         out: &mut Vec<Mismatch>,
     ) {
         match (expected, actual) {
             (Value::Object(expected), Node::Object(actual)) => {
-                self.compare_keys(location, expected, actual, out)
+                self.compare_keys(location, expected, actual, below, out)
             }
             (Value::Array(expected), Node::Array(actual)) => {
-                self.compare_arrays(location, expected, actual, out)
+                self.compare_arrays(location, expected, actual, below, out)
             }
             (Value::Object(_) | Value::Array(_), _) | (_, Node::Object(_) | Node::Array(_)) => {
                 out.push(kind_mismatch(location, expected, actual));
@@ -327,18 +323,48 @@ impl<'a> JsonMatcher<'a> {
         }
     }
 
+    /// Whether the children of a container at `location` may have rules: checked once per
+    /// container, so that a subtree no rule reaches is compared without looking anything up.
+    fn below(&self, location: &Location, below: Below) -> Below {
+        match below {
+            Below::Rules if self.rules.none_at_or_below(location) => Below::NoRules,
+            below => below,
+        }
+    }
+
+    fn compare_child(
+        &self,
+        location: &Location,
+        expected: &Value,
+        actual: &Node<'_>,
+        below: Below,
+        out: &mut Vec<Mismatch>,
+    ) {
+        match below {
+            Below::Rules => self.compare(location, expected, actual, out),
+            Below::NoRules => self.compare_plain(location, expected, actual, below, out),
+        }
+    }
+
     fn compare_keys(
         &self,
         location: &Location,
         expected: &Map<String, Value>,
         actual: &Object<'_>,
+        below: Below,
         out: &mut Vec<Mismatch>,
     ) {
+        let below = self.below(location, below);
         let mut next = 0;
         for (key, expected_value) in expected {
-            let child = self.rules.field(location, key);
+            let child = match below {
+                Below::Rules => self.rules.field(location, key),
+                Below::NoRules => location.field(key),
+            };
             match actual.get_in_order(key, &mut next) {
-                Some(actual_value) => self.compare(&child, expected_value, actual_value, out),
+                Some(actual_value) => {
+                    self.compare_child(&child, expected_value, actual_value, below, out)
+                }
                 None => {
                     let detail =
                         format!("expected {}, but the key is missing", show(expected_value));
@@ -373,15 +399,16 @@ impl<'a> JsonMatcher<'a> {
         location: &Location,
         expected: &[Value],
         actual: &[Node<'_>],
+        below: Below,
         out: &mut Vec<Mismatch>,
     ) {
+        let below = self.below(location, below);
         for (index, (expected_item, actual_item)) in expected.iter().zip(actual).enumerate() {
-            self.compare(
-                &self.rules.index(location, index),
-                expected_item,
-                actual_item,
-                out,
-            );
+            let child = match below {
+                Below::Rules => self.rules.index(location, index),
+                Below::NoRules => location.index(index),
+            };
+            self.compare_child(&child, expected_item, actual_item, below, out);
         }
         if expected.len() != actual.len() {
             let detail = format!("expected {} item(s), got {}", expected.len(), actual.len());
@@ -399,131 +426,14 @@ impl<'a> JsonMatcher<'a> {
     }
 }
 
-/// `rules::values_equal` between a contract value and an actual node, without converting it.
-fn equal_to_node(expected: &Value, actual: &Node<'_>) -> bool {
-    match (expected, actual) {
-        (Value::Number(left), Node::Number(right)) => match (left.as_i64(), right.as_i64()) {
-            (Some(left), Some(right)) => left == right,
-            _ => left.as_f64() == right.as_f64(),
-        },
-        (Value::Null, Node::Null) => true,
-        (Value::Bool(left), Node::Bool(right)) => left == right,
-        (Value::String(left), Node::String(right)) => left.as_str() == right.as_ref(),
-        (Value::Array(left), Node::Array(right)) => {
-            left.len() == right.len() && left.iter().zip(right).all(|(l, r)| equal_to_node(l, r))
-        }
-        (Value::Object(left), Node::Object(right)) => {
-            left.len() == right.len()
-                && left
-                    .iter()
-                    .all(|(key, l)| right.get(key).is_some_and(|r| equal_to_node(l, r)))
-        }
-        _ => false,
-    }
-}
-
-/// True when the evaluator would certainly accept `actual` under `rule` (see
-/// [`Evaluator::check`]); false when it might not, and then the evaluator decides and words
-/// the failure. Covers the rules that decide on kind, length or text alone.
-fn plainly_passes(
-    rule: &MatchingRule,
-    expected: &Value,
-    actual: &Node<'_>,
-    cascaded: bool,
-) -> bool {
-    if cascaded && !cascades(rule) {
-        return true;
-    }
-    match rule {
-        MatchingRule::Equality => equal_to_node(expected, actual),
-        MatchingRule::Regex(pattern) => matches!(
-            actual,
-            Node::String(text) if regex_cache::matches_whole(pattern, text) == Ok(true)
-        ),
-        MatchingRule::Type { min, max } => {
-            let (min, max) = if cascaded { (None, None) } else { (*min, *max) };
-            same_kind(expected, actual)
-                && match actual {
-                    Node::Array(items) => {
-                        min.is_none_or(|min| items.len() >= min)
-                            && max.is_none_or(|max| items.len() <= max)
-                    }
-                    _ => true,
-                }
-        }
-        MatchingRule::Include(text) => {
-            matches!(actual, Node::String(actual) if actual.contains(text.as_str()))
-        }
-        MatchingRule::Integer => {
-            matches!(actual, Node::Number(number) if number.is_i64() || number.is_u64())
-        }
-        MatchingRule::Decimal => matches!(actual, Node::Number(number) if number.is_f64()),
-        MatchingRule::Number => matches!(actual, Node::Number(_)),
-        MatchingRule::Boolean => match actual {
-            Node::Bool(_) => true,
-            Node::String(text) => text == "true" || text == "false",
-            _ => false,
-        },
-        MatchingRule::Null => matches!(actual, Node::Null),
-        MatchingRule::NotEmpty => {
-            let empty = match actual {
-                Node::Null => true,
-                Node::String(text) => text.is_empty(),
-                Node::Array(items) => items.is_empty(),
-                Node::Object(object) => object.is_empty(),
-                Node::Bool(_) | Node::Number(_) => false,
-            };
-            !empty && same_kind(expected, actual)
-        }
-        MatchingRule::Values | MatchingRule::EachKey(_) => matches!(actual, Node::Object(_)),
-        MatchingRule::EachValue(_) => actual.is_container(),
-        MatchingRule::ArrayContains(_) => matches!(actual, Node::Array(_)),
-        _ => false,
-    }
-}
-
-/// The same JSON kind (the `type` rule on JSON values).
-fn same_kind(expected: &Value, actual: &Node<'_>) -> bool {
-    matches!(
-        (expected, actual),
-        (Value::Null, Node::Null)
-            | (Value::Bool(_), Node::Bool(_))
-            | (Value::Number(_), Node::Number(_))
-            | (Value::String(_), Node::String(_))
-            | (Value::Array(_), Node::Array(_))
-            | (Value::Object(_), Node::Object(_))
-    )
-}
-
-/// The rules in force at one location and how they combine.
+/// Whether the children of a value compared without a rule may have rules of their own.
 #[derive(Clone, Copy)]
-struct Applied<'r> {
-    /// The list as the contract wrote it.
-    list: &'r [MatchingRule],
-    combine: Combine,
-    /// True when the rules were written for an ancestor.
-    cascaded: bool,
-}
-
-impl<'r> Applied<'r> {
-    /// The rules that apply here: all of them, or those that cascade when they were written
-    /// for an ancestor.
-    fn rules(self) -> impl Iterator<Item = &'r MatchingRule> + Clone {
-        self.list
-            .iter()
-            .filter(move |rule| !self.cascaded || cascades(rule))
-    }
-
-    /// The rules that check a container itself.
-    fn own(self) -> impl Iterator<Item = &'r MatchingRule> + Clone {
-        self.rules()
-            .filter(move |rule| !(self.cascaded && is_leaf_rule(rule)))
-    }
-}
-
-/// Rules about single values, which say nothing about a container they cascade through.
-fn is_leaf_rule(rule: &MatchingRule) -> bool {
-    !matches!(rule, MatchingRule::Type { .. } | MatchingRule::NotEmpty)
+enum Below {
+    /// They may: each is looked up.
+    Rules,
+    /// No rule applies anywhere below (the rule set says so): they are compared plainly,
+    /// without looking anything up.
+    NoRules,
 }
 
 fn kind_mismatch(location: &Location, expected: &Value, actual: &Node<'_>) -> Mismatch {
@@ -536,3 +446,6 @@ fn kind_mismatch(location: &Location, expected: &Value, actual: &Node<'_>) -> Mi
         detail,
     )
 }
+
+#[cfg(test)]
+mod tests;
