@@ -117,7 +117,7 @@ fn name_slot(name: &str, bits: u32) -> usize {
 
 /// `a == b`, comparing keys of up to 16 bytes (most) by a few word loads instead of a call.
 #[inline]
-fn same_name(a: &str, b: &str) -> bool {
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
