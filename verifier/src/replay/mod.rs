@@ -14,6 +14,7 @@ pub mod plan;
 pub mod regex_gen;
 pub mod report;
 mod request;
+mod response_head;
 mod states;
 pub mod transport;
 mod verdict;
