@@ -111,11 +111,20 @@ impl FramingHeaders {
             10 if token_is(name, b"connection") => FramingField::Connection,
             _ => return,
         };
+        self.read_field(field, value);
+    }
+
+    /// Takes in the value of one line of the framing header `field`.
+    fn read_field(&mut self, field: FramingField, value: &[u8]) {
         // The usual values, read without going through text: one length, one option.
         match field {
             FramingField::ContentLength => {
                 if let Some(length) = plain_decimal(value) {
-                    self.length_item(Ok(length));
+                    if self.content_length.is_none() {
+                        self.content_length = Some(Ok(length));
+                    } else {
+                        self.length_item(Ok(length));
+                    }
                     return;
                 }
             }
@@ -267,16 +276,23 @@ fn parse_plain_head(bytes: &[u8], wanted: Wanted<'_>) -> Option<Head> {
         if lines > USUAL_HEADERS {
             return None;
         }
-        let colon = rest.iter().position(|&byte| !is_token(byte))?;
-        if colon == 0 || rest[colon] != b':' {
-            return None;
-        }
-        // The value starts after the spaces and tabs that follow the colon.
+        let known = known_name(rest);
+        let colon = match known {
+            Some((lower, _)) => lower.len(),
+            None => {
+                let colon = rest.iter().position(|&byte| !is_token(byte))?;
+                if colon == 0 || rest[colon] != b':' {
+                    return None;
+                }
+                colon
+            }
+        };
+        // The value starts after the spaces and tabs that follow the colon (usually one space).
         let mut start = colon + 1;
         while let Some(b' ' | b'\t') = rest.get(start) {
             start += 1;
         }
-        let end = start + plain_line_end(&rest[start..])?;
+        let end = start + plain_line_end(rest.get(start..)?)?;
         // CRLF, then a byte that does not fold the line: not a space, not a tab, not missing.
         match rest.get(end + 1..end + 3)? {
             [b'\n', next] if *next != b' ' && *next != b'\t' => {}
@@ -286,9 +302,97 @@ fn parse_plain_head(bytes: &[u8], wanted: Wanted<'_>) -> Option<Head> {
         while let [before @ .., b' ' | b'\t'] = value {
             value = before;
         }
-        reader.line(&rest[..colon], value);
+        match known {
+            Some((lower, kind)) => reader.known_line(lower, kind, &rest[..colon], value),
+            None => reader.line(&rest[..colon], value),
+        }
         at += end + 2;
     }
+}
+
+/// What a header name that [`known_name`] recognises is to the reader of a head.
+#[derive(Clone, Copy)]
+enum KnownName {
+    /// `Content-Type`, which matching always reads.
+    ContentType,
+    /// One of the framing and connection headers.
+    Framing(FramingField),
+    /// Any other.
+    Other,
+}
+
+/// The name at the start of `line` when it is one that responses usually have, in any case and
+/// followed by a colon: the name in lowercase, and what it is. Comparing a few names of the
+/// right first letter is quicker than reading a name through the token table (what the other
+/// names go through), and a name that compares equal is a token.
+#[inline(always)]
+fn known_name(line: &[u8]) -> Option<(&'static str, KnownName)> {
+    let is = |lower: &'static str| name_then_colon(line, lower);
+    let framing = KnownName::Framing;
+    let found = match line.first()? | 0x20 {
+        b'c' if is("content-type") => ("content-type", KnownName::ContentType),
+        b'c' if is("content-length") => ("content-length", framing(FramingField::ContentLength)),
+        b'c' if is("connection") => ("connection", framing(FramingField::Connection)),
+        b'c' if is("cache-control") => ("cache-control", KnownName::Other),
+        b'd' if is("date") => ("date", KnownName::Other),
+        b's' if is("server") => ("server", KnownName::Other),
+        b't' if is("transfer-encoding") => {
+            ("transfer-encoding", framing(FramingField::TransferEncoding))
+        }
+        b'k' if is("keep-alive") => ("keep-alive", KnownName::Other),
+        b'v' if is("vary") => ("vary", KnownName::Other),
+        b'e' if is("etag") => ("etag", KnownName::Other),
+        b'l' if is("last-modified") => ("last-modified", KnownName::Other),
+        _ => return None,
+    };
+    Some(found)
+}
+
+/// True when `line` starts with `lower` in any case and a colon.
+#[inline(always)]
+fn name_then_colon(line: &[u8], lower: &str) -> bool {
+    line.get(lower.len()) == Some(&b':') && same_name(&line[..lower.len()], lower.as_bytes())
+}
+
+/// True when `name` is `lower` (lowercase letters, digits and `-`, at least four bytes, as
+/// long as `name`) in any case, compared a word at a time: a letter's byte is compared with
+/// its 0x20 bit set, any other byte as it is.
+#[inline(always)]
+fn same_name(name: &[u8], lower: &[u8]) -> bool {
+    const LETTER_BITS: u64 = 0x4040_4040_4040_4040;
+    let length = lower.len();
+    if name.len() != length || length < 4 {
+        return false;
+    }
+    if length < 8 {
+        let word = |bytes: &[u8], at: usize| {
+            let mut word = [0u8; 4];
+            word.copy_from_slice(&bytes[at..at + 4]);
+            u32::from_le_bytes(word)
+        };
+        let same = |at: usize| {
+            let want = word(lower, at);
+            word(name, at) | ((want & LETTER_BITS as u32) >> 1) == want
+        };
+        return same(0) && same(length - 4);
+    }
+    let word = |bytes: &[u8], at: usize| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(word)
+    };
+    let same = |at: usize| {
+        let want = word(lower, at);
+        word(name, at) | ((want & LETTER_BITS) >> 1) == want
+    };
+    let mut at = 0;
+    while at + 8 < length {
+        if !same(at) {
+            return false;
+        }
+        at += 8;
+    }
+    same(length - 8)
 }
 
 /// Where the first CR in `bytes` is, when every byte before it is visible ASCII, a space or a
@@ -297,6 +401,7 @@ fn parse_plain_head(bytes: &[u8], wanted: Wanted<'_>) -> Option<Head> {
 /// Eight bytes at a time while none of them is below a space (CR, tab, other controls) or
 /// above `~` (DEL, bytes outside ASCII): the usual header value goes by in a few steps, and the
 /// word where the line ends, or anything unusual, is read byte by byte.
+#[inline(always)]
 fn plain_line_end(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -446,6 +551,23 @@ impl<'w> HeadReader<'w> {
         }
     }
 
+    /// A line whose name [`known_name`] recognised as `lower`, in a head of the usual shape
+    /// (its value has no line breaks).
+    #[inline(always)]
+    fn known_line(&mut self, lower: &'static str, kind: KnownName, name: &[u8], value: &[u8]) {
+        if let KnownName::Framing(field) = kind {
+            self.framing.read_field(field, value);
+        }
+        let kept = match (kind, self.wanted) {
+            (_, Wanted::StatusAndBody) => false,
+            (KnownName::ContentType, _) => true,
+            (_, wanted) => wanted.keeps(name),
+        };
+        if kept {
+            self.keep_lowercase(lower.to_owned(), text_of(value).into_owned());
+        }
+    }
+
     /// Keeps a wanted header line.
     #[inline(never)]
     fn keep(&mut self, name: &[u8], value: &[u8]) {
@@ -454,6 +576,12 @@ impl<'w> HeadReader<'w> {
         if value.contains(['\r', '\n']) {
             value = value.replace(['\r', '\n'], " ");
         }
+        self.keep_lowercase(name, value);
+    }
+
+    /// Keeps a wanted header line, its name in lowercase.
+    #[inline(never)]
+    fn keep_lowercase(&mut self, name: String, value: String) {
         match self
             .headers
             .iter_mut()

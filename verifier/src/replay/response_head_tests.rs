@@ -195,3 +195,102 @@ fn token_names_compare_in_any_case() {
         }
     }
 }
+
+#[test]
+fn known_names_read_as_httparse_reads_them_in_any_case_and_near_misses_too() {
+    let names = [
+        "content-type",
+        "content-length",
+        "connection",
+        "cache-control",
+        "date",
+        "server",
+        "transfer-encoding",
+        "keep-alive",
+        "vary",
+        "etag",
+        "last-modified",
+    ];
+    let values = [
+        "7",
+        "keep-alive",
+        "close",
+        "chunked",
+        "gzip",
+        "text/plain",
+        "a b",
+    ];
+    let named = [
+        ("SERVER".to_owned(), vec![]),
+        ("content-length".to_owned(), vec![]),
+    ];
+    for name in names {
+        let mut spellings = vec![
+            name.to_owned(),
+            name.to_ascii_uppercase(),
+            name.split('-')
+                .map(|word| word[..1].to_ascii_uppercase() + &word[1..])
+                .collect::<Vec<_>>()
+                .join("-"),
+            // Near misses: longer, shorter, one byte changed, a space before the colon.
+            format!("{name}s"),
+            format!("x{name}"),
+            name[..name.len() - 1].to_owned(),
+            name.replace('-', "_"),
+            format!("{name} "),
+        ];
+        for at in 0..name.len() {
+            let mut bytes = name.as_bytes().to_vec();
+            bytes[at] ^= 0x01;
+            spellings.push(String::from_utf8(bytes).unwrap());
+        }
+        for spelling in &spellings {
+            for value in values {
+                let head =
+                    format!("HTTP/1.1 200 OK\r\n{spelling}: {value}\r\nContent-Length: 7\r\n\r\n");
+                for wanted in [
+                    Wanted::Everything,
+                    Wanted::Matching(&named),
+                    Wanted::StatusAndBody,
+                ] {
+                    let through = through_httparse(head.as_bytes(), wanted);
+                    match parse_plain_head(head.as_bytes(), wanted) {
+                        Some(plain) => assert_eq!(Ok(Some(plain)), through, "{head:?}"),
+                        None => assert!(
+                            through.is_err() || spelling.ends_with(' '),
+                            "left to httparse: {head:?}"
+                        ),
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn known_names_compare_as_eq_ignore_ascii_case_does() {
+    for lower in [
+        "date",
+        "vary",
+        "server",
+        "connection",
+        "content-type",
+        "content-length",
+        "transfer-encoding",
+    ] {
+        let lower = lower.as_bytes();
+        for at in 0..lower.len() {
+            for byte in 0..=255u8 {
+                let mut name = lower.to_vec();
+                name[at] = byte;
+                assert_eq!(
+                    same_name(&name, lower),
+                    name.eq_ignore_ascii_case(lower),
+                    "{:?}",
+                    String::from_utf8_lossy(&name)
+                );
+            }
+        }
+        assert!(!same_name(&lower[1..], lower));
+    }
+}
