@@ -259,8 +259,12 @@ impl Connection {
                         .is_some_and(|end| end <= self.filled) =>
                 {
                     // The whole body has arrived with the head: taken from behind it, without
-                    // first moving it to the front of the buffer.
-                    let body = self.buf[head.length..head.length + length].to_vec();
+                    // first moving it to the front of the buffer (if it is wanted at all).
+                    let body = if wanted.skips_body(head.status) {
+                        Vec::new()
+                    } else {
+                        self.buf[head.length..head.length + length].to_vec()
+                    };
                     self.consume(head.length + length);
                     (body, true)
                 }

@@ -21,8 +21,23 @@ pub(crate) enum Wanted<'a> {
     /// matching a response against a contract's reads, since extra headers are allowed and
     /// header rules only apply to the headers the contract names.
     Matching(&'a [(String, Vec<String>)]),
-    /// None: status and body only (state change calls).
+    /// None: status and body only (state change calls that read values).
     StatusAndBody,
+    /// None, and the body only when the status is not a success (2xx): state change calls
+    /// that read no values, and only show an answer when it says the call failed.
+    Status,
+}
+
+impl Wanted<'_> {
+    /// True when no header is kept.
+    fn no_headers(&self) -> bool {
+        matches!(self, Wanted::StatusAndBody | Wanted::Status)
+    }
+
+    /// True when the body of a response with `status` is not wanted.
+    pub(crate) fn skips_body(&self, status: u16) -> bool {
+        matches!(self, Wanted::Status) && (200..300).contains(&status)
+    }
 }
 
 impl Wanted<'_> {
@@ -37,7 +52,7 @@ impl Wanted<'_> {
                         .iter()
                         .any(|(expected, _)| expected.as_bytes().eq_ignore_ascii_case(name))
             }
-            Wanted::StatusAndBody => false,
+            Wanted::StatusAndBody | Wanted::Status => false,
         }
     }
 }
@@ -546,7 +561,7 @@ impl<'w> HeadReader<'w> {
         if matches!(name.len(), 10 | 14 | 17) {
             self.framing.read(name, value);
         }
-        if !matches!(self.wanted, Wanted::StatusAndBody) && self.wanted.keeps(name) {
+        if !self.wanted.no_headers() && self.wanted.keeps(name) {
             self.keep(name, value);
         }
     }
@@ -558,10 +573,10 @@ impl<'w> HeadReader<'w> {
         if let KnownName::Framing(field) = kind {
             self.framing.read_field(field, value);
         }
-        let kept = match (kind, self.wanted) {
-            (_, Wanted::StatusAndBody) => false,
-            (KnownName::ContentType, _) => true,
-            (_, wanted) => wanted.keeps(name),
+        let kept = match kind {
+            _ if self.wanted.no_headers() => false,
+            KnownName::ContentType => true,
+            _ => self.wanted.keeps(name),
         };
         if kept {
             self.keep_lowercase(lower.to_owned(), text_of(value).into_owned());

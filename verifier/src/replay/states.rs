@@ -117,7 +117,7 @@ pub(crate) async fn change_state(
     let what = || format!("provider state {} of {:?}", action.as_str(), state.name);
     let url = endpoint.url();
     let response = session
-        .post_json(endpoint, body.for_action(action))
+        .post_json(endpoint, body.for_action(action), read_values)
         .await
         .map_err(|error| match error {
             SendError::Connect(cause) => StateChangeError {
