@@ -1,6 +1,6 @@
 //! A lean HTTP/1.1 client for plain-`http` providers: one keep-alive connection per replay
-//! worker and origin, the request written with one `write`, the response head parsed with
-//! `httparse` and the body framed as RFC 9112 section 6.3 says.
+//! worker and origin, the request written with one `write`, the response head read by
+//! [`super::response_head`] and the body framed as RFC 9112 section 6.3 says.
 //!
 //! Replay spends most of its time sending small requests to a provider on the same machine or
 //! network, so this is its hot path: no connection pool shared between threads, no per-request

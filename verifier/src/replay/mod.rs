@@ -8,6 +8,7 @@
 //! callback and rendering belongs to [`crate::report`].
 
 pub mod generators;
+mod header_names;
 mod http1;
 mod interaction;
 pub mod plan;

@@ -144,59 +144,6 @@ fn line_ends_are_found_eight_bytes_at_a_time_as_byte_by_byte() {
 }
 
 #[test]
-fn names_compare_in_any_case() {
-    assert!(is_lowercase(b"Content-Length", b"content-length"));
-    assert!(is_lowercase(b"CONNECTION", b"connection"));
-    assert!(is_lowercase(b"Keep-Alive", b"keep-alive"));
-    assert!(!is_lowercase(b"Content-Lengths", b"content-length"));
-    assert!(!is_lowercase(b"Content_Length", b"content-length"));
-    assert!(!is_lowercase(b"Content\rLength", b"content-length"));
-    assert!(!is_lowercase(b"Connectiom", b"connection"));
-    // Every byte against every letter and `-`: what `eq_ignore_ascii_case` says.
-    for byte in 0..=255u8 {
-        for want in (b'a'..=b'z').chain([b'-']) {
-            assert_eq!(
-                is_lowercase(&[byte], &[want]),
-                byte.eq_ignore_ascii_case(&want),
-                "{byte:#x} {want:#x}"
-            );
-        }
-    }
-}
-
-#[test]
-fn token_names_compare_in_any_case() {
-    assert!(token_is(b"Content-Length", b"content-length"));
-    assert!(token_is(b"CONNECTION", b"connection"));
-    assert!(!token_is(b"Content-Lengths", b"content-length"));
-    assert!(!token_is(b"Content_Length", b"content-length"));
-    assert!(token_is(b"TRANSFER-encoding", b"transfer-encoding"));
-    assert!(token_is(b"Content-Type", b"content-type"));
-    assert!(token_is(b"Date", b"date"));
-    // A difference at every position of names of every length up to 17.
-    let lower = b"transfer-encoding";
-    for length in 1..=lower.len() {
-        let lower = &lower[..length];
-        assert!(token_is(&lower.to_ascii_uppercase(), lower));
-        for at in 0..length {
-            let mut name = lower.to_vec();
-            name[at] = b'x';
-            assert_eq!(token_is(&name, lower), lower[at] == b'x', "{length} {at}");
-        }
-    }
-    // Every token byte against every letter and `-`: what `eq_ignore_ascii_case` says.
-    for byte in (0..=255u8).filter(|&byte| is_token(byte)) {
-        for want in (b'a'..=b'z').chain([b'-']) {
-            assert_eq!(
-                token_is(&[byte], &[want]),
-                byte.eq_ignore_ascii_case(&want),
-                "{byte:#x} {want:#x}"
-            );
-        }
-    }
-}
-
-#[test]
 fn known_names_read_as_httparse_reads_them_in_any_case_and_near_misses_too() {
     let names = [
         "content-type",
@@ -264,33 +211,5 @@ fn known_names_read_as_httparse_reads_them_in_any_case_and_near_misses_too() {
                 }
             }
         }
-    }
-}
-
-#[test]
-fn known_names_compare_as_eq_ignore_ascii_case_does() {
-    for lower in [
-        "date",
-        "vary",
-        "server",
-        "connection",
-        "content-type",
-        "content-length",
-        "transfer-encoding",
-    ] {
-        let lower = lower.as_bytes();
-        for at in 0..lower.len() {
-            for byte in 0..=255u8 {
-                let mut name = lower.to_vec();
-                name[at] = byte;
-                assert_eq!(
-                    same_name(&name, lower),
-                    name.eq_ignore_ascii_case(lower),
-                    "{:?}",
-                    String::from_utf8_lossy(&name)
-                );
-            }
-        }
-        assert!(!same_name(&lower[1..], lower));
     }
 }
