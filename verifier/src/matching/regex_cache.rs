@@ -28,6 +28,8 @@ use regex_automata::nfa::thompson;
 use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 
+use super::path::same_name;
+
 /// How many distinct sources the cache remembers.
 const MAX_ENTRIES: usize = 4096;
 
@@ -246,7 +248,7 @@ impl ThreadPatterns {
         let position = if self.entries.len() <= PATTERNS_SEARCHED_IN_ORDER {
             self.entries
                 .iter()
-                .position(|(known, _)| **known == *pattern)?
+                .position(|(known, _)| same_name(known, pattern))?
         } else {
             *self.index.get(pattern)?
         };

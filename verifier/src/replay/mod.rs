@@ -8,12 +8,14 @@
 //! callback and rendering belongs to [`crate::report`].
 
 pub mod generators;
+mod header_names;
 mod http1;
 mod interaction;
 pub mod plan;
 pub mod regex_gen;
 pub mod report;
 mod request;
+mod response_head;
 mod states;
 pub mod transport;
 mod verdict;

@@ -27,6 +27,22 @@ const PATH_ENCODE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'{')
     .add(b'}');
 
+/// The bytes of a path that [`PATH_ENCODE`] leaves as they are and that cannot start a `.`
+/// or `..` segment or a backslash (see [`needs_url_normalisation`]): visible ASCII but for the
+/// encoded delimiters, `.`, `%` and `\\`.
+static PLAIN_PATH: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0x21;
+    while byte < 0x7f {
+        table[byte] = !matches!(
+            byte as u8,
+            b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'.' | b'%' | b'\\'
+        );
+        byte += 1;
+    }
+    table
+};
+
 /// Builds the request for one interaction, its path under `base_path` (the provider base
 /// URL's path, without a trailing slash).
 pub(crate) fn build(
@@ -54,9 +70,15 @@ pub(crate) fn build(
     if !path.starts_with('/') {
         target.push('/');
     }
-    target.extend(percent_encoding::utf8_percent_encode(path, PATH_ENCODE));
-    if needs_url_normalisation(&target) {
-        target = normalised_path(&target)?;
+    if path.bytes().all(|byte| PLAIN_PATH[usize::from(byte)]) && !needs_url_normalisation(base_path)
+    {
+        // Nothing to encode and nothing a URL parser would rewrite: the usual path, as it is.
+        target.push_str(path);
+    } else {
+        target.extend(percent_encoding::utf8_percent_encode(path, PATH_ENCODE));
+        if needs_url_normalisation(&target) {
+            target = normalised_path(&target)?;
+        }
     }
     if let Some(query) = &request.query {
         let mut first = true;

@@ -114,3 +114,41 @@ fn an_invalid_method_or_header_is_a_clear_error() {
     let error = build("", &bad, &[], &params).unwrap_err();
     assert!(error.contains("header name"), "{error}");
 }
+
+#[test]
+fn a_path_with_nothing_to_encode_is_sent_as_the_encoding_path_sends_it() {
+    // The target as the general path builds it: every byte through the encoder, then the
+    // URL parser's normalisation when it would rewrite something.
+    let general = |base: &str, path: &str| {
+        let mut target = base.to_owned();
+        if !path.starts_with('/') {
+            target.push('/');
+        }
+        target.extend(percent_encoding::utf8_percent_encode(path, PATH_ENCODE));
+        if needs_url_normalisation(&target) {
+            target = normalised_path(&target).unwrap();
+        }
+        target
+    };
+    let params = Map::new();
+    for base in ["", "/base", "/v1.0", "/a%20b"] {
+        for character in (0u8..0x80).map(char::from).chain(['é', '€']) {
+            for path in [
+                format!("/a{character}b"),
+                format!("/{character}"),
+                format!("/x/{character}{character}/y"),
+                format!("{character}"),
+            ] {
+                let mut plain = request();
+                plain.path = path.clone();
+                plain.query = None;
+                let built = build(base, &plain, &[], &params).map(|outgoing| outgoing.target);
+                assert_eq!(
+                    built.as_deref(),
+                    Ok(general(base, &path).as_str()),
+                    "{base:?} {path:?}"
+                );
+            }
+        }
+    }
+}

@@ -90,18 +90,27 @@ impl StateChangeBody {
 /// `text` as a JSON string, as `serde_json` writes it: as it is between quotes when nothing in
 /// it needs escaping (no quote, backslash or control character), else by `serde_json`.
 fn write_json_string(bytes: &mut Vec<u8>, text: &str) {
-    let plain = text
-        .bytes()
-        .all(|byte| byte >= 0x20 && byte != b'"' && byte != b'\\');
+    let plain = !text.bytes().any(|byte| ESCAPED[usize::from(byte)]);
     if plain {
-        bytes.push(b'"');
-        bytes.extend_from_slice(text.as_bytes());
-        bytes.push(b'"');
+        let length = bytes.len();
+        bytes.resize(length + text.len() + 2, b'"');
+        bytes[length + 1..length + 1 + text.len()].copy_from_slice(text.as_bytes());
     } else {
         // A string always serialises.
         let _ = serde_json::to_writer(bytes, text);
     }
 }
+
+/// The bytes a JSON string cannot hold as they are: quotes, backslashes, control characters.
+static ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = byte < 0x20 || byte == b'"' as usize || byte == b'\\' as usize;
+        byte += 1;
+    }
+    table
+};
 
 /// Calls the state change URL for one state; returns the JSON object it answered when
 /// `read_values` (empty when it answered something else, or when not asked), or why the call
@@ -117,7 +126,7 @@ pub(crate) async fn change_state(
     let what = || format!("provider state {} of {:?}", action.as_str(), state.name);
     let url = endpoint.url();
     let response = session
-        .post_json(endpoint, body.for_action(action))
+        .post_json(endpoint, body.for_action(action), read_values)
         .await
         .map_err(|error| match error {
             SendError::Connect(cause) => StateChangeError {

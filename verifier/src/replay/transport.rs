@@ -268,15 +268,21 @@ impl Session {
     }
 
     /// POSTs the JSON `body` to `endpoint`'s own URL, as a state change call does, and reads
-    /// the status and body of the answer: [`Session::send`] of [`json_post`], with the
-    /// request's head as written when the endpoint was parsed.
+    /// the status and body of the answer (the body of a success only when
+    /// `body_of_success`): [`Session::send`] of [`json_post`], with the request's head as
+    /// written when the endpoint was parsed.
     pub(crate) async fn post_json(
         &mut self,
         endpoint: &Endpoint,
         body: &[u8],
+        body_of_success: bool,
     ) -> Result<Received, SendError> {
         let request = json_post(&endpoint.own_target, body);
-        let wanted = Wanted::StatusAndBody;
+        let wanted = if body_of_success {
+            Wanted::StatusAndBody
+        } else {
+            Wanted::Status
+        };
         let Some(plain) = &endpoint.plain else {
             return self.send_with_reqwest(endpoint, &request, wanted).await;
         };

@@ -308,7 +308,7 @@ async fn a_json_post_is_written_as_send_would_write_it() {
         let endpoint = Endpoint::parse(&format!("{url}{path}")).unwrap();
         let mut session = session();
         let body = br#"{"state":"a","params":{},"action":"setup"}"#;
-        let received = session.post_json(&endpoint, body).await.unwrap();
+        let received = session.post_json(&endpoint, body, true).await.unwrap();
         assert_eq!(received.status, 201);
         assert!(received.headers.is_empty());
         let mut expected = Vec::new();
@@ -335,5 +335,28 @@ async fn a_json_post_is_written_as_send_would_write_it() {
             )),
             "{wire}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_json_post_reads_the_body_of_a_success_only_when_asked() {
+    let failure: &'static [u8] =
+        b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\noops";
+    for (answer, body_of_success, body) in [
+        (ANSWER, true, &b"{}"[..]),
+        (ANSWER, false, &b""[..]),
+        (failure, false, &b"oops"[..]),
+        (failure, true, &b"oops"[..]),
+    ] {
+        let (url, _) = server(answer, usize::MAX).await;
+        let endpoint = Endpoint::parse(&url).unwrap();
+        let mut session = session();
+        for _ in 0..2 {
+            let received = session
+                .post_json(&endpoint, b"{}", body_of_success)
+                .await
+                .unwrap();
+            assert_eq!(received.body, body);
+        }
     }
 }

@@ -57,9 +57,13 @@ impl PhaseRun {
             .push((slot, report));
     }
 
-    /// The reports finished since the last call.
+    /// The reports finished since the last call. The list left behind has the room the taken
+    /// one had, so that the workers' pushes until the next call do not grow it step by step
+    /// (each step a copy of every report so far).
     pub(crate) fn take_finished(&self) -> Vec<(usize, InteractionReport)> {
-        std::mem::take(&mut *self.finished.lock().unwrap_or_else(PoisonError::into_inner))
+        let mut finished = self.finished.lock().unwrap_or_else(PoisonError::into_inner);
+        let room = finished.capacity();
+        std::mem::replace(&mut *finished, Vec::with_capacity(room))
     }
 
     /// Marks one thread done; the last one notifies [`PhaseRun::ended`].

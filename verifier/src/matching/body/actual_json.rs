@@ -14,6 +14,8 @@ use std::fmt;
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
+use crate::matching::path::same_name;
+
 mod fast_reader;
 #[cfg(test)]
 mod tests;
@@ -152,7 +154,7 @@ impl<'a> Object<'a> {
             return self
                 .entries
                 .iter()
-                .find(|(candidate, _)| candidate.as_ref() == key)
+                .find(|(candidate, _)| same_name(candidate, key))
                 .map(|(_, value)| value);
         };
         sorted
@@ -174,12 +176,12 @@ impl<'a> Object<'a> {
         let (before, after) = self.entries.split_at(start);
         let found = after
             .iter()
-            .position(|(candidate, _)| candidate.as_ref() == key)
+            .position(|(candidate, _)| same_name(candidate, key))
             .map(|offset| start + offset)
             .or_else(|| {
                 before
                     .iter()
-                    .position(|(candidate, _)| candidate.as_ref() == key)
+                    .position(|(candidate, _)| same_name(candidate, key))
             })?;
         *next = found + 1;
         self.entries.get(found).map(|(_, value)| value)

@@ -73,14 +73,16 @@ pub(super) struct State {
     field_table: Box<[u8]>,
     indexes: Box<[Transition<usize>]>,
     /// The states of children no token names.
-    other_field: Cell<u32>,
-    other_index: Cell<u32>,
+    other_field: Cell<(u32, u32)>,
+    other_index: Cell<(u32, u32)>,
 }
 
 struct Transition<K> {
     key: K,
     rules: u64,
-    next: Cell<u32>,
+    /// The state one step down and the rule it selects (`UNBUILT` first), kept together so
+    /// that a step reads one cell.
+    next: Cell<(u32, u32)>,
 }
 
 /// Adds `bit` to the transition for `key`, creating it.
@@ -93,7 +95,7 @@ fn add_transition<K: PartialEq>(transitions: &mut Vec<Transition<K>>, key: K, bi
         None => transitions.push(Transition {
             key,
             rules: bit,
-            next: Cell::new(UNBUILT),
+            next: Cell::new((UNBUILT, NO_RULE)),
         }),
     }
 }
@@ -117,7 +119,7 @@ fn name_slot(name: &str, bits: u32) -> usize {
 
 /// `a == b`, comparing keys of up to 16 bytes (most) by a few word loads instead of a call.
 #[inline]
-fn same_name(a: &str, b: &str) -> bool {
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
@@ -275,8 +277,8 @@ impl Automaton {
             index_base,
             fields: fields.into_boxed_slice(),
             indexes: indexes.into_boxed_slice(),
-            other_field: Cell::new(UNBUILT),
-            other_index: Cell::new(UNBUILT),
+            other_field: Cell::new((UNBUILT, NO_RULE)),
+            other_index: Cell::new((UNBUILT, NO_RULE)),
         }
     }
 
@@ -295,8 +297,8 @@ impl Automaton {
                 return (SCAN, NO_RULE);
             };
             match next.get() {
-                UNBUILT => (rules, state.depth),
-                known => return (known, states.best(known)),
+                (UNBUILT, _) => (rules, state.depth),
+                known => return known,
             }
         };
         self.step_first_time(from, segment, rules, depth)
@@ -314,6 +316,7 @@ impl Automaton {
         let depth = if depth == BEYOND { BEYOND } else { depth + 1 };
         let next = self.intern(depth, rules);
         let states = self.states.borrow();
+        let next = (next, states.best(next));
         if let Some((_, slot)) = states
             .list
             .get(from as usize)
@@ -321,7 +324,7 @@ impl Automaton {
         {
             slot.set(next);
         }
-        (next, states.best(next))
+        next
     }
 }
 
@@ -357,7 +360,7 @@ impl State {
     /// The rules that apply one `segment` below and where the state they make is kept;
     /// `None` for an XML element position (such locations scan).
     #[inline]
-    fn slot(&self, segment: Segment<'_>) -> Option<(u64, &Cell<u32>)> {
+    fn slot(&self, segment: Segment<'_>) -> Option<(u64, &Cell<(u32, u32)>)> {
         Some(match segment {
             Segment::Field(name) => match self.field(name) {
                 Some(transition) => (self.field_base | transition.rules, &transition.next),

@@ -19,6 +19,7 @@ use std::rc::Rc;
 
 use treaty_schemas::{MatchingRule, RuleList};
 
+pub(crate) use self::automaton::same_name;
 use self::automaton::{Automaton, BEYOND_FLAG, MAX_STATES, NO_RULE, SCAN, decode_best};
 use self::weighting::{alignment, positional_alignment, positional_weight, weight};
 pub(crate) use super::location::Location;
@@ -226,7 +227,10 @@ impl<'a> RuleSet<'a> {
         let mut borrowed = Vec::with_capacity(rules.len());
         for (position, (path, list)) in rules.iter().enumerate() {
             borrowed.push(list);
-            same = same && known.get(position).is_some_and(|known| **known == **path);
+            same = same
+                && known
+                    .get(position)
+                    .is_some_and(|known| same_name(known, path));
         }
         let automaton = match cached {
             Some(automaton) if same => automaton,

@@ -15,7 +15,7 @@ use self::checks::{Applied, equal_to_node, plainly_passes};
 use super::actual_json::{Node, Object};
 use crate::matching::kinds::kind_name;
 use crate::matching::mismatch::{Mismatch, show};
-use crate::matching::path::{Location, RuleSet};
+use crate::matching::path::{Location, RuleSet, Selected};
 use crate::matching::rules::{Evaluator, Form};
 
 /// Compares JSON documents under one set of body rules.
@@ -37,7 +37,19 @@ impl<'a> JsonMatcher<'a> {
         actual: &Node<'_>,
         out: &mut Vec<Mismatch>,
     ) {
-        if let Some(selected) = self.rules.select(location) {
+        self.compare_selected(location, expected, actual, self.rules.select(location), out)
+    }
+
+    /// [`JsonMatcher::compare`] once the rules at `location` are looked up.
+    fn compare_selected(
+        &self,
+        location: &Location,
+        expected: &Value,
+        actual: &Node<'_>,
+        selected: Option<Selected<'_>>,
+        out: &mut Vec<Mismatch>,
+    ) {
+        if let Some(selected) = selected {
             let applied = Applied {
                 list: &selected.list.rules,
                 combine: selected.list.combine,
@@ -332,17 +344,31 @@ impl<'a> JsonMatcher<'a> {
         }
     }
 
-    fn compare_child(
+    /// Compares a child, made by `child` (from the parent's location) only when needed: a
+    /// leaf without a rule that equals its example is passed over.
+    fn compare_child<'c>(
         &self,
-        location: &Location,
+        child: impl FnOnce() -> Location<'c>,
         expected: &Value,
         actual: &Node<'_>,
         below: Below,
         out: &mut Vec<Mismatch>,
     ) {
         match below {
-            Below::Rules => self.compare(location, expected, actual, out),
-            Below::NoRules => self.compare_plain(location, expected, actual, below, out),
+            Below::Rules => {
+                let child = child();
+                let selected = self.rules.select(&child);
+                if selected.is_none() && equal_leaves(expected, actual) {
+                    return;
+                }
+                self.compare_selected(&child, expected, actual, selected, out)
+            }
+            Below::NoRules => {
+                if equal_leaves(expected, actual) {
+                    return;
+                }
+                self.compare_plain(&child(), expected, actual, below, out)
+            }
         }
     }
 
@@ -357,15 +383,16 @@ impl<'a> JsonMatcher<'a> {
         let below = self.below(location, below);
         let mut next = 0;
         for (key, expected_value) in expected {
-            let child = match below {
+            let child = || match below {
                 Below::Rules => self.rules.field(location, key),
                 Below::NoRules => location.field(key),
             };
             match actual.get_in_order(key, &mut next) {
                 Some(actual_value) => {
-                    self.compare_child(&child, expected_value, actual_value, below, out)
+                    self.compare_child(child, expected_value, actual_value, below, out)
                 }
                 None => {
+                    let child = child();
                     let detail =
                         format!("expected {}, but the key is missing", show(expected_value));
                     out.push(Mismatch::body(
@@ -404,11 +431,11 @@ impl<'a> JsonMatcher<'a> {
     ) {
         let below = self.below(location, below);
         for (index, (expected_item, actual_item)) in expected.iter().zip(actual).enumerate() {
-            let child = match below {
+            let child = || match below {
                 Below::Rules => self.rules.index(location, index),
                 Below::NoRules => location.index(index),
             };
-            self.compare_child(&child, expected_item, actual_item, below, out);
+            self.compare_child(child, expected_item, actual_item, below, out);
         }
         if expected.len() != actual.len() {
             let detail = format!("expected {} item(s), got {}", expected.len(), actual.len());
@@ -434,6 +461,15 @@ enum Below {
     /// No rule applies anywhere below (the rule set says so): they are compared plainly,
     /// without looking anything up.
     NoRules,
+}
+
+/// True for two equal leaves (no container on either side), which [`JsonMatcher::compare_plain`]
+/// passes without a word.
+#[inline]
+fn equal_leaves(expected: &Value, actual: &Node<'_>) -> bool {
+    !matches!(expected, Value::Object(_) | Value::Array(_))
+        && !actual.is_container()
+        && equal_to_node(expected, actual)
 }
 
 fn kind_mismatch(location: &Location, expected: &Value, actual: &Node<'_>) -> Mismatch {

@@ -92,3 +92,22 @@ fn subtrees_no_rule_reaches_report_as_before() {
             .any(|m| m.starts_with("$.f[0].g expected an integer"))
     );
 }
+
+#[test]
+fn equal_leaves_pass_and_unequal_ones_are_reported_beside_rules() {
+    let expected = json!({"a": 1, "b": "x", "c": null, "d": [true, 1.5], "e": {"f": 2}, "g": 3});
+    let rules = [("$.g", MatchingRule::Integer)];
+    let equal = r#"{"a": 1.0, "b": "x", "c": null, "d": [true, 1.5], "e": {"f": 2}, "g": 4}"#;
+    assert_eq!(mismatches(&rules, &expected, equal), Vec::<String>::new());
+    let unequal = r#"{"a": 2, "b": {}, "c": false, "d": [true, [1.5]], "e": {"f": "2"}, "g": 4}"#;
+    assert_eq!(
+        mismatches(&rules, &expected, unequal),
+        [
+            "$.a expected 1, got 2",
+            "$.b expected a string, got {}",
+            "$.c expected null, got false",
+            "$.d[1] expected a number, got [1.5]",
+            "$.e.f expected 2, got \"2\"",
+        ]
+    );
+}
