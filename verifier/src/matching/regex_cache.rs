@@ -70,12 +70,22 @@ fn compile(source: &str) -> Compiled {
 /// when it compiles there.
 const NFA_SIZE_LIMIT: usize = 10 * (1 << 20);
 
+/// The most memory one thread's cache of one lazy DFA's states may take (`regex` allows its
+/// own 2 MiB). A pattern whose states do not fit is still matched correctly: the cache is
+/// cleared and refilled as it goes, or the DFA cannot be built and `Regex` takes the pattern.
+/// With [`MAX_THREAD_PATTERNS`] this bounds what the per-thread caches can take.
+const DFA_CACHE_CAPACITY: usize = 256 * 1024;
+
 /// The lazy DFA for an anchored `source`, or `None` when it cannot be built (the source is
 /// invalid, and `Regex` then words the error, or needs what a DFA cannot do, such as a Unicode
 /// word boundary).
 fn lazy_dfa(source: &str) -> Option<hybrid::dfa::DFA> {
     hybrid::dfa::Builder::new()
-        .configure(hybrid::dfa::Config::new().match_kind(MatchKind::All))
+        .configure(
+            hybrid::dfa::Config::new()
+                .match_kind(MatchKind::All)
+                .cache_capacity(DFA_CACHE_CAPACITY),
+        )
         .thompson(thompson::Config::new().nfa_size_limit(Some(NFA_SIZE_LIMIT)))
         .build(source)
         .ok()
@@ -162,7 +172,12 @@ fn shared_whole(pattern: &str) -> Shared {
     }
     let build = || {
         let source = format!("^(?:{pattern})$");
-        match lazy_dfa(&source) {
+        // The DFA is searched anchored and must end at the end of the text, which is what
+        // `^(?:p)$` means only when `p` is a whole regex: a pattern such as `a)|(b` closes the
+        // wrapper's group and leaves `^` and `$` each on one branch, which `Regex` searches
+        // unanchored, so only `Regex` gives the same verdict for it.
+        let whole_regex = regex_syntax::Parser::new().parse(pattern).is_ok();
+        match lazy_dfa(&source).filter(|_| whole_regex) {
             Some(dfa) => Shared::Dfa(Arc::new(dfa)),
             None => Shared::Regex(compiled(&source)),
         }
@@ -239,6 +254,10 @@ struct ThreadPatterns {
     index: HashMap<Box<str>, usize, BuildHasherDefault<EndsHasher>>,
 }
 
+/// How many patterns one thread keeps, each with its own cache of DFA states (at most
+/// [`DFA_CACHE_CAPACITY`]) or its own clone of a `Regex`.
+const MAX_THREAD_PATTERNS: usize = 256;
+
 /// Up to this many patterns are found by comparing them in turn, which beats hashing a few.
 const PATTERNS_SEARCHED_IN_ORDER: usize = 16;
 
@@ -255,11 +274,15 @@ impl ThreadPatterns {
         self.entries.get_mut(position).map(|(_, whole)| whole)
     }
 
+    /// Remembers `pattern`; a thread that has seen [`MAX_THREAD_PATTERNS`] patterns forgets
+    /// them all first, so that its caches stay bounded and the patterns in use come back.
     fn insert(&mut self, pattern: &str, whole: Whole) {
-        if self.entries.len() < MAX_ENTRIES {
-            self.index.insert(Box::from(pattern), self.entries.len());
-            self.entries.push((Box::from(pattern), whole));
+        if self.entries.len() >= MAX_THREAD_PATTERNS {
+            self.entries.clear();
+            self.index.clear();
         }
+        self.index.insert(Box::from(pattern), self.entries.len());
+        self.entries.push((Box::from(pattern), whole));
     }
 }
 
@@ -339,6 +362,42 @@ impl Hasher for EndsHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_that_closes_the_wrapper_group_matches_as_regex_reads_it() {
+        // `^(?:a)|(b)$`: `^` on one branch, `$` on the other, searched unanchored by `Regex`.
+        let regex = Regex::new("^(?:a)|(b)$").unwrap();
+        for text in ["abc", "xb", "a", "b", "c", ""] {
+            assert_eq!(
+                matches_whole("a)|(b", text),
+                Ok(regex.is_match(text)),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_thread_with_more_patterns_than_it_keeps_still_matches_them_all() {
+        let count = MAX_THREAD_PATTERNS + 2;
+        for round in 0..2 {
+            for n in 0..count {
+                let pattern = format!("x{n}y+");
+                assert_eq!(
+                    matches_whole(&pattern, &format!("x{n}yy")),
+                    Ok(true),
+                    "{round}"
+                );
+                assert_eq!(
+                    matches_whole(&pattern, &format!("x{n}")),
+                    Ok(false),
+                    "{round}"
+                );
+            }
+            ANCHORED.with(|patterns| {
+                assert!(patterns.borrow().entries.len() <= MAX_THREAD_PATTERNS);
+            });
+        }
+    }
 
     #[test]
     fn the_same_source_gives_the_same_compiled_regex() {

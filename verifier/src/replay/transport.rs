@@ -391,7 +391,11 @@ async fn within(
             if armed_for_this_task && !timer.sleep.is_elapsed() {
                 return Poll::Pending;
             }
-            if timer.sleep.as_mut().poll(context).is_pending() {
+            // Polled outside tokio's task budget, as `tokio::time::timeout` polls its delay: a
+            // sleep polled with the budget spent returns `Pending` without registering the
+            // waker, and the shortcut above would then never poll it again.
+            let sleep = pin!(tokio::task::unconstrained(timer.sleep.as_mut()));
+            if sleep.poll(context).is_pending() {
                 timer.waker = Some(context.waker().clone());
                 return Poll::Pending;
             }

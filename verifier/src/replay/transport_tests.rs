@@ -360,3 +360,34 @@ async fn a_json_post_reads_the_body_of_a_success_only_when_asked() {
         }
     }
 }
+
+/// A task whose budget is spent when the exchange first waits must still time out: the
+/// session timer is polled outside the budget, as `tokio::time::timeout` polls its delay.
+#[tokio::test(flavor = "current_thread")]
+async fn a_request_times_out_even_when_the_task_budget_is_spent() {
+    let mut timer = None;
+    let deadline = deadline_after(Duration::from_millis(50));
+    let mut first = true;
+    let exchange = std::future::poll_fn(move |context| {
+        if first {
+            first = false;
+            loop {
+                let mut spend = std::pin::pin!(tokio::task::consume_budget());
+                if spend.as_mut().poll(context).is_pending() {
+                    break;
+                }
+            }
+        }
+        // A provider that never answers.
+        Poll::<Result<Received, SendError>>::Pending
+    });
+    let outcome = tokio::time::timeout(
+        Duration::from_secs(2),
+        within(&mut timer, deadline, exchange),
+    )
+    .await;
+    assert!(
+        matches!(outcome, Ok(Err(SendError::Timeout))),
+        "{outcome:?}"
+    );
+}
