@@ -6,7 +6,8 @@
 use diesel::prelude::*;
 
 use crate::storage::schema::{
-    branch_versions, branches, contents, pacticipants, publications, tags, versions,
+    branch_versions, branches, contents, deployed_versions, environments, pact_heads, pacticipants,
+    publications, released_versions, tags, verifications, version_heads, versions,
 };
 
 /// A pacticipant (consumer or provider).
@@ -135,4 +136,144 @@ pub struct PublicationRow {
     pub revision: i64,
     /// Creation time.
     pub created_at: String,
+}
+
+/// The newest publication of an integration in a scope (`latest`, a consumer branch, a tag).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = pact_heads, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct PactHeadRow {
+    /// Primary key.
+    pub id: i64,
+    /// The provider.
+    pub provider_id: i64,
+    /// The consumer.
+    pub consumer_id: i64,
+    /// `latest`, `branch` or `tag`.
+    pub scope: String,
+    /// `""` for `latest`; the branch or tag name otherwise.
+    pub scope_name: String,
+    /// The newest consumer version in the scope with a pact for the provider.
+    pub consumer_version_id: i64,
+    /// Its newest publication (revision).
+    pub publication_id: i64,
+    /// That publication's content.
+    pub content_id: i64,
+    /// When the head last moved.
+    pub updated_at: String,
+}
+
+/// The newest version of a pacticipant on a branch or with a tag.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = version_heads, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct VersionHeadRow {
+    /// Primary key.
+    pub id: i64,
+    /// The pacticipant.
+    pub pacticipant_id: i64,
+    /// `branch` or `tag`.
+    pub scope: String,
+    /// The branch or tag name.
+    pub scope_name: String,
+    /// The newest version in the scope.
+    pub version_id: i64,
+    /// When the head last moved.
+    pub updated_at: String,
+}
+
+/// A verification result.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = verifications, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct VerificationRow {
+    /// Primary key; also the order in which results arrived.
+    pub id: i64,
+    /// The consumer of the integration.
+    pub consumer_id: i64,
+    /// The provider of the integration.
+    pub provider_id: i64,
+    /// The verified content.
+    pub content_id: i64,
+    /// The provider version that verified it.
+    pub provider_version_id: i64,
+    /// 1, 2, … per (consumer, provider, content); appears in the result's URL.
+    pub number: i64,
+    /// Whether the verification passed.
+    pub success: bool,
+    /// Whether the content was verified as a work-in-progress pact.
+    pub wip: bool,
+    /// The provider's CI build URL.
+    pub build_url: Option<String>,
+    /// The `testResults` JSON as posted.
+    pub test_results: Option<String>,
+    /// The `verifiedBy` JSON as posted.
+    pub verified_by: Option<String>,
+    /// When the result was published.
+    pub created_at: String,
+}
+
+/// An environment.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = environments, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct EnvironmentRow {
+    /// Primary key.
+    pub id: i64,
+    /// Public identifier.
+    pub uuid: String,
+    /// Unique name.
+    pub name: String,
+    /// Human name.
+    pub display_name: Option<String>,
+    /// Whether this is a production environment.
+    pub production: bool,
+    /// The `contacts` JSON array.
+    pub contacts: Option<String>,
+    /// Creation time.
+    pub created_at: String,
+    /// Time of the last change.
+    pub updated_at: String,
+}
+
+/// A version deployed to an environment.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = deployed_versions, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct DeployedVersionRow {
+    /// Primary key.
+    pub id: i64,
+    /// Public identifier.
+    pub uuid: String,
+    /// The pacticipant.
+    pub pacticipant_id: i64,
+    /// The deployed version.
+    pub version_id: i64,
+    /// The environment.
+    pub environment_id: i64,
+    /// The application instance, if several run side by side.
+    pub application_instance: Option<String>,
+    /// Whether it is still deployed.
+    pub currently_deployed: bool,
+    /// When the deployment was recorded.
+    pub created_at: String,
+    /// When it was undeployed.
+    pub undeployed_at: Option<String>,
+}
+
+/// A version released to an environment.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = released_versions, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct ReleasedVersionRow {
+    /// Primary key.
+    pub id: i64,
+    /// Public identifier.
+    pub uuid: String,
+    /// The pacticipant.
+    pub pacticipant_id: i64,
+    /// The released version.
+    pub version_id: i64,
+    /// The environment.
+    pub environment_id: i64,
+    /// Whether it is still supported.
+    pub currently_supported: bool,
+    /// When the release was recorded.
+    pub created_at: String,
+    /// When its support ended.
+    pub support_ended_at: Option<String>,
 }

@@ -79,6 +79,95 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The newest publication per integration overall (`latest`), per consumer branch (`branch`)
+    /// and per consumer tag (`tag`), maintained in the writing transaction.
+    pact_heads (id) {
+        id -> BigInt,
+        provider_id -> BigInt,
+        consumer_id -> BigInt,
+        scope -> Text,
+        scope_name -> Text,
+        consumer_version_id -> BigInt,
+        publication_id -> BigInt,
+        content_id -> BigInt,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    /// The newest version of a pacticipant per branch and per tag, with or without a pact.
+    version_heads (id) {
+        id -> BigInt,
+        pacticipant_id -> BigInt,
+        scope -> Text,
+        scope_name -> Text,
+        version_id -> BigInt,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    /// A provider version's verification of a content for one integration.
+    verifications (id) {
+        id -> BigInt,
+        consumer_id -> BigInt,
+        provider_id -> BigInt,
+        content_id -> BigInt,
+        provider_version_id -> BigInt,
+        number -> BigInt,
+        success -> Bool,
+        wip -> Bool,
+        build_url -> Nullable<Text>,
+        test_results -> Nullable<Text>,
+        verified_by -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    /// Environments versions are deployed or released to.
+    environments (id) {
+        id -> BigInt,
+        uuid -> Text,
+        name -> Text,
+        display_name -> Nullable<Text>,
+        production -> Bool,
+        contacts -> Nullable<Text>,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    /// Versions deployed to an environment (optionally as an application instance).
+    deployed_versions (id) {
+        id -> BigInt,
+        uuid -> Text,
+        pacticipant_id -> BigInt,
+        version_id -> BigInt,
+        environment_id -> BigInt,
+        application_instance -> Nullable<Text>,
+        currently_deployed -> Bool,
+        created_at -> Text,
+        undeployed_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Versions released to an environment.
+    released_versions (id) {
+        id -> BigInt,
+        uuid -> Text,
+        pacticipant_id -> BigInt,
+        version_id -> BigInt,
+        environment_id -> BigInt,
+        currently_supported -> Bool,
+        created_at -> Text,
+        support_ended_at -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(versions -> pacticipants (pacticipant_id));
 diesel::joinable!(branches -> pacticipants (pacticipant_id));
 diesel::joinable!(branch_versions -> branches (branch_id));
@@ -86,6 +175,16 @@ diesel::joinable!(branch_versions -> versions (version_id));
 diesel::joinable!(tags -> versions (version_id));
 diesel::joinable!(publications -> versions (consumer_version_id));
 diesel::joinable!(publications -> contents (content_id));
+diesel::joinable!(pact_heads -> publications (publication_id));
+diesel::joinable!(pact_heads -> contents (content_id));
+diesel::joinable!(pact_heads -> versions (consumer_version_id));
+diesel::joinable!(version_heads -> versions (version_id));
+diesel::joinable!(verifications -> contents (content_id));
+diesel::joinable!(verifications -> versions (provider_version_id));
+diesel::joinable!(deployed_versions -> versions (version_id));
+diesel::joinable!(deployed_versions -> environments (environment_id));
+diesel::joinable!(released_versions -> versions (version_id));
+diesel::joinable!(released_versions -> environments (environment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     pacticipants,
@@ -95,4 +194,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     tags,
     contents,
     publications,
+    pact_heads,
+    version_heads,
+    verifications,
+    environments,
+    deployed_versions,
+    released_versions,
 );
