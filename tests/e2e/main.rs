@@ -16,5 +16,8 @@ mod pact_cli;
 mod publish;
 // Pact files (fixtures, and files the real `pact mock` server wrote) parse and hash stably.
 mod round_trip;
-// Building and starting the binaries, the pact CLI and its mock server, HTTP helpers.
+// Building and starting the binaries, the pact CLI and its mock server, a small provider, HTTP helpers.
 mod support;
+// The provider's loop: selected contracts verified (pending, WIP) and results published, by
+// `treaty verify` and the real `pact verifier`.
+mod verification_flow;

@@ -4,6 +4,7 @@
 
 pub(crate) mod broker;
 pub(crate) mod pact_cli;
+pub(crate) mod provider;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
