@@ -33,7 +33,9 @@ fn version_of_folder(folder: &str) -> SpecVersion {
 
 #[test]
 fn every_spec_testcase_side_parses() {
-    let root = spec_testcases_dir();
+    let Some(root) = spec_testcases_dir("every_spec_testcase_side_parses") else {
+        return;
+    };
     let files = json_files(&root);
     assert_eq!(
         files.len(),
@@ -69,7 +71,10 @@ fn every_spec_testcase_side_parses() {
 
 /// What a few sides must become: the shape a matcher sees.
 fn check_body(case: &str, side: &str, expect: &Body) {
-    let path = spec_testcases_dir().join(case);
+    let Some(root) = spec_testcases_dir(case) else {
+        return;
+    };
+    let path = root.join(case);
     let version = version_of_folder(case.split('/').next().expect("version folder"));
     let value = &read_json(Path::new(&path))[side];
     let body = if case.contains("/request/") {
@@ -120,7 +125,10 @@ fn xml_string_bodies_are_text() {
         "v3/request/body/matches with regex xml.json",
         "v2/response/body/matches with regex xml.json",
     ] {
-        let value = read_json(&spec_testcases_dir().join(case));
+        let Some(root) = spec_testcases_dir("xml_string_bodies_are_text") else {
+            return;
+        };
+        let value = read_json(&root.join(case));
         let version = version_of_folder(case.split('/').next().expect("version folder"));
         let body = if case.contains("/request/") {
             parse_http_request(&value["expected"], version)
@@ -140,9 +148,11 @@ fn xml_string_bodies_are_text() {
 
 #[test]
 fn v2_flat_rules_are_rerooted_and_v1_queries_decoded() {
-    let case = read_json(
-        &spec_testcases_dir().join("v2/request/query/matches with equals in the query value.json"),
-    );
+    let Some(root) = spec_testcases_dir("v2_flat_rules_are_rerooted_and_v1_queries_decoded") else {
+        return;
+    };
+    let case =
+        read_json(&root.join("v2/request/query/matches with equals in the query value.json"));
     let actual = parse_http_request(&case["actual"], SpecVersion::V2).expect("parses");
     let expected_query = vec![
         (
@@ -153,7 +163,7 @@ fn v2_flat_rules_are_rerooted_and_v1_queries_decoded() {
     ];
     assert_eq!(actual.query, Some(expected_query));
 
-    let case = read_json(&spec_testcases_dir().join("v2/response/body/matches with regex.json"));
+    let case = read_json(&root.join("v2/response/body/matches with regex.json"));
     let expected = parse_http_response(&case["expected"], SpecVersion::V2).expect("parses");
     let body_rules = expected
         .matching_rules
