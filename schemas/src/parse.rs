@@ -81,8 +81,8 @@ fn check_document(value: &Value) -> Result<(SpecVersion, Findings), SchemaError>
     let Value::Object(document) = value else {
         return Err(not_an_object(value));
     };
-    let version =
-        detect_spec_version(value).map_err(|diagnostic| SchemaError::Invalid(vec![diagnostic]))?;
+    let (version, assumed) = detect_spec_version_leniently(value)
+        .map_err(|diagnostic| SchemaError::Invalid(vec![diagnostic]))?;
     let mut diagnostics = validate_document(value, version);
     diagnostics.extend(semantic_checks(document));
     diagnostics.sort_by(|left, right| left.pointer.cmp(&right.pointer));
@@ -93,6 +93,9 @@ fn check_document(value: &Value) -> Result<(SpecVersion, Findings), SchemaError>
         return Err(SchemaError::Invalid(diagnostics));
     }
     let mut warnings = Findings::default();
+    if let Some(assumed) = assumed {
+        warnings.warning(&assumed.pointer, assumed.message);
+    }
     contract_warnings(value, &mut warnings);
     Ok((version, warnings))
 }
@@ -180,6 +183,93 @@ fn undeclared_version(document: &Value) -> SpecVersion {
     } else {
         SpecVersion::V2
     }
+}
+
+/// What [`detect_spec_version_leniently`] assumed about a loosely written file: where, and a
+/// warning saying what was assumed.
+struct Assumption {
+    pointer: String,
+    message: String,
+}
+
+/// Like [`detect_spec_version`], but reads the loose files that pact-jvm and pact-reference read,
+/// with a warning that says what was assumed:
+/// - the old `metadata["pact-specification"]` key without a usable version (a bare string,
+///   `null`, `""`): V3, as both references assume;
+/// - a file declared V2 whose `matchingRules` have the V3 shape (categories such as `body`
+///   instead of `$.body` paths, pact-reference issue 396): V3.
+///
+/// The current `pactSpecification` key with an unusable version is still an error.
+fn detect_spec_version_leniently(
+    document: &Value,
+) -> Result<(SpecVersion, Option<Assumption>), Diagnostic> {
+    let metadata = document.get("metadata");
+    let modern = metadata.and_then(|m| m.get("pactSpecification"));
+    let legacy = metadata.and_then(|m| m.get("pact-specification"));
+    if modern.is_none()
+        && let Some(legacy) = legacy
+    {
+        let usable = legacy
+            .get("version")
+            .and_then(Value::as_str)
+            .and_then(version_from_str);
+        if usable.is_none() {
+            return Ok((
+                SpecVersion::V3,
+                Some(Assumption {
+                    pointer: "/metadata/pact-specification".to_owned(),
+                    message: format!(
+                        "the old `pact-specification` metadata key has no usable version ({}); read as V3, as pact-jvm and pact-reference do",
+                        compact(legacy)
+                    ),
+                }),
+            ));
+        }
+    }
+    let version = detect_spec_version(document)?;
+    if version == SpecVersion::V2
+        && let Some(pointer) = first_v3_shaped_rules(document)
+    {
+        return Ok((
+            SpecVersion::V3,
+            Some(Assumption {
+                pointer,
+                message: "declared V2, but these matching rules have the V3 shape (categories, not `$.` paths); read as V3, as pact-reference does".to_owned(),
+            }),
+        ));
+    }
+    Ok((version, None))
+}
+
+/// A short rendering of a metadata value for a warning.
+fn compact(value: &Value) -> String {
+    let text = value.to_string();
+    if text.len() > 60 {
+        format!("{}…", &text[..text.floor_char_boundary(60)])
+    } else {
+        text
+    }
+}
+
+/// The pointer of the first request or response `matchingRules` object whose keys are V3
+/// categories (`body`, `header`, `query`, `path`, `status`, `metadata`) rather than V2 paths.
+fn first_v3_shaped_rules(document: &Value) -> Option<String> {
+    const CATEGORIES: [&str; 6] = ["body", "header", "query", "path", "status", "metadata"];
+    let interactions = document.get("interactions")?.as_array()?;
+    for (index, interaction) in interactions.iter().enumerate() {
+        for part in ["request", "response"] {
+            let Some(Value::Object(rules)) = interaction
+                .get(part)
+                .and_then(|side| side.get("matchingRules"))
+            else {
+                continue;
+            };
+            if !rules.is_empty() && rules.keys().all(|key| CATEGORIES.contains(&key.as_str())) {
+                return Some(format!("/interactions/{index}/{part}/matchingRules"));
+            }
+        }
+    }
+    None
 }
 
 /// Reads a declared version string (`"3.0.0"`, `"4.0"`, `"1.1"`, `"v2"`).

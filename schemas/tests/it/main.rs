@@ -32,3 +32,6 @@ mod rules;
 
 // Bodies, headers and queries: each documented conversion rule, one case per line.
 mod bodies;
+
+// The real Pact files other tools wrote (shared/real-pacts) all load.
+mod real_pacts;
