@@ -2,22 +2,102 @@
 //! "latest" resolution (most recently created), and automatic main branch detection.
 
 use crate::domain::names::MAIN_BRANCH_CANDIDATES;
-use crate::domain::pacticipants::require_pacticipant;
+use crate::domain::pacticipants::{Pacticipant, require_pacticipant};
+use crate::domain::pacts::{PactSummary, summarise};
 use crate::domain::{BranchName, DomainError, PacticipantName, TagName, VersionNumber};
 use crate::storage::models::{BranchRow, PacticipantRow, TagRow, VersionRow};
-use crate::storage::{AnyConnection, Db, branches, pacticipants, tags, versions};
+use crate::storage::{AnyConnection, Db, branches, pacticipants, publications, tags, versions};
 
-/// A version with what hangs off it.
+/// A version as listed: its number, build URL and creation time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionSummary {
+    /// The version number as the client gave it.
+    pub number: String,
+    /// The CI build URL, if one was given.
+    pub build_url: Option<String>,
+    /// When it was created (RFC 3339).
+    pub created_at: String,
+}
+
+impl From<VersionRow> for VersionSummary {
+    fn from(row: VersionRow) -> Self {
+        Self {
+            number: row.number,
+            build_url: row.build_url,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A tag on a version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// The tag name.
+    pub name: String,
+    /// When the version was tagged.
+    pub created_at: String,
+}
+
+impl From<TagRow> for Tag {
+    fn from(row: TagRow) -> Self {
+        Self {
+            name: row.name,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A branch of a pacticipant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Branch {
+    /// The branch name.
+    pub name: String,
+    /// When the branch was created.
+    pub created_at: String,
+}
+
+impl From<BranchRow> for Branch {
+    fn from(row: BranchRow) -> Self {
+        Self {
+            name: row.name,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A branch a version is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionBranch {
+    /// The branch name.
+    pub name: String,
+    /// Whether the version is the branch's newest (its head).
+    pub latest: bool,
+}
+
+/// A version with what hangs off it: the version resource.
 #[derive(Debug, Clone)]
 pub struct VersionDetails {
-    /// Its pacticipant.
-    pub pacticipant: PacticipantRow,
+    /// Its pacticipant's name.
+    pub pacticipant: String,
     /// The version.
-    pub version: VersionRow,
+    pub version: VersionSummary,
     /// Its tags, oldest first.
-    pub tags: Vec<TagRow>,
+    pub tags: Vec<Tag>,
     /// Its branches, each with whether this version is the branch head.
-    pub branches: Vec<(BranchRow, bool)>,
+    pub branches: Vec<VersionBranch>,
+    /// The pacts it published, one per provider (newest revision), by provider.
+    pub pacts: Vec<PactSummary>,
+}
+
+/// A branch with its versions, newest (the head) first.
+#[derive(Debug, Clone)]
+pub struct BranchDetails {
+    /// Its pacticipant's name.
+    pub pacticipant: String,
+    /// The branch.
+    pub branch: Branch,
+    /// Its versions, newest first.
+    pub versions: Vec<VersionSummary>,
 }
 
 /// Adds the version to the branch (creating the branch), and makes the branch the pacticipant's
@@ -77,13 +157,25 @@ fn details(
     pacticipant: PacticipantRow,
     version: VersionRow,
 ) -> Result<VersionDetails, DomainError> {
-    let tags = tags::list_tags_for_version(conn, version.id)?;
-    let branches = branches::list_branches_of_version(conn, version.id)?;
+    let tags = tags::list_tags_for_version(conn, version.id)?
+        .into_iter()
+        .map(Tag::from)
+        .collect();
+    let branches = branches::list_branches_of_version(conn, version.id)?
+        .into_iter()
+        .map(|(branch, latest)| VersionBranch {
+            name: branch.name,
+            latest,
+        })
+        .collect();
+    let listings = publications::list_pacts_of_version(conn, version.id)?;
+    let pacts = summarise(conn, listings)?;
     Ok(VersionDetails {
-        pacticipant,
-        version,
+        pacticipant: pacticipant.name,
+        version: version.into(),
         tags,
         branches,
+        pacts,
     })
 }
 
@@ -155,11 +247,14 @@ pub async fn get_latest_version(
 pub async fn list_versions(
     db: &Db,
     pacticipant: PacticipantName,
-) -> Result<(PacticipantRow, Vec<VersionRow>), DomainError> {
+) -> Result<(Pacticipant, Vec<VersionSummary>), DomainError> {
     db.run(move |conn| {
         let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
         let list = versions::list_versions(conn, pacticipant.id)?;
-        Ok((pacticipant, list))
+        Ok((
+            pacticipant.into(),
+            list.into_iter().map(VersionSummary::from).collect(),
+        ))
     })
     .await
 }
@@ -168,11 +263,14 @@ pub async fn list_versions(
 pub async fn list_branches(
     db: &Db,
     pacticipant: PacticipantName,
-) -> Result<(PacticipantRow, Vec<BranchRow>), DomainError> {
+) -> Result<(Pacticipant, Vec<Branch>), DomainError> {
     db.run(move |conn| {
         let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
         let list = branches::list_branches(conn, pacticipant.id)?;
-        Ok((pacticipant, list))
+        Ok((
+            pacticipant.into(),
+            list.into_iter().map(Branch::from).collect(),
+        ))
     })
     .await
 }
@@ -195,12 +293,16 @@ pub async fn get_branch(
     db: &Db,
     pacticipant: PacticipantName,
     branch: BranchName,
-) -> Result<(PacticipantRow, BranchRow, Vec<VersionRow>), DomainError> {
+) -> Result<BranchDetails, DomainError> {
     db.run(move |conn| {
         let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
         let branch = require_branch(conn, &pacticipant, branch.as_str())?;
         let list = branches::list_branch_versions(conn, branch.id)?;
-        Ok((pacticipant, branch, list))
+        Ok(BranchDetails {
+            pacticipant: pacticipant.name,
+            branch: branch.into(),
+            versions: list.into_iter().map(VersionSummary::from).collect(),
+        })
     })
     .await
 }
@@ -267,13 +369,14 @@ pub async fn put_tag(
     pacticipant: PacticipantName,
     number: VersionNumber,
     tag: TagName,
-) -> Result<(TagRow, bool), DomainError> {
+) -> Result<(Tag, bool), DomainError> {
     db.write(move |conn| {
         let (pacticipant, _) =
             pacticipants::find_or_insert_pacticipant(conn, pacticipant.as_str())?;
         let (version, _) =
             versions::find_or_insert_version(conn, pacticipant.id, number.as_str(), None)?;
-        attach_tag(conn, &pacticipant, &version, &tag)
+        let (row, created) = attach_tag(conn, &pacticipant, &version, &tag)?;
+        Ok((row.into(), created))
     })
     .await
 }
@@ -284,11 +387,12 @@ pub async fn get_tag(
     pacticipant: PacticipantName,
     number: VersionNumber,
     tag: TagName,
-) -> Result<TagRow, DomainError> {
+) -> Result<Tag, DomainError> {
     db.run(move |conn| {
         let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
         let version = require_version(conn, &pacticipant, number.as_str())?;
-        tags::find_tag(conn, version.id, tag.as_str())?.ok_or_else(|| {
+        let found = tags::find_tag(conn, version.id, tag.as_str())?.map(Tag::from);
+        found.ok_or_else(|| {
             DomainError::NotFound(format!(
                 "tag `{tag}` of version `{number}` of pacticipant `{}` not found",
                 pacticipant.name

@@ -102,7 +102,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/pacticipants/{pacticipant}")
             .route(get().to(pacticipants::get_pacticipant))
             .route(patch().to(pacticipants::patch_pacticipant))
-            .route(put().to(pacticipants::put_pacticipant)),
+            .route(put().to(pacticipants::put_pacticipant))
+            .route(delete().to(pacticipants::delete_pacticipant)),
     )
     // Versions.
     .service(

@@ -50,7 +50,8 @@ pub fn pact_document(links: &Links, pact: &Pact) -> Value {
     serde_json::Value::Object(document)
 }
 
-fn pact_link(links: &Links, summary: &PactSummary) -> Value {
+/// The link to a listed pact (by consumer version), titled as the Pact Broker titles it.
+pub fn pact_link(links: &Links, summary: &PactSummary) -> Value {
     links.named(
         &[
             "pacts",
