@@ -62,7 +62,7 @@ pub async fn get_branch(
         &Links::from_request(&request),
         &details.pacticipant,
         &details.branch,
-        details.versions.first(),
+        details.head.as_ref(),
     )))
 }
 
@@ -85,10 +85,11 @@ pub async fn list_branch_versions(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (pacticipant, name) = branch_path(path)?;
-    let details = versions::get_branch(&state.db, pacticipant, name).await?;
+    let (details, list) = versions::list_branch_versions(&state.db, pacticipant, name).await?;
     Ok(ok(branch_version_list(
         &Links::from_request(&request),
         &details,
+        &list,
     )))
 }
 

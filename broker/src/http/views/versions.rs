@@ -142,10 +142,13 @@ pub fn branch_list(links: &Links, pacticipant: &str, rows: &[Branch]) -> Value {
 }
 
 /// The versions of a branch, newest first.
-pub fn branch_version_list(links: &Links, details: &BranchDetails) -> Value {
+pub fn branch_version_list(
+    links: &Links,
+    details: &BranchDetails,
+    versions: &[VersionSummary],
+) -> Value {
     let pacticipant = details.pacticipant.as_str();
-    let items: Vec<Value> = details
-        .versions
+    let items: Vec<Value> = versions
         .iter()
         .map(|row| version_summary(links, pacticipant, row))
         .collect();

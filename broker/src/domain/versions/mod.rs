@@ -1,12 +1,22 @@
 //! Versions, branches and tags: creating them as side effects of publishing or explicitly,
-//! "latest" resolution (most recently created), and automatic main branch detection.
+//! "latest" resolution (most recently created), and automatic main branch detection. The
+//! branch and tag use cases are in [`branches`] and [`tags`], re-exported here.
+
+mod branches;
+mod tags;
+
+pub use branches::{
+    delete_branch, get_branch, get_branch_version, list_branch_versions, list_branches,
+    put_branch_version,
+};
+pub use tags::{delete_tag, get_tag, put_tag};
 
 use crate::domain::names::MAIN_BRANCH_CANDIDATES;
 use crate::domain::pacticipants::{Pacticipant, require_pacticipant};
 use crate::domain::pacts::{PactSummary, summarise};
 use crate::domain::{BranchName, DomainError, PacticipantName, TagName, VersionNumber};
 use crate::storage::models::{BranchRow, PacticipantRow, TagRow, VersionRow};
-use crate::storage::{AnyConnection, Db, branches, pacticipants, publications, tags, versions};
+use crate::storage::{self, AnyConnection, Db, pacticipants, publications, versions};
 
 /// A version as listed: its number, build URL and creation time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,15 +99,15 @@ pub struct VersionDetails {
     pub pacts: Vec<PactSummary>,
 }
 
-/// A branch with its versions, newest (the head) first.
+/// A branch with its head.
 #[derive(Debug, Clone)]
 pub struct BranchDetails {
     /// Its pacticipant's name.
     pub pacticipant: String,
     /// The branch.
     pub branch: Branch,
-    /// Its versions, newest first.
-    pub versions: Vec<VersionSummary>,
+    /// Its newest version.
+    pub head: Option<VersionSummary>,
 }
 
 /// Adds the version to the branch (creating the branch), and makes the branch the pacticipant's
@@ -109,8 +119,9 @@ pub fn attach_branch(
     version: &VersionRow,
     branch: &BranchName,
 ) -> Result<bool, DomainError> {
-    let (branch_row, _) = branches::find_or_insert_branch(conn, pacticipant.id, branch.as_str())?;
-    let added = branches::add_version_to_branch(conn, branch_row.id, version.id)?;
+    let (branch_row, _) =
+        storage::branches::find_or_insert_branch(conn, pacticipant.id, branch.as_str())?;
+    let added = storage::branches::add_version_to_branch(conn, branch_row.id, version.id)?;
     detect_main_branch(conn, pacticipant, branch.as_str())?;
     Ok(added)
 }
@@ -122,7 +133,7 @@ pub fn attach_tag(
     version: &VersionRow,
     tag: &TagName,
 ) -> Result<(TagRow, bool), DomainError> {
-    let result = tags::find_or_insert_tag(conn, version.id, tag.as_str())?;
+    let result = storage::tags::find_or_insert_tag(conn, version.id, tag.as_str())?;
     detect_main_branch(conn, pacticipant, tag.as_str())?;
     Ok(result)
 }
@@ -152,16 +163,16 @@ pub fn require_version(
     })
 }
 
-fn details(
+pub(crate) fn details(
     conn: &mut AnyConnection,
     pacticipant: PacticipantRow,
     version: VersionRow,
 ) -> Result<VersionDetails, DomainError> {
-    let tags = tags::list_tags_for_version(conn, version.id)?
+    let tags = storage::tags::list_tags_for_version(conn, version.id)?
         .into_iter()
         .map(Tag::from)
         .collect();
-    let branches = branches::list_branches_of_version(conn, version.id)?
+    let branches = storage::branches::list_branches_of_version(conn, version.id)?
         .into_iter()
         .map(|(branch, latest)| VersionBranch {
             name: branch.name,
@@ -255,171 +266,6 @@ pub async fn list_versions(
             pacticipant.into(),
             list.into_iter().map(VersionSummary::from).collect(),
         ))
-    })
-    .await
-}
-
-/// Every branch of a pacticipant.
-pub async fn list_branches(
-    db: &Db,
-    pacticipant: PacticipantName,
-) -> Result<(Pacticipant, Vec<Branch>), DomainError> {
-    db.run(move |conn| {
-        let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
-        let list = branches::list_branches(conn, pacticipant.id)?;
-        Ok((
-            pacticipant.into(),
-            list.into_iter().map(Branch::from).collect(),
-        ))
-    })
-    .await
-}
-
-fn require_branch(
-    conn: &mut AnyConnection,
-    pacticipant: &PacticipantRow,
-    name: &str,
-) -> Result<BranchRow, DomainError> {
-    branches::find_branch(conn, pacticipant.id, name)?.ok_or_else(|| {
-        DomainError::NotFound(format!(
-            "branch `{name}` of pacticipant `{}` not found",
-            pacticipant.name
-        ))
-    })
-}
-
-/// A branch with its versions, newest (the head) first.
-pub async fn get_branch(
-    db: &Db,
-    pacticipant: PacticipantName,
-    branch: BranchName,
-) -> Result<BranchDetails, DomainError> {
-    db.run(move |conn| {
-        let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
-        let branch = require_branch(conn, &pacticipant, branch.as_str())?;
-        let list = branches::list_branch_versions(conn, branch.id)?;
-        Ok(BranchDetails {
-            pacticipant: pacticipant.name,
-            branch: branch.into(),
-            versions: list.into_iter().map(VersionSummary::from).collect(),
-        })
-    })
-    .await
-}
-
-/// Deletes a branch (its versions stay).
-pub async fn delete_branch(
-    db: &Db,
-    pacticipant: PacticipantName,
-    branch: BranchName,
-) -> Result<(), DomainError> {
-    db.write(move |conn| {
-        let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
-        let branch = require_branch(conn, &pacticipant, branch.as_str())?;
-        branches::delete_branch(conn, branch.id)?;
-        Ok(())
-    })
-    .await
-}
-
-/// Puts a version on a branch, creating the pacticipant, version and branch as needed;
-/// `true` if the version was newly added to the branch.
-pub async fn put_branch_version(
-    db: &Db,
-    pacticipant: PacticipantName,
-    branch: BranchName,
-    number: VersionNumber,
-) -> Result<(VersionDetails, bool), DomainError> {
-    db.write(move |conn| {
-        let (pacticipant, _) =
-            pacticipants::find_or_insert_pacticipant(conn, pacticipant.as_str())?;
-        let (version, _) =
-            versions::find_or_insert_version(conn, pacticipant.id, number.as_str(), None)?;
-        let added = attach_branch(conn, &pacticipant, &version, &branch)?;
-        Ok((details(conn, pacticipant, version)?, added))
-    })
-    .await
-}
-
-/// A version as a member of a branch.
-pub async fn get_branch_version(
-    db: &Db,
-    pacticipant: PacticipantName,
-    branch: BranchName,
-    number: VersionNumber,
-) -> Result<VersionDetails, DomainError> {
-    db.run(move |conn| {
-        let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
-        let branch_row = require_branch(conn, &pacticipant, branch.as_str())?;
-        let version = require_version(conn, &pacticipant, number.as_str())?;
-        if !branches::branch_has_version(conn, branch_row.id, version.id)? {
-            return Err(DomainError::NotFound(format!(
-                "version `{number}` of pacticipant `{}` is not on branch `{branch}`",
-                pacticipant.name
-            )));
-        }
-        details(conn, pacticipant, version)
-    })
-    .await
-}
-
-/// Tags a version, creating the pacticipant and version as needed; `true` if the tag is new.
-pub async fn put_tag(
-    db: &Db,
-    pacticipant: PacticipantName,
-    number: VersionNumber,
-    tag: TagName,
-) -> Result<(Tag, bool), DomainError> {
-    db.write(move |conn| {
-        let (pacticipant, _) =
-            pacticipants::find_or_insert_pacticipant(conn, pacticipant.as_str())?;
-        let (version, _) =
-            versions::find_or_insert_version(conn, pacticipant.id, number.as_str(), None)?;
-        let (row, created) = attach_tag(conn, &pacticipant, &version, &tag)?;
-        Ok((row.into(), created))
-    })
-    .await
-}
-
-/// A tag of a version.
-pub async fn get_tag(
-    db: &Db,
-    pacticipant: PacticipantName,
-    number: VersionNumber,
-    tag: TagName,
-) -> Result<Tag, DomainError> {
-    db.run(move |conn| {
-        let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
-        let version = require_version(conn, &pacticipant, number.as_str())?;
-        let found = tags::find_tag(conn, version.id, tag.as_str())?.map(Tag::from);
-        found.ok_or_else(|| {
-            DomainError::NotFound(format!(
-                "tag `{tag}` of version `{number}` of pacticipant `{}` not found",
-                pacticipant.name
-            ))
-        })
-    })
-    .await
-}
-
-/// Removes a tag from a version.
-pub async fn delete_tag(
-    db: &Db,
-    pacticipant: PacticipantName,
-    number: VersionNumber,
-    tag: TagName,
-) -> Result<(), DomainError> {
-    db.write(move |conn| {
-        let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
-        let version = require_version(conn, &pacticipant, number.as_str())?;
-        if tags::delete_tag(conn, version.id, tag.as_str())? {
-            Ok(())
-        } else {
-            Err(DomainError::NotFound(format!(
-                "tag `{tag}` of version `{number}` of pacticipant `{}` not found",
-                pacticipant.name
-            )))
-        }
     })
     .await
 }
