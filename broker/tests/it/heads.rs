@@ -142,10 +142,12 @@ dbtest!(
                 heads::find_pact_head(conn, orders.id, web.id, HeadScope::Tag, "main").unwrap();
             let named = heads::list_version_heads_named(conn, &[web.id, orders.id], HeadScope::Branch, "main")
                 .unwrap();
-            (on_main.id == latest.id, on_main.consumer_version_id == latest.consumer_version_id, missing, named.len())
+            let main_heads = heads::list_main_branch_pact_heads(conn, orders.id).unwrap();
+            let main_is_on_main = main_heads.len() == 1 && main_heads[0].id == on_main.id;
+            (on_main.id == latest.id, on_main.consumer_version_id == latest.consumer_version_id, missing, named.len(), main_is_on_main)
         })
         .await;
-        assert_eq!(found, (false, true, None, 1));
+        assert_eq!(found, (false, true, None, 1, true));
     }
 );
 
