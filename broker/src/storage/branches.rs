@@ -3,8 +3,9 @@
 
 use diesel::prelude::*;
 
+use crate::storage::heads::{self, HeadScope};
 use crate::storage::models::{BranchRow, VersionRow};
-use crate::storage::schema::{branch_versions, branches, pacticipants, versions};
+use crate::storage::schema::{branch_versions, branches, pacticipants, version_heads, versions};
 use crate::storage::{AnyConnection, StorageResult, now};
 
 /// The branch `name` of a pacticipant.
@@ -54,8 +55,13 @@ pub fn list_branches(
         .load(conn)?)
 }
 
-/// Deletes a branch and its version memberships (the versions stay).
+/// Deletes a branch, its version memberships (the versions stay) and its heads.
 pub fn delete_branch(conn: &mut AnyConnection, branch_id: i64) -> StorageResult<()> {
+    let branch: BranchRow = branches::table
+        .find(branch_id)
+        .select(BranchRow::as_select())
+        .first(conn)?;
+    heads::on_branch_deleted(conn, branch.pacticipant_id, &branch.name)?;
     diesel::delete(branch_versions::table.filter(branch_versions::branch_id.eq(branch_id)))
         .execute(conn)?;
     diesel::delete(branches::table.filter(branches::id.eq(branch_id))).execute(conn)?;
@@ -76,7 +82,8 @@ pub fn branch_has_version(
     Ok(count > 0)
 }
 
-/// Adds the version to the branch unless it is already there; `true` if added.
+/// Adds the version to the branch unless it is already there (moving the branch's version and
+/// pact heads to the version unless a newer version holds them); `true` if added.
 pub fn add_version_to_branch(
     conn: &mut AnyConnection,
     branch_id: i64,
@@ -92,6 +99,11 @@ pub fn add_version_to_branch(
             branch_versions::created_at.eq(now()),
         ))
         .execute(conn)?;
+    let name: String = branches::table
+        .find(branch_id)
+        .select(branches::name)
+        .first(conn)?;
+    heads::on_version_scoped(conn, version_id, HeadScope::Branch, &name)?;
     Ok(true)
 }
 
@@ -113,26 +125,28 @@ pub fn list_branch_versions(
         .load(conn)?)
 }
 
-/// The branches a version is on, each with whether the version is that branch's head.
+/// The branches a version is on, each with whether the version is that branch's head (read from
+/// the branch's version head).
 pub fn list_branches_of_version(
     conn: &mut AnyConnection,
     version_id: i64,
 ) -> StorageResult<Vec<(BranchRow, bool)>> {
-    let rows: Vec<BranchRow> = branches::table
+    let rows: Vec<(BranchRow, Option<i64>)> = branches::table
         .inner_join(branch_versions::table)
+        .left_join(
+            version_heads::table.on(version_heads::pacticipant_id
+                .eq(branches::pacticipant_id)
+                .and(version_heads::scope.eq(HeadScope::Branch.as_str()))
+                .and(version_heads::scope_name.eq(branches::name))),
+        )
         .filter(branch_versions::version_id.eq(version_id))
         .order(branches::id.asc())
-        .select(BranchRow::as_select())
+        .select((BranchRow::as_select(), version_heads::version_id.nullable()))
         .load(conn)?;
-    let mut result = Vec::with_capacity(rows.len());
-    for branch in rows {
-        let head: Option<i64> = branch_versions::table
-            .filter(branch_versions::branch_id.eq(branch.id))
-            .select(diesel::dsl::max(branch_versions::version_id))
-            .first(conn)?;
-        result.push((branch, head == Some(version_id)));
-    }
-    Ok(result)
+    Ok(rows
+        .into_iter()
+        .map(|(branch, head)| (branch, head == Some(version_id)))
+        .collect())
 }
 
 /// Every pacticipant's branch called `name`.

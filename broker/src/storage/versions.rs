@@ -2,8 +2,12 @@
 
 use diesel::prelude::*;
 
+use crate::storage::heads::{self, HeadScope};
 use crate::storage::models::VersionRow;
-use crate::storage::schema::{tags, versions};
+use crate::storage::schema::{
+    branch_versions, deployed_versions, publications, released_versions, tags, verifications,
+    version_heads, versions,
+};
 use crate::storage::{AnyConnection, StorageResult, now};
 
 /// The version `number` of a pacticipant.
@@ -70,7 +74,7 @@ pub fn find_or_insert_version(
     Ok((created, true))
 }
 
-/// The pacticipant's most recently created version.
+/// The pacticipant's most recently created version (by the `(pacticipant_id, id)` index).
 pub fn find_latest_version(
     conn: &mut AnyConnection,
     pacticipant_id: i64,
@@ -83,22 +87,17 @@ pub fn find_latest_version(
         .optional()?)
 }
 
-/// The pacticipant's most recently created version carrying `tag`.
+/// The pacticipant's most recently created version carrying `tag` (its tag version head).
 pub fn find_latest_version_with_tag(
     conn: &mut AnyConnection,
     pacticipant_id: i64,
     tag: &str,
 ) -> StorageResult<Option<VersionRow>> {
-    Ok(versions::table
-        .filter(versions::pacticipant_id.eq(pacticipant_id))
-        .filter(
-            versions::id.eq_any(
-                tags::table
-                    .filter(tags::name.eq(tag))
-                    .select(tags::version_id),
-            ),
-        )
-        .order(versions::id.desc())
+    Ok(version_heads::table
+        .inner_join(versions::table)
+        .filter(version_heads::pacticipant_id.eq(pacticipant_id))
+        .filter(version_heads::scope.eq(HeadScope::Tag.as_str()))
+        .filter(version_heads::scope_name.eq(tag))
         .select(VersionRow::as_select())
         .first(conn)
         .optional()?)
@@ -114,4 +113,24 @@ pub fn list_versions(
         .order(versions::id.desc())
         .select(VersionRow::as_select())
         .load(conn)?)
+}
+
+/// Deletes a version with its tags, branch memberships, publications, the verifications it made
+/// as a provider version and its deployment and release records, then recomputes every head
+/// that pointed at it from the history that is left.
+pub fn delete_version(conn: &mut AnyConnection, version_id: i64) -> StorageResult<()> {
+    let scopes = heads::detach_version(conn, version_id)?;
+    diesel::delete(verifications::table.filter(verifications::provider_version_id.eq(version_id)))
+        .execute(conn)?;
+    diesel::delete(deployed_versions::table.filter(deployed_versions::version_id.eq(version_id)))
+        .execute(conn)?;
+    diesel::delete(released_versions::table.filter(released_versions::version_id.eq(version_id)))
+        .execute(conn)?;
+    diesel::delete(tags::table.filter(tags::version_id.eq(version_id))).execute(conn)?;
+    diesel::delete(branch_versions::table.filter(branch_versions::version_id.eq(version_id)))
+        .execute(conn)?;
+    diesel::delete(publications::table.filter(publications::consumer_version_id.eq(version_id)))
+        .execute(conn)?;
+    diesel::delete(versions::table.filter(versions::id.eq(version_id))).execute(conn)?;
+    heads::recompute_scopes(conn, &scopes)
 }

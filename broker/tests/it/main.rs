@@ -16,6 +16,8 @@ mod binary;
 mod branch_pacts;
 // Concurrent publications: identical ones collapse to one row each, distinct ones all land.
 mod concurrency;
+// Heads: pact and version heads follow writes, never move backwards, recompute on deletes.
+mod heads;
 // Bad input: malformed JSON, oversize bodies, unknown pacticipants and routes.
 mod errors;
 // The index, /health and /ready.
@@ -24,6 +26,8 @@ mod index;
 mod pacticipants;
 // Pact resources: old PUT/GET/PATCH, latest, by tag, by branch, by sha, listings.
 mod pacts;
+// A provider's pacts by tag, by branch and all of them; the index relations to them.
+mod provider_pacts;
 // POST /contracts/publish: new, idempotent, conflicts, overwrite, merge, validation.
 mod publish;
 // Migrations mirrored between backends, foreign keys indexed, down.sql reverses up.sql.
