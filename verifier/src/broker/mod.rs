@@ -1,5 +1,6 @@
 //! The broker client: one base URL, optional credentials, HAL discovery from the index, and
-//! retries with bounded exponential back-off on 5xx, 408 and 429 (honouring `Retry-After`).
+//! retries with bounded exponential back-off and jitter on 5xx, 408 and 429 (honouring
+//! `Retry-After`; the schedule is in [`retry`]).
 //!
 //! It speaks to any broker that answers the Pact Broker HTTP API (Treaty's or the Ruby one).
 //! Status codes are turned into [`Error`]s in one place, [`BrokerClient::expect_success`], so
@@ -7,7 +8,10 @@
 //! (exit 2). Credentials are never printed: [`Secret`] has no readable `Debug`.
 
 pub mod hal;
+pub mod pacts;
 pub mod publish;
+pub mod retry;
+pub mod verification_results;
 pub mod wire;
 
 use std::fmt;
@@ -163,22 +167,15 @@ impl BrokerClient {
         url: Url,
         body: Option<&Value>,
     ) -> Result<BrokerResponse, Error> {
-        let mut delay = self.retry.first_delay;
         let mut attempt = 1;
         loop {
             let response = self.send_once(method.clone(), url.clone(), body).await?;
-            let retryable = response.status().is_server_error()
-                || response.status() == StatusCode::TOO_MANY_REQUESTS
-                || response.status() == StatusCode::REQUEST_TIMEOUT;
-            if !retryable || attempt >= self.retry.attempts {
+            if !retry::is_retryable(response.status()) || attempt >= self.retry.attempts {
                 return read_response(url, response).await;
             }
-            let wait = retry_after(&response)
-                .unwrap_or(delay)
-                .min(self.retry.max_delay);
+            let wait = retry::backoff(attempt, &self.retry, retry_after(&response), rand::random());
             tracing::debug!(url = %url, status = response.status().as_u16(), attempt, wait_ms = wait.as_millis() as u64, "retrying broker request");
             tokio::time::sleep(wait).await;
-            delay = (delay * 2).min(self.retry.max_delay);
             attempt += 1;
         }
     }
@@ -273,17 +270,10 @@ async fn read_response(url: Url, response: reqwest::Response) -> Result<BrokerRe
     Ok(BrokerResponse { url, status, body })
 }
 
-/// The wait a 429 or 503 asks for, when it says so in seconds.
+/// The wait a 429 or 503 asks for in its `Retry-After` header, in seconds or as an HTTP date.
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let seconds = response
-        .headers()
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()?;
-    Some(Duration::from_secs(seconds))
+    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
+    retry::parse_retry_after(value, chrono::Utc::now())
 }
 
 /// Maps a reqwest failure to "could not connect" (with the reason in a few words) or to a

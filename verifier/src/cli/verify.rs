@@ -1,22 +1,29 @@
-//! `treaty verify`: load the contracts, replay them against the running provider, write the
-//! reports, and exit 0 (all passed), 1 (a contract failed) or 2 (could not run).
+//! `treaty verify`: load the contracts (files, URLs, or the broker's pacts for verification),
+//! replay them against the running provider, write the reports, publish the results with
+//! `--publish`, and exit 0 (all passed, pending failures included), 1 (a contract failed, or
+//! nothing was verified) or 2 (could not run).
 //!
 //! The flags live in [`VerifyArgs`] as clap gives them; [`VerifyConfig::from_args`] turns them
 //! into validated settings before anything touches the disk or the network. The `pact verifier`
 //! flag names are accepted as aliases where the concept is the same, so CI scripts carry over.
 
 mod args;
+mod broker_args;
+mod broker_config;
 mod config;
+pub mod publish_results;
 
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use args::VerifyArgs;
+pub use broker_args::VerifyBrokerArgs;
+pub use broker_config::{BrokerConfig, PublishConfig};
 pub use config::{ReportFiles, VerifyConfig};
 
 use crate::error::Error;
-use crate::replay::{self, Progress, VerificationReport};
+use crate::replay::{self, Progress, VerificationReport, plan};
 use crate::report;
 use crate::source::{self, LoadedContract};
 
@@ -56,7 +63,9 @@ struct Kept {
 async fn verify_keeping(config: VerifyConfig, kept: &mut Kept) -> Result<(), Error> {
     let client = replay::build_client(&config.replay)
         .map_err(|e| Error::Usage(format!("could not set up the HTTP client: {e}")))?;
-    let mut contracts = source::load_all(&config.sources, &client).await?;
+    let loaded = source::load_all(&config.sources, &client, config.broker.client.as_ref()).await?;
+    let empty_sources = loaded.empty_sources;
+    let mut contracts = loaded.contracts;
     if let Some(provider) = &config.replay.provider {
         let before = contracts.len();
         contracts.retain(|loaded| {
@@ -113,7 +122,13 @@ async fn verify_keeping(config: VerifyConfig, kept: &mut Kept) -> Result<(), Err
     };
     let contracts = Arc::new(contracts);
     kept.contracts = Some(Arc::clone(&contracts));
-    let report = replay::replay(client, contracts, config.replay.clone(), &mut on_progress).await;
+    let report = replay::replay(
+        client,
+        Arc::clone(&contracts),
+        config.replay.clone(),
+        &mut on_progress,
+    )
+    .await;
 
     write_report_files(&report, &config.reports)?;
     // Buffered: standard output is line-buffered, and a line per interaction would be a
@@ -123,9 +138,86 @@ async fn verify_keeping(config: VerifyConfig, kept: &mut Kept) -> Result<(), Err
         .and_then(|()| stdout.flush())
         .map_err(Error::Output)?;
 
-    let outcome = outcome_of(&report);
+    let mut published = None;
+    if let (Some(publish), Some(broker)) = (&config.broker.publish, &config.broker.client) {
+        let selected = plan::selected_contracts(&contracts, &config.replay.filters);
+        let pairs: Vec<_> = selected
+            .iter()
+            .map(|&index| &contracts[index])
+            .zip(&report.contracts)
+            .collect();
+        let mut stdout = std::io::stdout().lock();
+        let outcome = publish_results::publish_all(broker, &pairs, publish, &mut stdout)
+            .await
+            .map_err(Error::Output)?;
+        published = Some((outcome, pairs.len()));
+    } else {
+        let selected = plan::selected_contracts(&contracts, &config.replay.filters);
+        let mut stdout = std::io::stdout().lock();
+        for (index, contract) in selected.iter().zip(&report.contracts) {
+            let success = !contract.interactions.iter().any(|i| i.outcome.is_failure());
+            publish_results::write_notices_after(&contracts[*index], success, false, &mut stdout)
+                .map_err(Error::Output)?;
+        }
+    }
+
+    let outcome = outcome_of(&report).and_then(|()| {
+        if report.interaction_count() == 0 {
+            let reason = nothing_verified(&config, &empty_sources, &report);
+            if config.broker.ignore_no_pacts_error {
+                eprintln!("treaty: warning: nothing was verified: {reason}");
+            } else {
+                return Err(Error::NothingVerified(format!(
+                    "{reason}; pass --ignore-no-pacts-error to let such a run pass"
+                )));
+            }
+        }
+        match published {
+            Some((outcome, total)) if outcome.failed > 0 => Err(Error::ResultsNotPublished {
+                failed: outcome.failed,
+                total,
+            }),
+            _ => Ok(()),
+        }
+    });
     kept.report = Some(report);
     outcome
+}
+
+/// Why a run verified nothing: what the broker said, or which filters matched nothing.
+fn nothing_verified(
+    config: &VerifyConfig,
+    empty_sources: &[String],
+    report: &VerificationReport,
+) -> String {
+    if !empty_sources.is_empty() {
+        return empty_sources.join("; ");
+    }
+    let filters = &config.replay.filters;
+    let mut given = Vec::new();
+    if !filters.consumers.is_empty() {
+        given.push(format!(
+            "--filter-consumer {}",
+            filters.consumers.join(", ")
+        ));
+    }
+    if let Some(regex) = &filters.description {
+        given.push(format!("--filter-description {}", regex.as_str()));
+    }
+    if let Some(regex) = &filters.state {
+        given.push(format!("--filter-state {}", regex.as_str()));
+    }
+    if given.is_empty() {
+        return "the contracts have no interactions".to_owned();
+    }
+    let contracts = match report.contracts.len() {
+        1 => "the one contract kept".to_owned(),
+        count => format!("the {count} contracts kept"),
+    };
+    format!(
+        "no interaction of {contracts} matched {}",
+        given.join(" and ")
+    )
 }
 
 /// The exit code's error for a finished run: unreachable provider, failed contracts, or none.

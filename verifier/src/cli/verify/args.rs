@@ -5,14 +5,19 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::broker_args::VerifyBrokerArgs;
+
 /// Flags of `treaty verify`.
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "SOURCE is a Pact file, a directory of *.json Pact files, or an http(s) URL \
-    of one. The `pact verifier` flags --file, --dir, --url, --hostname, --port, --base-path, \
-    --state-change-url and --provider-name are accepted too.\n\nExit codes: 0 every contract \
-    passed, 1 a contract failed, 2 treaty could not run (bad flags, unreadable contract, \
-    unreachable provider, failed report write)."
+    of one. Without SOURCE, --broker-base-url and --provider fetch the broker's pacts for \
+    verification. The `pact verifier` flags --file, --dir, --url, --hostname, --port, \
+    --base-path, --state-change-url, --provider-name, --broker-url, --provider-version, \
+    --provider-branch and --provider-tags are accepted too.\n\nExit codes: 0 every contract \
+    passed (failures of pending contracts included), 1 a contract failed or nothing was \
+    verified, 2 treaty could not run (bad flags, unreadable contract, unreachable provider or \
+    broker, failed report write, results not published)."
 )]
 pub struct VerifyArgs {
     /// Contract files, directories of them, or http(s) URLs of contracts.
@@ -126,6 +131,9 @@ pub struct VerifyArgs {
     /// Never colour the console output (it is coloured only on a terminal anyway).
     #[arg(long, visible_alias = "no-colour", env = "NO_COLOR")]
     pub no_color: bool,
+    /// The broker: where it is, which contracts to ask for, publishing results.
+    #[command(flatten)]
+    pub broker: VerifyBrokerArgs,
 }
 
 #[cfg(test)]
