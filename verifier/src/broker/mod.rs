@@ -89,6 +89,8 @@ pub struct BrokerResponse {
     pub status: StatusCode,
     /// The body as JSON; a non-JSON body becomes a JSON string, an empty one `null`.
     pub body: Value,
+    /// How many attempts it took (more than one after retries on 5xx, 408 or 429).
+    pub attempts: u32,
 }
 
 /// A client for one broker.
@@ -171,7 +173,7 @@ impl BrokerClient {
         loop {
             let response = self.send_once(method.clone(), url.clone(), body).await?;
             if !retry::is_retryable(response.status()) || attempt >= self.retry.attempts {
-                return read_response(url, response).await;
+                return read_response(url, response, attempt).await;
             }
             let wait = retry::backoff(attempt, &self.retry, retry_after(&response), rand::random());
             tracing::debug!(url = %url, status = response.status().as_u16(), attempt, wait_ms = wait.as_millis() as u64, "retrying broker request");
@@ -204,9 +206,14 @@ impl BrokerClient {
             _ => {
                 let hint = match status {
                     StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
-                        "; check --broker-token or --broker-username/--broker-password"
+                        "; check --broker-token or --broker-username/--broker-password".to_owned()
                     }
-                    _ => "",
+                    _ if retry::is_retryable(status) => format!(
+                        " after {} attempt{}; try again later, or raise --retries",
+                        response.attempts,
+                        if response.attempts == 1 { "" } else { "s" }
+                    ),
+                    _ => String::new(),
                 };
                 let mut detail = format!("{what} got {status}{hint}");
                 for message in messages {
@@ -256,7 +263,11 @@ impl BrokerClient {
 }
 
 /// Reads a response body into JSON (a non-JSON body becomes a string, an empty one `null`).
-async fn read_response(url: Url, response: reqwest::Response) -> Result<BrokerResponse, Error> {
+async fn read_response(
+    url: Url,
+    response: reqwest::Response,
+    attempts: u32,
+) -> Result<BrokerResponse, Error> {
     let status = response.status();
     let text = response
         .text()
@@ -267,7 +278,12 @@ async fn read_response(url: Url, response: reqwest::Response) -> Result<BrokerRe
     } else {
         serde_json::from_str(&text).unwrap_or(Value::String(text))
     };
-    Ok(BrokerResponse { url, status, body })
+    Ok(BrokerResponse {
+        url,
+        status,
+        body,
+        attempts,
+    })
 }
 
 /// The wait a 429 or 503 asks for in its `Retry-After` header, in seconds or as an HTTP date.

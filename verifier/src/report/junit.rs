@@ -121,9 +121,9 @@ fn suite(out: &mut String, consumer: &str, contracts: &[&ContractReport]) -> Cou
     for contract in contracts {
         let lines = super::selection_lines(contract);
         if !lines.is_empty() {
-            let _ = write!(
+            let _ = writeln!(
                 selections,
-                "      <property name=\"selection\" value=\"{}\"/>\n",
+                "      <property name=\"selection\" value=\"{}\"/>",
                 escape(&format!(
                     "{}: {}",
                     contract_version(contract),
