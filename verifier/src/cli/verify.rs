@@ -138,32 +138,11 @@ async fn verify_keeping(config: VerifyConfig, kept: &mut Kept) -> Result<(), Err
         .and_then(|()| stdout.flush())
         .map_err(Error::Output)?;
 
-    let mut published = None;
-    if let (Some(publish), Some(broker)) = (&config.broker.publish, &config.broker.client) {
-        let selected = plan::selected_contracts(&contracts, &config.replay.filters);
-        let pairs: Vec<_> = selected
-            .iter()
-            .map(|&index| &contracts[index])
-            .zip(&report.contracts)
-            .collect();
-        let mut stdout = std::io::stdout().lock();
-        let outcome = publish_results::publish_all(broker, &pairs, publish, &mut stdout)
-            .await
-            .map_err(Error::Output)?;
-        published = Some((outcome, pairs.len()));
-    } else {
-        let selected = plan::selected_contracts(&contracts, &config.replay.filters);
-        let mut stdout = std::io::stdout().lock();
-        for (index, contract) in selected.iter().zip(&report.contracts) {
-            let success = !contract.interactions.iter().any(|i| i.outcome.is_failure());
-            publish_results::write_notices_after(&contracts[*index], success, false, &mut stdout)
-                .map_err(Error::Output)?;
-        }
-    }
+    let published = publish_or_show_notices(&config, &contracts, &report).await?;
 
     let outcome = outcome_of(&report).and_then(|()| {
         if report.interaction_count() == 0 {
-            let reason = nothing_verified(&config, &empty_sources, &report);
+            let reason = nothing_verified(&config, &empty_sources, &contracts);
             if config.broker.ignore_no_pacts_error {
                 eprintln!("treaty: warning: nothing was verified: {reason}");
             } else {
@@ -184,40 +163,87 @@ async fn verify_keeping(config: VerifyConfig, kept: &mut Kept) -> Result<(), Err
     outcome
 }
 
+/// With `--publish`, publishes the result of every contract verified and returns how that went
+/// and how many were tried; without, shows the broker's notices for unpublished results.
+///
+/// A provider that could not be reached says nothing about the contracts: no result is
+/// published for such a run (it exits 2).
+async fn publish_or_show_notices(
+    config: &VerifyConfig,
+    contracts: &[LoadedContract],
+    report: &VerificationReport,
+) -> Result<Option<(publish_results::Published, usize)>, Error> {
+    let selected = plan::selected_contracts(contracts, &config.replay.filters);
+    let pairs: Vec<_> = selected
+        .iter()
+        .map(|&index| &contracts[index])
+        .zip(&report.contracts)
+        .collect();
+    let mut stdout = std::io::stdout().lock();
+    let verdict_known = report.unreachable_reason().is_none();
+    if let (Some(publish), Some(broker), true) =
+        (&config.broker.publish, &config.broker.client, verdict_known)
+    {
+        let outcome = publish_results::publish_all(broker, &pairs, publish, &mut stdout)
+            .await
+            .map_err(Error::Output)?;
+        return Ok(Some((outcome, pairs.len())));
+    }
+    for (loaded, contract) in pairs {
+        let success = !contract.interactions.iter().any(|i| i.outcome.is_failure());
+        publish_results::write_notices_after(loaded, success, false, &mut stdout)
+            .map_err(Error::Output)?;
+    }
+    Ok(None)
+}
+
 /// Why a run verified nothing: what the broker said, or which filters matched nothing.
 fn nothing_verified(
     config: &VerifyConfig,
     empty_sources: &[String],
-    report: &VerificationReport,
+    contracts: &[LoadedContract],
 ) -> String {
     if !empty_sources.is_empty() {
         return empty_sources.join("; ");
     }
-    let filters = &config.replay.filters;
-    let mut given = Vec::new();
-    if !filters.consumers.is_empty() {
-        given.push(format!(
-            "--filter-consumer {}",
-            filters.consumers.join(", ")
-        ));
+    if contracts.is_empty() {
+        return "no contract was loaded".to_owned();
     }
+    let filters = &config.replay.filters;
+    let kept = plan::selected_contracts(contracts, filters).len();
+    if kept == 0 {
+        let mut consumers: Vec<&str> = contracts
+            .iter()
+            .map(|loaded| loaded.contract.consumer.as_str())
+            .collect();
+        consumers.dedup();
+        let (noun, whose) = if contracts.len() == 1 {
+            ("contract", "whose consumer is")
+        } else {
+            ("contracts", "whose consumers are")
+        };
+        return format!(
+            "--filter-consumer {} matched none of the {} {noun}, {whose} {}",
+            filters.consumers.join(", "),
+            contracts.len(),
+            consumers.join(", ")
+        );
+    }
+    let mut given = Vec::new();
     if let Some(regex) = &filters.description {
         given.push(format!("--filter-description {}", regex.as_str()));
     }
     if let Some(regex) = &filters.state {
         given.push(format!("--filter-state {}", regex.as_str()));
     }
-    if given.is_empty() {
-        return "the contracts have no interactions".to_owned();
-    }
-    let contracts = match report.contracts.len() {
-        1 => "the one contract kept".to_owned(),
+    let kept = match kept {
+        1 => "the 1 contract kept".to_owned(),
         count => format!("the {count} contracts kept"),
     };
-    format!(
-        "no interaction of {contracts} matched {}",
-        given.join(" and ")
-    )
+    if given.is_empty() {
+        return format!("there is no interaction in {kept}");
+    }
+    format!("no interaction of {kept} matched {}", given.join(" and "))
 }
 
 /// The exit code's error for a finished run: unreachable provider, failed contracts, or none.

@@ -424,11 +424,11 @@ async fn filters_that_match_nothing_fail_for_files_too_unless_ignored() {
     let cases: [(&[&str], &str); 3] = [
         (
             &["--filter-consumer", "nobody"],
-            "matched --filter-consumer nobody",
+            "--filter-consumer nobody matched none of the 1 contract, whose consumer is web",
         ),
         (
             &["--filter-description", "^refund"],
-            "matched --filter-description ^refund",
+            "no interaction of the 1 contract kept matched --filter-description ^refund",
         ),
         (
             &["--filter-state", "no such state"],
@@ -446,10 +446,7 @@ async fn filters_that_match_nothing_fail_for_files_too_unless_ignored() {
             both(&output)
         );
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            stderr.contains("nothing was verified: no interaction of"),
-            "{stderr}"
-        );
+        assert!(stderr.contains("nothing was verified: "), "{stderr}");
         assert!(stderr.contains(expected), "{stderr}");
 
         args.push("--ignore-no-pacts-error");

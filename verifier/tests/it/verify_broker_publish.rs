@@ -294,3 +294,33 @@ async fn flag_combinations_that_cannot_work_are_usage_errors() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+#[tokio::test]
+async fn nothing_is_published_when_the_provider_cannot_be_reached() {
+    let broker = broker(&[FakePact::passing("web", "1.2.3")]).await;
+    let provider = format!("http://127.0.0.1:{}", crate::verify_support::closed_port());
+
+    let output = verify(&[
+        "-b",
+        &broker.uri(),
+        "--provider",
+        "orders",
+        "--provider-base-url",
+        &provider,
+        "--publish",
+        "--provider-app-version",
+        "3.0.0",
+        "--provider-version-branch",
+        "main",
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(2), "{}", both(&output));
+    let seen = requests(&broker).await;
+    assert!(
+        !seen
+            .iter()
+            .any(|r| r.starts_with("PUT") || r.ends_with("verification-results")),
+        "{seen:?}"
+    );
+}

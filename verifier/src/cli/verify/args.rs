@@ -57,7 +57,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "SCHEME", value_parser = ["http", "https"])]
     pub transport: Option<String>,
 
-    /// The provider's name: contracts for other providers are skipped with a warning.
+    /// The provider's name: the broker is asked for its contracts, and contracts for other
+    /// providers are skipped with a warning.
     #[arg(
         long,
         visible_alias = "provider-name",
