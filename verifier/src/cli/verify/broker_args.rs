@@ -7,6 +7,7 @@ use clap::Args;
 
 /// Broker flags of `treaty verify`.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Broker")]
 pub struct VerifyBrokerArgs {
     /// The broker's base URL. Without SOURCE, the contracts are the broker's pacts for
     /// verification of --provider; with pact URLs, their broker (credentials go only there).

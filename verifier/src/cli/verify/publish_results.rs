@@ -103,6 +103,7 @@ pub async fn publish_all(
             continue;
         };
         let attempt = publish_one(client, loaded, &result, publish, &mut recorded_providers).await;
+        let published = attempt.is_ok();
         match attempt {
             Ok(url) => {
                 outcome.published += 1;
@@ -120,7 +121,7 @@ pub async fn publish_all(
                 );
             }
         }
-        write_notices_after(loaded, result.success, true, out)?;
+        write_notices_after(loaded, result.success, published, out)?;
     }
     Ok(outcome)
 }
