@@ -81,6 +81,14 @@ async fn fetch(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, SourceErr
         .await
         .map_err(fetch_error)?;
     let status = response.status();
+    if matches!(status.as_u16(), 401 | 403) {
+        return Err(SourceError::Fetch {
+            url: url.to_owned(),
+            reason: format!(
+                "the server answered {status} and no credentials were sent: they go only to the                  broker's origin; give the broker's URL as --broker-base-url"
+            ),
+        });
+    }
     if !status.is_success() {
         return Err(SourceError::Status {
             url: url.to_owned(),

@@ -324,3 +324,35 @@ async fn nothing_is_published_when_the_provider_cannot_be_reached() {
         "{seen:?}"
     );
 }
+
+#[tokio::test]
+async fn a_pact_url_off_the_brokers_origin_that_wants_credentials_says_why_none_were_sent() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&elsewhere)
+        .await;
+    let pact_url = format!(
+        "{}/pacts/provider/orders/consumer/web/latest",
+        elsewhere.uri()
+    );
+
+    let output = verify(&[
+        &pact_url,
+        "--provider-base-url",
+        "http://127.0.0.1:1",
+        "--broker-base-url",
+        "http://127.0.0.1:2",
+        "--broker-token",
+        "s3cr3t",
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(2), "{}", both(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("401 Unauthorized and no credentials were sent"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--broker-base-url"), "{stderr}");
+}
