@@ -25,9 +25,14 @@ pub fn render(report: &VerificationReport, color: bool, out: &mut dyn Write) -> 
         }
     };
     for contract in &report.contracts {
+        let version = contract
+            .consumer_version
+            .as_deref()
+            .map(|version| format!(" {version}"))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{} {} -> {} ({})",
+            "{} {}{version} -> {} ({})",
             paint(BOLD, "Verifying"),
             contract.consumer,
             contract.provider,

@@ -90,7 +90,7 @@ fn console() {
     super::console::render(&fixture(), false, &mut out).unwrap();
     check(
         &String::from_utf8(out).unwrap(),
-        r#"Verifying web -> orders (pacts/web-orders.json)
+        r#"Verifying web 1.2.3 -> orders (pacts/web-orders.json)
   OK      GET /orders/1 - an order (given order 1 exists) (12ms)
   FAILED  GET /orders/1 - a total (12ms)
           $.total: expected a number, got "12.50"
@@ -212,7 +212,7 @@ fn broker_contracts_say_why_they_were_selected_and_that_they_are_pending() {
     super::console::render(&report, false, &mut out).unwrap();
     check(
         &String::from_utf8(out).unwrap(),
-        r#"Verifying mobile -> orders (pacts/mobile-orders.json)
+        r#"Verifying mobile 2.0.0 -> orders (pacts/mobile-orders.json)
   selected: latest from branch feat/x
   pending, work in progress: its failures are reported and do not fail the run
   broker: The pact is pending for branch main.
