@@ -24,6 +24,7 @@ pub struct VerifyBrokerArgs {
     #[arg(
         long,
         short = 'k',
+        visible_alias = "token",
         env = "PACT_BROKER_TOKEN",
         value_name = "TOKEN",
         hide_env_values = true,
@@ -34,6 +35,7 @@ pub struct VerifyBrokerArgs {
     /// User name for basic auth to the broker (with --broker-password).
     #[arg(
         long,
+        visible_alias = "user",
         env = "PACT_BROKER_USERNAME",
         value_name = "USERNAME",
         requires = "broker_password"
@@ -43,6 +45,7 @@ pub struct VerifyBrokerArgs {
     /// Password for basic auth to the broker (with --broker-username).
     #[arg(
         long,
+        visible_alias = "password",
         env = "PACT_BROKER_PASSWORD",
         value_name = "PASSWORD",
         hide_env_values = true,
