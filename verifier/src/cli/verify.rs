@@ -141,8 +141,8 @@ async fn verify_keeping(config: VerifyConfig, kept: &mut Kept) -> Result<(), Err
     let published = publish_or_show_notices(&config, &contracts, &report).await?;
 
     let outcome = outcome_of(&report).and_then(|()| {
-        if report.interaction_count() == 0 {
-            let reason = nothing_verified(&config, &empty_sources, &contracts);
+        if report.verified_count() == 0 {
+            let reason = nothing_verified(&config, &empty_sources, &contracts, &report);
             if config.broker.ignore_no_pacts_error {
                 eprintln!("treaty: warning: nothing was verified: {reason}");
             } else {
@@ -202,12 +202,23 @@ fn nothing_verified(
     config: &VerifyConfig,
     empty_sources: &[String],
     contracts: &[LoadedContract],
+    report: &VerificationReport,
 ) -> String {
     if !empty_sources.is_empty() {
         return empty_sources.join("; ");
     }
     if contracts.is_empty() {
         return "no contract was loaded".to_owned();
+    }
+    if report.interaction_count() > 0 {
+        let skipped = match report.interaction_count() {
+            1 => "the only interaction was skipped".to_owned(),
+            count => format!("all {count} interactions were skipped"),
+        };
+        return format!(
+            "{skipped} (treaty replays HTTP interactions; message interactions are reported as \
+             skipped)"
+        );
     }
     let filters = &config.replay.filters;
     let kept = plan::selected_contracts(contracts, filters).len();

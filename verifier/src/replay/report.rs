@@ -209,6 +209,17 @@ impl VerificationReport {
             })
     }
 
+    /// The number of interactions that were really verified (not skipped), passed or not.
+    pub fn verified_count(&self) -> usize {
+        self.contracts
+            .iter()
+            .flat_map(|contract| &contract.interactions)
+            .filter(|interaction| {
+                !matches!(interaction.outcome, InteractionOutcome::Skipped { .. })
+            })
+            .count()
+    }
+
     /// The number of interactions in the report.
     pub fn interaction_count(&self) -> usize {
         self.contracts

@@ -459,3 +459,32 @@ async fn filters_that_match_nothing_fail_for_files_too_unless_ignored() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_run_whose_interactions_were_all_skipped_verified_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let messages = json!({
+        "consumer": { "name": "web" },
+        "provider": { "name": "orders" },
+        "interactions": [{
+            "type": "Asynchronous/Messages",
+            "description": "an order event",
+            "contents": { "content": { "id": 1 }, "contentType": "application/json" }
+        }],
+        "metadata": { "pactSpecification": { "version": "4.0" } }
+    });
+    let file = crate::verify_support::write_contract(dir.path(), "events.json", &messages);
+    let mut args = vec![file.as_str(), "--provider-base-url", "http://127.0.0.1:1"];
+
+    let output = verify(&args).await;
+    assert_eq!(output.status.code(), Some(1), "{}", both(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("nothing was verified: the only interaction was skipped"),
+        "{stderr}"
+    );
+
+    args.push("--ignore-no-pacts-error");
+    let output = verify(&args).await;
+    assert_eq!(output.status.code(), Some(0), "{}", both(&output));
+}
