@@ -60,7 +60,7 @@ pub(super) fn broker_config(
     let from_broker = context.sources.is_empty() && args.broker_base_url.is_some();
     let selectors = selectors(&args)?;
     if !from_broker {
-        only_with_the_broker_source(&args, !selectors.is_empty())?;
+        only_with_the_broker_source(&args, !selectors.is_empty(), context.sources.is_empty())?;
     }
     if let Some(since) = &args.include_wip_pacts_since {
         check_date(since)?;
@@ -133,7 +133,11 @@ fn selectors(args: &VerifyBrokerArgs) -> Result<Vec<Value>, Error> {
 }
 
 /// Selection flags with explicit sources would be silently ignored: refuse them.
-fn only_with_the_broker_source(args: &VerifyBrokerArgs, has_selectors: bool) -> Result<(), Error> {
+fn only_with_the_broker_source(
+    args: &VerifyBrokerArgs,
+    has_selectors: bool,
+    no_sources: bool,
+) -> Result<(), Error> {
     let mut given = Vec::new();
     if has_selectors {
         given.push("--consumer-version-selectors/--consumer-version-tags");
@@ -148,6 +152,12 @@ fn only_with_the_broker_source(args: &VerifyBrokerArgs, has_selectors: bool) -> 
         return Ok(());
     }
     let what = given.join(", ");
+    if no_sources {
+        return Err(usage(format!(
+            "{what} choose which contracts the broker returns: give --broker-base-url URL (or \
+             PACT_BROKER_BASE_URL) and --provider NAME"
+        )));
+    }
     let fix = if args.broker_base_url.is_some() {
         "drop SOURCE/--file/--dir/--url to verify what the broker selects, or drop them"
     } else {

@@ -103,6 +103,15 @@ fn bad_combinations_are_usage_errors_that_name_the_flags() {
             "invalid --include-wip-pacts-since `last week`",
         ),
     ];
+    let cases = cases.into_iter().chain([(
+        VerifyBrokerArgs {
+            broker_base_url: None,
+            enable_pending: true,
+            ..args()
+        },
+        Some("orders"),
+        "--enable-pending choose which contracts the broker returns: give --broker-base-url",
+    )]);
     for (given, provider, expected) in cases {
         let message = error(given, context(provider));
         assert!(message.contains(expected), "{message}");
