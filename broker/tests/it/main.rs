@@ -16,6 +16,10 @@ mod binary;
 mod branch_pacts;
 // Concurrent publications: identical ones collapse to one row each, distinct ones all land.
 mod concurrency;
+// Deployed and released versions: replace per instance, undeploy, releases, filters.
+mod deployments;
+// Environments: create, validate, list, filter, replace, delete.
+mod environments;
 // Bad input: malformed JSON, oversize bodies, unknown pacticipants and routes.
 mod errors;
 // The index, /health and /ready.
