@@ -76,7 +76,7 @@ impl BrokerClient {
         let response = self.send(Method::GET, url, None).await?;
         if response.status == StatusCode::NOT_FOUND {
             return Err(Error::UnknownInBroker(format!(
-                "version `{version}` of pacticipant `{pacticipant}` not found: publish it (or create it with `treaty create-version-tag --auto-create-version`) first"
+                "version `{version}` of pacticipant `{pacticipant}` not found: publish it first, or create it with `treaty create-version-tag --auto-create-version`"
             )));
         }
         Ok(Self::expect_success(response, "version request")?.body)
