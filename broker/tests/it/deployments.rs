@@ -265,3 +265,27 @@ dbtest!(
         assert_eq!(page.body["_links"]["pb:record-deployment"], json!([]));
     }
 );
+
+dbtest!(
+    async fn concurrent_deployments_leave_exactly_one_current_version(backend) {
+        let app = TestApp::start(backend).await;
+        let env = create_environment(&app, "production", true).await;
+        let numbers: Vec<String> = (1..=8).map(|n| n.to_string()).collect();
+        for number in &numbers {
+            version(&app, "Foo", number).await;
+        }
+        let mut tasks = Vec::new();
+        for number in &numbers {
+            let client = app.client.clone();
+            let url = app.url(&format!("/pacticipants/Foo/versions/{number}/deployed-versions/environment/{env}"));
+            tasks.push(tokio::spawn(async move {
+                client.post(url).header("Content-Type", "application/json").body("{}").send().await.unwrap().status().as_u16()
+            }));
+        }
+        for task in tasks {
+            assert_eq!(task.await.unwrap(), 201);
+        }
+        let current = app.get(&format!("/environments/{env}/deployed-versions/currently-deployed")).await;
+        assert_eq!(entries(&current, "deployedVersions").len(), 1, "{}", current.body);
+    }
+);

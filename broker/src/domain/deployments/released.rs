@@ -9,7 +9,7 @@ use crate::domain::versions::require_version;
 use crate::domain::{DomainError, FieldError, PacticipantName, VersionNumber};
 use crate::storage::deployments::{self as store, ReleasedFilter};
 use crate::storage::models::ReleasedVersionRow;
-use crate::storage::{AnyConnection, Db, pacticipants};
+use crate::storage::{AnyConnection, Db, environments, pacticipants};
 
 /// Records that a version was released to an environment; `true` if this is its first release
 /// there. Releasing it again turns its support back on and keeps the same record.
@@ -23,6 +23,7 @@ pub async fn record_release(
         let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
         let version = require_version(conn, &pacticipant, number.as_str())?;
         let environment = require_environment(conn, &environment_uuid)?;
+        environments::lock_environment(conn, environment.id)?;
         let (row, created) = match store::find_released_version(conn, version.id, environment.id)? {
             Some(existing) => (
                 store::set_currently_supported(conn, existing.id, true)?,
