@@ -289,3 +289,26 @@ dbtest!(
         assert_eq!(entries(&current, "deployedVersions").len(), 1, "{}", current.body);
     }
 );
+
+dbtest!(
+    async fn a_version_lists_its_records_in_one_environment(backend) {
+        let app = TestApp::start(backend).await;
+        let env = create_environment(&app, "test", false).await;
+        for number in ["1", "2"] {
+            version(&app, "Foo", number).await;
+        }
+        deploy(&app, "Foo", "1", &env, json!({})).await;
+        deploy(&app, "Foo", "2", &env, json!({})).await;
+        deploy(&app, "Foo", "1", &env, json!({})).await;
+        let path = format!("/pacticipants/Foo/versions/1/deployed-versions/environment/{env}");
+        let listing = app.get(&path).await;
+        let flags: Vec<bool> = listing.body["_embedded"]["deployedVersions"].as_array().unwrap().iter().map(|e| e["currentlyDeployed"].as_bool().unwrap()).collect();
+        assert_eq!(flags, [true, false], "newest first: {}", listing.body);
+        assert_eq!(listing.body["_links"]["self"]["href"], app.url(&path));
+        let released_path = format!("/pacticipants/Foo/versions/1/released-versions/environment/{env}");
+        assert_eq!(app.get(&released_path).await.body["_embedded"]["releasedVersions"], json!([]));
+        release(&app, "Foo", "1", &env).await;
+        assert_eq!(entries(&app.get(&released_path).await, "releasedVersions"), [row("Foo", "1", None)]);
+        assert_eq!(app.get(&format!("/pacticipants/Foo/versions/9/deployed-versions/environment/{env}")).await.status, 404);
+    }
+);
