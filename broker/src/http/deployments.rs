@@ -10,9 +10,8 @@ use serde::de::DeserializeOwned;
 use crate::app::AppState;
 use crate::domain::deployments::{self, DeployedQuery, ReleasedQuery};
 use crate::domain::{PacticipantName, VersionNumber};
-use crate::http::environments::query_pairs;
 use crate::http::error::ApiError;
-use crate::http::extract::segment;
+use crate::http::extract::{query_pairs, segment};
 use crate::http::hal::{Links, created, ok};
 use crate::http::views::deployments::{
     DeployedVersionPatch, RecordDeploymentBody, ReleasedVersionPatch, currently_deployed_list,
