@@ -104,6 +104,9 @@ pub fn released_version(links: &Links, item: &ReleasedVersion, with_environment:
     let mut body = json!({
         "uuid": item.uuid,
         "currentlySupported": item.currently_supported,
+        // Not in the Pact Broker: `pact broker describe-version --environment` reads this
+        // field (and prints "Unknown" without it).
+        "currentlyReleased": item.currently_supported,
         "createdAt": item.created_at,
         "_embedded": embedded,
         "_links": { "self": { "href": released_version_url(links, &item.uuid) } },
