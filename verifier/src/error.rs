@@ -114,6 +114,10 @@ pub enum Error {
         /// How many were attempted.
         total: usize,
     },
+    /// Something named on the command line (an environment, a pacticipant version, a deployment
+    /// to undo) does not exist in the broker; the message says what to do instead.
+    #[error("{0}")]
+    UnknownInBroker(String),
     /// A report file could not be written.
     #[error("could not write the report {}", path.display())]
     WriteReport {
@@ -144,6 +148,7 @@ impl Error {
             | Error::Source(_)
             | Error::ProviderUnreachable(_)
             | Error::ResultsNotPublished { .. }
+            | Error::UnknownInBroker(_)
             | Error::WriteReport { .. } => EXIT_COULD_NOT_RUN,
         }
     }

@@ -12,6 +12,8 @@ pub mod branches;
 pub mod conn;
 pub mod contents;
 pub mod heads;
+pub mod deployments;
+pub mod environments;
 pub mod introspect;
 pub mod migrate;
 pub mod models;

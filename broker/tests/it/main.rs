@@ -18,6 +18,10 @@ mod branch_pacts;
 mod concurrency;
 // Heads: pact and version heads follow writes, never move backwards, recompute on deletes.
 mod heads;
+// Deployed and released versions: replace per instance, undeploy, releases, filters.
+mod deployments;
+// Environments: create, validate, list, filter, replace, delete.
+mod environments;
 // Bad input: malformed JSON, oversize bodies, unknown pacticipants and routes.
 mod errors;
 // The index, /health and /ready.
