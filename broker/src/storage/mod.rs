@@ -22,6 +22,7 @@ pub mod publications;
 )]
 pub mod schema;
 pub mod tags;
+pub mod verifications;
 pub mod versions;
 
 use std::time::Duration;

@@ -30,5 +30,7 @@ mod publish;
 mod schema;
 // Layering and file-header rules of the broker's source.
 mod tidy;
+// Verification results: publish, read back, content dedup, WIP metadata, validation.
+mod verifications;
 // Versions, branches and tags, including `/` and `+` inside encoded path segments.
 mod versions;

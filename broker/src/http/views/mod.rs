@@ -4,4 +4,5 @@
 pub mod pacticipants;
 pub mod pacts;
 pub mod publish;
+pub mod verifications;
 pub mod versions;
