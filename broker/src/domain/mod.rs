@@ -7,6 +7,7 @@
 
 pub mod branch_pacts;
 pub mod contracts;
+pub mod for_verification;
 pub mod names;
 pub mod pact_metadata;
 pub mod pacticipants;
