@@ -11,6 +11,7 @@ pub mod branches;
 )]
 pub mod conn;
 pub mod contents;
+pub mod heads;
 pub mod introspect;
 pub mod migrate;
 pub mod models;

@@ -16,6 +16,8 @@ mod binary;
 mod branch_pacts;
 // Concurrent publications: identical ones collapse to one row each, distinct ones all land.
 mod concurrency;
+// Heads: pact and version heads follow writes, never move backwards, recompute on deletes.
+mod heads;
 // Bad input: malformed JSON, oversize bodies, unknown pacticipants and routes.
 mod errors;
 // The index, /health and /ready.
