@@ -6,8 +6,10 @@
 //! [`pending::pending_status`], [`wip::wip_pacts`]), tested as tables without a database;
 //! [`load`] is the thin loader that reads the few indexed rows they need.
 
+pub mod pending;
 pub mod query;
 pub mod selectors;
+pub mod wip;
 
 #[cfg(test)]
 pub(crate) mod testing;
