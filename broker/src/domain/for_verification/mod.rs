@@ -6,6 +6,7 @@
 //! [`pending::pending_status`], [`wip::wip_pacts`]), tested as tables without a database;
 //! [`load`] is the thin loader that reads the few indexed rows they need.
 
+pub mod notices;
 pub mod pending;
 pub mod query;
 pub mod selectors;

@@ -369,4 +369,4 @@ fn chosen_pacts<'a>(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
