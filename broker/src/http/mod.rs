@@ -7,6 +7,7 @@ pub mod branches;
 pub mod contracts;
 pub mod error;
 pub mod extract;
+pub mod for_verification;
 pub mod hal;
 pub mod index;
 pub mod logging;
@@ -42,6 +43,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/pacts/provider/{provider}/latest")
             .route(get().to(contracts::pacts::list_latest_provider_pacts)),
+    )
+    // Pacts for verification (selectors, pending, WIP).
+    .service(
+        resource("/pacts/provider/{provider}/for-verification")
+            .route(get().to(for_verification::get_pacts_for_verification))
+            .route(post().to(for_verification::post_pacts_for_verification)),
     )
     // Pacts by consumer branch (`get-pacts`); `branch/latest` is matched before `branch/{branch}`.
     .service(

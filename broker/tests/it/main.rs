@@ -20,6 +20,8 @@ mod concurrency;
 mod heads;
 // Bad input: malformed JSON, oversize bodies, unknown pacticipants and routes.
 mod errors;
+// Pacts for verification: selection, the pending flow, WIP, bad selectors.
+mod for_verification;
 // The index, /health and /ready.
 mod index;
 // Pacticipants: list, get, create, merge-patch, replace.
