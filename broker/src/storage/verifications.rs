@@ -232,9 +232,10 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
     tags::name,
 );
 
-fn successful_rows(
-    rows: Vec<(i64, i64, Option<String>, bool, Option<String>)>,
-) -> Vec<SuccessfulVerificationRow> {
+/// `(content_id, consumer_id, label, wip, earliest created_at)` as the grouped queries load it.
+type GroupedSuccess = (i64, i64, Option<String>, bool, Option<String>);
+
+fn successful_rows(rows: Vec<GroupedSuccess>) -> Vec<SuccessfulVerificationRow> {
     rows.into_iter()
         .filter_map(|(content_id, consumer_id, label, wip, earliest_at)| {
             earliest_at.map(|earliest_at| SuccessfulVerificationRow {

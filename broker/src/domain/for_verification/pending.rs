@@ -256,9 +256,18 @@ mod tests {
         }
     }
 
+    /// A name, the target, the verifications, and the expected pending and non-pending tags.
+    type TagCase<'a> = (
+        &'a str,
+        ProviderTarget,
+        Vec<VerifiedBy>,
+        Vec<&'a str>,
+        Vec<&'a str>,
+    );
+
     #[test]
     fn pending_follows_the_provider_tags_without_a_branch() {
-        let cases: Vec<(&str, ProviderTarget, Vec<VerifiedBy>, Vec<&str>, Vec<&str>)> = vec![
+        let cases: Vec<TagCase<'_>> = vec![
             (
                 "never verified",
                 tags(&[("dev", Some(1))]),

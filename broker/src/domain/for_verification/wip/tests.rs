@@ -115,6 +115,15 @@ fn check(
         .collect()
 }
 
+/// A name, the explicit pacts, the verifications by branch, the since day, the expected WIP.
+type BranchCase<'a> = (
+    &'a str,
+    Vec<SelectedPact>,
+    Vec<VerifiedBy>,
+    Option<i64>,
+    Vec<&'a str>,
+);
+
 #[test]
 fn wip_pacts_for_a_provider_branch() {
     let all = vec![
@@ -123,13 +132,7 @@ fn wip_pacts_for_a_provider_branch() {
         "web 6 B [branch:feat-b, tag:beta] []",
         "web 8 N [branch:main] []",
     ];
-    let cases: Vec<(
-        &str,
-        Vec<SelectedPact>,
-        Vec<VerifiedBy>,
-        Option<i64>,
-        Vec<&str>,
-    )> = vec![
+    let cases: Vec<BranchCase<'_>> = vec![
         (
             "every head since day 3; a branch and a tag with the same content are one entry",
             vec![],
