@@ -196,3 +196,35 @@ dbtest!(
         }
     }
 );
+
+dbtest!(
+    async fn deployed_and_released_selectors_read_the_current_records(backend) {
+        let app = TestApp::start(backend).await;
+        let production = crate::environments::create_environment(&app, "production", true).await;
+        let test = crate::environments::create_environment(&app, "test", false).await;
+        publish(&app, "1", "main", "one").await;
+        publish(&app, "2", "main", "two").await;
+        publish(&app, "3", "feat", "three").await;
+        let record = |version: &str, kind: &str, environment: &str| {
+            format!("/pacticipants/Foo/versions/{version}/{kind}/environment/{environment}")
+        };
+        assert_eq!(app.post(&record("1", "deployed-versions", &production), &json!({})).await.status, 201);
+        assert_eq!(app.post(&record("3", "released-versions", &test), &json!({})).await.status, 201);
+        let select = |selectors: Value| json!({ "consumerVersionSelectors": selectors, "includePendingStatus": false });
+        let descriptions = |pacts: Vec<Value>| -> Vec<String> {
+            pacts.iter().map(|entry| format!("{} {}", entry["_links"]["self"]["name"].as_str().unwrap_or("?"), entry["shortDescription"].as_str().unwrap_or("?"))).collect()
+        };
+        assert_eq!(descriptions(for_verification(&app, select(json!([{"deployedOrReleased": true}]))).await),
+            ["Pact between Foo (1) and Bar deployed to production", "Pact between Foo (3) and Bar released in test"]);
+        assert_eq!(descriptions(for_verification(&app, select(json!([{"environment": "test"}]))).await),
+            ["Pact between Foo (3) and Bar released in test"]);
+        assert!(for_verification(&app, select(json!([{"deployed": true, "environment": "test"}]))).await.is_empty());
+        // The defaults: the main branch head, plus what is deployed and released.
+        assert_eq!(descriptions(for_verification(&app, select(Value::Null)).await),
+            ["Pact between Foo (1) and Bar deployed to production", "Pact between Foo (2) and Bar latest from main branch", "Pact between Foo (3) and Bar released in test"]);
+        // Deploying version 2 replaces version 1 in production.
+        assert_eq!(app.post(&record("2", "deployed-versions", &production), &json!({})).await.status, 201);
+        assert_eq!(descriptions(for_verification(&app, select(json!([{"deployed": true}]))).await),
+            ["Pact between Foo (2) and Bar deployed to production"]);
+    }
+);
