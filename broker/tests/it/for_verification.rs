@@ -95,6 +95,8 @@ dbtest!(
         let document = app.get(&href).await;
         assert_eq!((document.status, document.body["interactions"][0]["description"].clone()), (200, json!("same")));
 
+        let matching = for_verification(&app, json!({"consumerVersionSelectors": [{"matchingBranch": true}], "providerVersionBranch": "other", "includePendingStatus": false})).await;
+        assert_eq!(matching.iter().map(summary).collect::<Vec<_>>(), ["latest from branch other | pending=absent wip=absent"]);
         let nothing = for_verification(&app, json!({"consumerVersionSelectors": [{"branch": "none"}]})).await;
         assert!(nothing.is_empty(), "{nothing:?}");
         let get = app.get("/pacts/provider/Bar/for-verification").await;

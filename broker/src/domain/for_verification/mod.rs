@@ -99,7 +99,11 @@ pub async fn pacts_for_verification(
                 ))
             })?;
         let facts = load::load_selection(conn, &provider, &query)?;
-        let selected = selectors::select_pacts(&facts.pacts, &query.selectors);
+        let selected = selectors::select_pacts(
+            &facts.pacts,
+            &query.selectors,
+            query.provider_branch.as_deref(),
+        );
         let mut content_ids: Vec<i64> = selected
             .iter()
             .map(|pact| pact.content_id)

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::domain::{DomainError, FieldError};
 
 /// What a selector selects, after normalisation (`branch` and `mainBranch` imply latest,
-/// `matchingBranch` is resolved against the provider branch, `deployedOrReleased` is split).
+/// `deployedOrReleased` is split).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SelectorKind {
     /// The head of each consumer's main branch.
@@ -22,9 +22,9 @@ pub enum SelectorKind {
         name: String,
         /// The branch used when `name` selects nothing.
         fallback: Option<String>,
-        /// Set by `matchingBranch`: the provider's own branch name.
-        matching: bool,
     },
+    /// The head of the consumer branch named like the provider's branch (`matchingBranch`).
+    MatchingBranch,
     /// The head of every branch of each consumer (`branch: true`).
     AllBranches,
     /// The newest version tagged `name` (`latest: true`), or every tagged version.

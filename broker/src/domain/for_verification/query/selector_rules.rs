@@ -210,16 +210,11 @@ pub(super) fn parse_selector(
     let kinds = if raw.main_branch {
         vec![SelectorKind::MainBranch]
     } else if raw.matching_branch {
-        vec![SelectorKind::Branch {
-            name: provider_branch.unwrap_or_default().to_owned(),
-            fallback: None,
-            matching: true,
-        }]
+        vec![SelectorKind::MatchingBranch]
     } else if let Some(name) = &raw.branch {
         vec![SelectorKind::Branch {
             name: name.clone(),
             fallback: raw.fallback_branch.clone(),
-            matching: false,
         }]
     } else if raw.all_branches {
         vec![SelectorKind::AllBranches]
