@@ -84,3 +84,62 @@ dbtest!(
         assert_eq!(app.get("/pacticipants/Baz").await.body["mainBranch"], "develop", "an existing main branch is kept");
     }
 );
+
+dbtest!(
+    // Issue 8: `pb:pact-versions` on a version was empty although the version had a pact.
+    async fn a_version_links_the_pacts_it_published(backend) {
+        use crate::support::fixtures::contract;
+        let app = TestApp::start(backend).await;
+        let body = PublishBody::new("Web", "1", "Orders", &pact("Web", "Orders", &["a"]))
+            .with_contract(contract("Web", "Billing", &pact("Web", "Billing", &["b"])))
+            .build();
+        assert_eq!(app.publish(&body).await.status, 200);
+        let merged = PublishBody::new("Web", "1", "Orders", &pact("Web", "Orders", &["c"])).on_conflict("merge").build();
+        assert_eq!(app.publish(&merged).await.status, 200);
+        let version = app.get("/pacticipants/Web/versions/1").await;
+        assert_eq!(version.status, 200);
+        let links = version.body["_links"]["pb:pact-versions"].as_array().cloned().unwrap_or_default();
+        let hrefs: Vec<&str> = links.iter().filter_map(|link| link["href"].as_str()).collect();
+        let orders = app.url("/pacts/provider/Orders/consumer/Web/version/1");
+        let billing = app.url("/pacts/provider/Billing/consumer/Web/version/1");
+        let mut expected = vec![orders.as_str(), billing.as_str()];
+        // Listed by provider (creation order of the providers), one entry per provider even
+        // after a merge added a revision.
+        expected.sort_by_key(|href| !href.contains("Orders"));
+        assert_eq!(hrefs, expected, "{}", version.body);
+        assert_eq!(links[0]["title"], "Pact");
+        assert_eq!(links[0]["name"], "Pact between Web (1) and Orders");
+        for href in hrefs {
+            let path = href.strip_prefix(&app.base).expect("absolute");
+            assert_eq!(app.get(path).await.status, 200, "{path}");
+        }
+        assert_eq!(app.put("/pacticipants/Web/versions/2", &json!({})).await.body["_links"]["pb:pact-versions"], json!([]));
+    }
+);
+
+dbtest!(
+    async fn deleting_a_version_falls_back_to_the_newest_version_left(backend) {
+        let app = TestApp::start(backend).await;
+        for (version, tags) in [("1", vec!["prod"]), ("2", vec!["prod"])] {
+            let body = PublishBody::new("Web", version, "Orders", &pact("Web", "Orders", &[version])).branch("main").tags(&tags);
+            assert_eq!(app.publish(&body.build()).await.status, 200);
+        }
+        assert_eq!(app.delete("/pacticipants/Web/versions/2").await.status, 204);
+        assert_eq!(app.get("/pacticipants/Web/versions/2").await.status, 404);
+        assert_eq!(app.delete("/pacticipants/Web/versions/2").await.status, 404);
+        let consumer_version = |reply: &crate::support::Reply| reply.body["_links"]["pb:consumer-version"]["name"].clone();
+        for path in [
+            "/pacts/provider/Orders/consumer/Web/latest",
+            "/pacts/provider/Orders/consumer/Web/latest/prod",
+            "/pacts/provider/Orders/consumer/Web/branch/main/latest",
+        ] {
+            let reply = app.get(path).await;
+            assert_eq!((reply.status, consumer_version(&reply)), (200, json!("1")), "{path}");
+        }
+        assert_eq!(app.get("/pacticipants/Web/latest-version/prod").await.body["number"], "1");
+        assert_eq!(app.get("/pacticipants/Web/branches/main").await.body["_embedded"]["latestVersion"]["number"], "1");
+        assert_eq!(app.delete("/pacticipants/Web/versions/1").await.status, 204);
+        assert_eq!(app.get("/pacts/provider/Orders/consumer/Web/latest").await.status, 404);
+        assert_eq!(app.get("/pacticipants/Web/branches/main").await.body["_embedded"].get("latestVersion"), None);
+    }
+);
