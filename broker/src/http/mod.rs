@@ -138,6 +138,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/metadata/{metadata}/verification-results")
+            .route(get().to(verifications::list_verification_results_with_metadata))
             .route(post().to(verifications::publish_verification_results_with_metadata)),
     )
     .service(
