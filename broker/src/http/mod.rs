@@ -9,6 +9,7 @@ pub mod deployments;
 pub mod environments;
 pub mod error;
 pub mod extract;
+pub mod for_verification;
 pub mod hal;
 pub mod index;
 pub mod logging;
@@ -16,6 +17,7 @@ pub mod ops;
 pub mod pacticipants;
 pub mod problem;
 pub mod tags;
+pub mod verifications;
 pub mod versions;
 pub mod views;
 
@@ -43,6 +45,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/pacts/provider/{provider}/latest")
             .route(get().to(contracts::pacts::list_latest_provider_pacts)),
+    )
+    // Pacts for verification (selectors, pending, WIP).
+    .service(
+        resource("/pacts/provider/{provider}/for-verification")
+            .route(get().to(for_verification::get_pacts_for_verification))
+            .route(post().to(for_verification::post_pacts_for_verification)),
     )
     // A provider's pacts by consumer tag, and its whole history (`pb:provider-pacts*`).
     .service(
@@ -121,6 +129,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/metadata/{metadata}",
         )
         .route(get().to(contracts::pacts::get_pact_by_content_sha_with_metadata)),
+    )
+    // Verification results; `{number}` is a result number or `latest`.
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/verification-results")
+            .route(get().to(verifications::list_verification_results))
+            .route(post().to(verifications::publish_verification_results)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/metadata/{metadata}/verification-results")
+            .route(get().to(verifications::list_verification_results_with_metadata))
+            .route(post().to(verifications::publish_verification_results_with_metadata)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/verification-results/{number}")
+            .route(get().to(verifications::get_verification_result)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/metadata/{metadata}/verification-results/{number}")
+            .route(get().to(verifications::get_verification_result_with_metadata)),
+    )
+    .service(
+        resource("/pacticipants/{pacticipant}/versions/{version}/verification-results")
+            .route(get().to(verifications::list_provider_version_verification_results)),
     )
     // Pacticipants.
     .service(

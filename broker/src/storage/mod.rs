@@ -11,9 +11,9 @@ pub mod branches;
 )]
 pub mod conn;
 pub mod contents;
-pub mod heads;
 pub mod deployments;
 pub mod environments;
+pub mod heads;
 pub mod introspect;
 pub mod migrate;
 pub mod models;
@@ -24,7 +24,9 @@ pub mod publications;
     reason = "diesel's table! macro generates undocumented column types"
 )]
 pub mod schema;
+pub mod selection;
 pub mod tags;
+pub mod verifications;
 pub mod versions;
 
 use std::time::Duration;

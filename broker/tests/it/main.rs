@@ -16,14 +16,16 @@ mod binary;
 mod branch_pacts;
 // Concurrent publications: identical ones collapse to one row each, distinct ones all land.
 mod concurrency;
-// Heads: pact and version heads follow writes, never move backwards, recompute on deletes.
-mod heads;
 // Deployed and released versions: replace per instance, undeploy, releases, filters.
 mod deployments;
 // Environments: create, validate, list, filter, replace, delete.
 mod environments;
+// Heads: pact and version heads follow writes, never move backwards, recompute on deletes.
+mod heads;
 // Bad input: malformed JSON, oversize bodies, unknown pacticipants and routes.
 mod errors;
+// Pacts for verification: selection, the pending flow, WIP, bad selectors.
+mod for_verification;
 // The index, /health and /ready.
 mod index;
 // Pacticipants: list, get, create, merge-patch, replace.
@@ -38,5 +40,7 @@ mod publish;
 mod schema;
 // Layering and file-header rules of the broker's source.
 mod tidy;
+// Verification results: publish, read back, content dedup, WIP metadata, validation.
+mod verifications;
 // Versions, branches and tags, including `/` and `+` inside encoded path segments.
 mod versions;

@@ -3,7 +3,9 @@
 
 pub mod deployments;
 pub mod environments;
+pub mod for_verification;
 pub mod pacticipants;
 pub mod pacts;
 pub mod publish;
+pub mod verifications;
 pub mod versions;
