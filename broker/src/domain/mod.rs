@@ -7,6 +7,7 @@
 
 pub mod branch_pacts;
 pub mod contracts;
+pub mod matrix;
 pub mod names;
 pub mod pacticipants;
 pub mod pacts;

@@ -12,6 +12,7 @@ pub mod branches;
 pub mod conn;
 pub mod contents;
 pub mod introspect;
+pub mod matrix;
 pub mod migrate;
 pub mod models;
 pub mod pacticipants;

@@ -1,0 +1,438 @@
+//! Words for a verdict: the Pact Broker's notice texts, which clients and people already know
+//! (`There is no verified pact between …`), and Treaty's explanation, one line per row or
+//! integration, saying which versions were compared, why each was chosen, and what would fix a
+//! failed or unknown answer. Pure.
+
+use crate::domain::matrix::decide::{DecidedRow, Reason, Side, Verdict};
+use crate::domain::matrix::query::{Destination, VersionSpec};
+use crate::domain::matrix::{
+    Integration, MatrixFacts, ResolvedSelector, Selection, SelectorOrigin,
+};
+
+/// How an explanation line reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The compared versions are compatible.
+    Compatible,
+    /// The verification failed.
+    Failed,
+    /// Nothing says whether they are compatible.
+    Unknown,
+    /// Left out by `ignore[]`, or nothing to compare.
+    Info,
+}
+
+impl Outcome {
+    /// The notice type for this line.
+    pub fn notice_type(self) -> &'static str {
+        match self {
+            Self::Compatible => "success",
+            Self::Failed | Self::Unknown => "error",
+            Self::Info => "info",
+        }
+    }
+}
+
+/// One line of Treaty's explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// The consumer of the integration the line is about.
+    pub consumer: String,
+    /// The provider.
+    pub provider: String,
+    /// How it came out.
+    pub outcome: Outcome,
+    /// The line: which versions, why, what happened and, when it matters, what would fix it.
+    pub text: String,
+}
+
+/// The Pact Broker's text for a reason.
+pub fn reason_text(reason: &Reason) -> String {
+    match reason {
+        Reason::IgnoreSelectorDoesNotExist(ignore) => {
+            let description = match (&ignore.pacticipant, &ignore.version_number) {
+                (None, _) => format!("any version of {} (no such pacticipant exists)", ignore.name),
+                (Some(_), Some(number)) => format!("version {number} of {} (no such version exists)", ignore.name),
+                (Some(_), None) => format!("any version of {}", ignore.name),
+            };
+            format!("WARN: Cannot ignore {description}")
+        }
+        Reason::NoEnvironmentSpecified => "WARN: It is recommended to specify the environment into which you are deploying. Without the environment, this result will not be reliable.".to_owned(),
+        Reason::SelectorWithoutVersionNumber => "WARN: It is recommended to specify the version number (rather than the tag or branch) of the pacticipant you wish to deploy to avoid race conditions. Without a version number, this result will not be reliable.".to_owned(),
+        Reason::SpecifiedVersionDoesNotExist(selector) => version_does_not_exist(selector),
+        Reason::PactNotVerified { consumer, provider } => format!(
+            "There is no verified pact between {} and {}",
+            describe(consumer),
+            describe(provider)
+        ),
+        Reason::VerificationFailed { consumer, provider } => format!(
+            "The verification for the pact between {} and {} failed",
+            describe(consumer),
+            describe(provider)
+        ),
+        Reason::Successful => "All required verification results are published and successful".to_owned(),
+        Reason::NoDependenciesMissing => "There are no missing dependencies".to_owned(),
+    }
+}
+
+/// The Pact Broker's description of a selector's version (`the version of Bar currently in
+/// production (2.0.0)`).
+pub fn describe(side: &Side) -> String {
+    let name = &side.pacticipant;
+    let Some((selector, many)) = &side.selector else {
+        return match &side.version {
+            Some(number) => format!("version {number} of {name}"),
+            None => format!("any version of {name}"),
+        };
+    };
+    let number = side.version.as_deref();
+    let the_version = if *many {
+        "one of the versions"
+    } else {
+        "the version"
+    };
+    match (&selector.spec, number) {
+        (VersionSpec::Latest { tag: Some(tag), .. }, Some(number)) => {
+            format!("the latest version of {name} with tag {tag} ({number})")
+        }
+        (VersionSpec::Latest { tag: Some(tag), .. }, None) => {
+            format!("the latest version of {name} with tag {tag} (no such version exists)")
+        }
+        (VersionSpec::MainBranch, Some(number)) => {
+            format!("the latest version of {name} from the main branch ({number})")
+        }
+        (VersionSpec::MainBranch, None) => format!(
+            "the latest version of {name} from the main branch (no versions exist for this branch)"
+        ),
+        (
+            VersionSpec::Latest {
+                branch: Some(branch),
+                ..
+            },
+            Some(number),
+        ) => format!("the latest version of {name} from branch {branch} ({number})"),
+        (
+            VersionSpec::Latest {
+                branch: Some(branch),
+                ..
+            },
+            None,
+        ) => format!("the latest version of {name} from branch {branch} (no such version exists)"),
+        (VersionSpec::Branch(branch), Some(number)) => {
+            format!("{the_version} of {name} from branch {branch} ({number})")
+        }
+        (VersionSpec::Branch(branch), None) => {
+            format!("a version of {name} from branch {branch} (no such version exists)")
+        }
+        (VersionSpec::Latest { .. }, Some(number)) => {
+            format!("the latest version of {name} ({number})")
+        }
+        (VersionSpec::Latest { .. }, None) => {
+            format!("the latest version of {name} (no such version exists)")
+        }
+        (VersionSpec::Tag(tag), Some(number)) => {
+            format!("a version of {name} with tag {tag} ({number})")
+        }
+        (VersionSpec::Tag(tag), None) => {
+            format!("a version of {name} with tag {tag} (no such version exists)")
+        }
+        (VersionSpec::Environment(environment), Some(number)) => {
+            format!("{the_version} of {name} currently in {environment} ({number})")
+        }
+        (VersionSpec::Environment(environment), None) => format!(
+            "a version of {name} currently in {environment} (no version is currently recorded as deployed/released in this environment)"
+        ),
+        (VersionSpec::Number(number), _) if selector.selects_nothing() => {
+            format!("version {number} of {name} (no such version exists)")
+        }
+        (VersionSpec::Number(number), _) => format!("version {number} of {name}"),
+        (VersionSpec::All, Some(number)) => format!("version {number} of {name}"),
+        (VersionSpec::All, None) => format!("any version of {name}"),
+    }
+}
+
+/// The Pact Broker's message for a named selector that matches no version.
+pub fn version_does_not_exist(selector: &ResolvedSelector) -> String {
+    let name = &selector.pacticipant.name;
+    match &selector.spec {
+        VersionSpec::Latest { tag: Some(tag), .. } | VersionSpec::Tag(tag) => {
+            format!("No version with tag {tag} exists for {name}")
+        }
+        VersionSpec::Latest {
+            branch: Some(branch),
+            ..
+        }
+        | VersionSpec::Branch(branch) => {
+            format!("No version of {name} from branch {branch} exists")
+        }
+        VersionSpec::MainBranch => format!("No version of {name} from the main branch exists"),
+        VersionSpec::Environment(environment) => format!(
+            "No version of {name} is currently recorded as deployed or released in environment {environment}"
+        ),
+        VersionSpec::Number(number) => {
+            format!("No pacts or verifications have been published for version {number} of {name}")
+        }
+        VersionSpec::Latest { .. } | VersionSpec::All => {
+            format!("No pacts or verifications have been published for {name}")
+        }
+    }
+}
+
+/// Why a version was chosen, in a few words (`deployed to production`).
+pub fn selection_phrase(selection: &Selection) -> Option<String> {
+    Some(match selection {
+        Selection::Named => "the version asked about".to_owned(),
+        Selection::Deployed {
+            environment,
+            instance: None,
+        } => format!("deployed to {environment}"),
+        Selection::Deployed {
+            environment,
+            instance: Some(instance),
+        } => format!("deployed to {environment} as {instance}"),
+        Selection::Released { environment } => format!("released to {environment}"),
+        Selection::Latest => "its latest version".to_owned(),
+        Selection::LatestWithTag(tag) => format!("latest with tag {tag}"),
+        Selection::LatestOnBranch(branch) => format!("latest on branch {branch}"),
+        Selection::LatestOnMainBranch(branch) => format!("latest on main branch {branch}"),
+        Selection::OnBranch(branch) => format!("on branch {branch}"),
+        Selection::WithTag(tag) => format!("tagged {tag}"),
+        Selection::Any => return None,
+    })
+}
+
+fn labelled(name: &str, number: &str, selection: Option<&Selection>) -> String {
+    match selection.and_then(selection_phrase) {
+        Some(phrase) => format!("{name} {number} ({phrase})"),
+        None => format!("{name} {number}"),
+    }
+}
+
+/// Where the question puts the versions, for fixes (`in production`).
+fn destination_phrase(destination: &Destination) -> String {
+    match destination {
+        Destination::Environment(environment) => format!("in {environment}"),
+        Destination::Tag { tag, .. } => format!("with tag {tag}"),
+        Destination::MainBranch => "on its main branch".to_owned(),
+        Destination::Latest => "at all".to_owned(),
+        Destination::None => "selected".to_owned(),
+    }
+}
+
+/// Treaty's explanation of a verdict: one line per considered and ignored row, per required
+/// integration without a row, per counterpart with nothing to compare, and per named version
+/// that does not exist.
+pub fn explain(facts: &MatrixFacts, verdict: &Verdict) -> Vec<Explanation> {
+    let mut lines = Vec::new();
+    for selector in facts
+        .specified
+        .iter()
+        .filter(|selector| selector.selects_nothing())
+    {
+        let name = &selector.pacticipant.name;
+        let text = match &selector.spec {
+            VersionSpec::Number(number) => format!(
+                "{name} has no version {number}: publish its pacts or verification results for that version first, or check the number"
+            ),
+            _ => format!(
+                "{}: check the selector for {name}",
+                version_does_not_exist(selector)
+            ),
+        };
+        lines.push(Explanation {
+            consumer: name.clone(),
+            provider: name.clone(),
+            outcome: Outcome::Failed,
+            text,
+        });
+    }
+    for decided in &verdict.considered {
+        lines.push(explain_row(facts, decided));
+    }
+    for integration in &verdict.missing {
+        lines.push(Explanation {
+            consumer: integration.consumer.name.clone(),
+            provider: integration.provider.name.clone(),
+            outcome: Outcome::Unknown,
+            text: format!(
+                "{consumer} needs {provider}, and no pact of the selected {consumer} versions was verified by a {provider} version {where_}: verify it and publish the result, or --ignore {provider}",
+                consumer = integration.consumer.name,
+                provider = integration.provider.name,
+                where_ = destination_phrase(&facts.query.destination),
+            ),
+        });
+    }
+    for integration in &verdict.absent_counterparts {
+        lines.push(absent_counterpart(facts, integration));
+    }
+    for decided in &verdict.ignored {
+        let row = &decided.row;
+        let provider = row.provider_version.as_ref().map_or_else(
+            || row.provider.name.clone(),
+            |version| {
+                labelled(
+                    &row.provider.name,
+                    &version.number,
+                    decided.provider_selection.as_ref(),
+                )
+            },
+        );
+        lines.push(Explanation {
+            consumer: row.consumer.name.clone(),
+            provider: row.provider.name.clone(),
+            outcome: Outcome::Info,
+            text: format!(
+                "ignored as asked: {} with {provider}",
+                labelled(
+                    &row.consumer.name,
+                    &row.consumer_version.number,
+                    decided.consumer_selection.as_ref()
+                )
+            ),
+        });
+    }
+    if lines.is_empty() && facts.integrations.is_empty() {
+        let names: Vec<&str> = facts
+            .specified
+            .iter()
+            .map(|selector| selector.pacticipant.name.as_str())
+            .collect();
+        lines.push(Explanation {
+            consumer: names.join(", "),
+            provider: String::new(),
+            outcome: Outcome::Info,
+            text: format!(
+                "{} has no integrations that this question involves: nothing to check",
+                names.join(", ")
+            ),
+        });
+    }
+    lines
+}
+
+/// The explanation of one considered row.
+pub fn explain_row(facts: &MatrixFacts, decided: &DecidedRow) -> Explanation {
+    let row = &decided.row;
+    let consumer = labelled(
+        &row.consumer.name,
+        &row.consumer_version.number,
+        decided.consumer_selection.as_ref(),
+    );
+    let (outcome, text) = match (&row.provider_version, &row.verification) {
+        (Some(version), Some(verification)) => {
+            let provider = labelled(
+                &row.provider.name,
+                &version.number,
+                decided.provider_selection.as_ref(),
+            );
+            if verification.success {
+                (
+                    Outcome::Compatible,
+                    format!(
+                        "{consumer} with {provider}: verified successfully at {}",
+                        verification.verified_at
+                    ),
+                )
+            } else {
+                (
+                    Outcome::Failed,
+                    format!(
+                        "{consumer} with {provider}: the verification failed at {}: fix {} (or change {}'s contract), verify again and publish the result",
+                        verification.verified_at, row.provider.name, row.consumer.name
+                    ),
+                )
+            }
+        }
+        _ => (Outcome::Unknown, unverified_text(facts, decided, &consumer)),
+    };
+    Explanation {
+        consumer: row.consumer.name.clone(),
+        provider: row.provider.name.clone(),
+        outcome,
+        text,
+    }
+}
+
+fn unverified_text(facts: &MatrixFacts, decided: &DecidedRow, consumer_label: &str) -> String {
+    let row = &decided.row;
+    let provider = &row.provider.name;
+    let consumer_is_candidate = facts
+        .specified
+        .iter()
+        .any(|selector| selector.pacticipant.id == row.consumer.id);
+    match decided
+        .provider_selector
+        .as_ref()
+        .map(|selector| (selector, &selector.versions))
+    {
+        Some((selector, Some(versions))) if versions.is_empty() => {
+            let where_ = match &selector.spec {
+                VersionSpec::Environment(environment) => {
+                    format!("recorded in {environment}: record its deployment or release")
+                }
+                VersionSpec::MainBranch => {
+                    "on its main branch: set its main branch and publish a version there".to_owned()
+                }
+                VersionSpec::Latest { tag: Some(tag), .. } => {
+                    format!("with tag {tag}: tag the version that runs there")
+                }
+                _ => format!(
+                    "{}: check the selector",
+                    destination_phrase(&facts.query.destination)
+                ),
+            };
+            format!("{provider} has no version {where_}, or --ignore {provider}")
+        }
+        Some((selector, Some(versions))) => {
+            let providers: Vec<String> = versions
+                .iter()
+                .map(|version| labelled(provider, &version.number, Some(&version.selection)))
+                .collect();
+            let hint = if selector.origin == SelectorOrigin::Specified && !consumer_is_candidate {
+                let selector_name = match &facts.query.destination {
+                    Destination::Environment(_) => "`deployedOrReleased`",
+                    Destination::MainBranch => "`mainBranch`",
+                    _ => "matching",
+                };
+                format!("run {provider}'s verification with the {selector_name} selector")
+            } else {
+                format!(
+                    "run {provider}'s verification of this pact at that version (the `contract_requiring_verification_published` webhook triggers it), then ask again"
+                )
+            };
+            format!(
+                "no verification of {consumer_label} by {}: {hint}",
+                providers.join(" or ")
+            )
+        }
+        _ => format!(
+            "no verification of {consumer_label} by any version of {provider}: run {provider}'s verification and publish the result"
+        ),
+    }
+}
+
+fn absent_counterpart(facts: &MatrixFacts, integration: &Integration) -> Explanation {
+    let consumer = &integration.consumer.name;
+    let specified_provider = facts
+        .specified
+        .iter()
+        .any(|selector| selector.pacticipant.id == integration.provider.id);
+    let text = if specified_provider {
+        format!(
+            "{consumer} has no version {} with a pact with {}: nothing to check (a provider does not need its consumers there first)",
+            destination_phrase(&facts.query.destination),
+            integration.provider.name
+        )
+    } else {
+        format!(
+            "nothing to compare between {consumer} and {}",
+            integration.provider.name
+        )
+    };
+    Explanation {
+        consumer: consumer.clone(),
+        provider: integration.provider.name.clone(),
+        outcome: Outcome::Info,
+        text,
+    }
+}
