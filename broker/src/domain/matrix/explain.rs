@@ -337,7 +337,7 @@ pub fn explain_row(facts: &MatrixFacts, decided: &DecidedRow) -> Explanation {
                 (
                     Outcome::Failed,
                     format!(
-                        "{consumer} with {provider}: the verification failed at {}: fix {} (or change {}'s contract), verify again and publish the result",
+                        "{consumer} with {provider}: the verification failed at {}: fix {} (or change {} contract), verify again and publish the result",
                         verification.verified_at, row.provider.name, row.consumer.name
                     ),
                 )
@@ -394,10 +394,14 @@ fn unverified_text(facts: &MatrixFacts, decided: &DecidedRow, consumer_label: &s
                     Destination::MainBranch => "`mainBranch`",
                     _ => "matching",
                 };
-                format!("run {provider}'s verification with the {selector_name} selector")
+                format!(
+                    "run {} verification with the {selector_name} selector",
+                    possessive(provider)
+                )
             } else {
                 format!(
-                    "run {provider}'s verification of this pact at that version (the `contract_requiring_verification_published` webhook triggers it), then ask again"
+                    "run {} verification of this pact at that version (the `contract_requiring_verification_published` webhook triggers it), then ask again",
+                    possessive(provider)
                 )
             };
             format!(
@@ -406,8 +410,18 @@ fn unverified_text(facts: &MatrixFacts, decided: &DecidedRow, consumer_label: &s
             )
         }
         _ => format!(
-            "no verification of {consumer_label} by any version of {provider}: run {provider}'s verification and publish the result"
+            "no verification of {consumer_label} by any version of {provider}: run {} verification and publish the result",
+            possessive(provider)
         ),
+    }
+}
+
+/// `orders'`, `web's`.
+fn possessive(name: &str) -> String {
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
     }
 }
 
