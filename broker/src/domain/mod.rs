@@ -7,11 +7,14 @@
 
 pub mod branch_pacts;
 pub mod contracts;
+pub mod for_verification;
 pub mod matrix;
 pub mod names;
+pub mod pact_metadata;
 pub mod pacticipants;
 pub mod pacts;
 pub mod publish;
+pub mod verifications;
 pub mod versions;
 
 pub use names::{BranchName, PacticipantName, TagName, VersionNumber};

@@ -15,6 +15,7 @@ pub mod ops;
 pub mod pacticipants;
 pub mod problem;
 pub mod tags;
+pub mod verifications;
 pub mod versions;
 pub mod views;
 
@@ -92,6 +93,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/metadata/{metadata}",
         )
         .route(get().to(contracts::pacts::get_pact_by_content_sha_with_metadata)),
+    )
+    // Verification results; `{number}` is a result number or `latest`.
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/verification-results")
+            .route(get().to(verifications::list_verification_results))
+            .route(post().to(verifications::publish_verification_results)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/metadata/{metadata}/verification-results")
+            .route(post().to(verifications::publish_verification_results_with_metadata)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/verification-results/{number}")
+            .route(get().to(verifications::get_verification_result)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/metadata/{metadata}/verification-results/{number}")
+            .route(get().to(verifications::get_verification_result_with_metadata)),
+    )
+    .service(
+        resource("/pacticipants/{pacticipant}/versions/{version}/verification-results")
+            .route(get().to(verifications::list_provider_version_verification_results)),
     )
     // Pacticipants.
     .service(

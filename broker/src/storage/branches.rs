@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use crate::storage::heads::{self, HeadScope};
 use crate::storage::models::{BranchRow, VersionRow};
 use crate::storage::schema::{branch_versions, branches, pacticipants, versions};
 use crate::storage::{AnyConnection, StorageResult, now};
@@ -54,8 +55,13 @@ pub fn list_branches(
         .load(conn)?)
 }
 
-/// Deletes a branch and its version memberships (the versions stay).
+/// Deletes a branch, its version memberships (the versions stay) and its heads.
 pub fn delete_branch(conn: &mut AnyConnection, branch_id: i64) -> StorageResult<()> {
+    let branch: BranchRow = branches::table
+        .find(branch_id)
+        .select(BranchRow::as_select())
+        .first(conn)?;
+    heads::on_branch_deleted(conn, branch.pacticipant_id, &branch.name)?;
     diesel::delete(branch_versions::table.filter(branch_versions::branch_id.eq(branch_id)))
         .execute(conn)?;
     diesel::delete(branches::table.filter(branches::id.eq(branch_id))).execute(conn)?;
@@ -76,7 +82,8 @@ pub fn branch_has_version(
     Ok(count > 0)
 }
 
-/// Adds the version to the branch unless it is already there; `true` if added.
+/// Adds the version to the branch unless it is already there (moving the branch's version and
+/// pact heads to the version unless a newer version holds them); `true` if added.
 pub fn add_version_to_branch(
     conn: &mut AnyConnection,
     branch_id: i64,
@@ -92,6 +99,11 @@ pub fn add_version_to_branch(
             branch_versions::created_at.eq(now()),
         ))
         .execute(conn)?;
+    let name: String = branches::table
+        .find(branch_id)
+        .select(branches::name)
+        .first(conn)?;
+    heads::on_version_scoped(conn, version_id, HeadScope::Branch, &name)?;
     Ok(true)
 }
 

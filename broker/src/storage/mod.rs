@@ -11,6 +11,7 @@ pub mod branches;
 )]
 pub mod conn;
 pub mod contents;
+pub mod heads;
 pub mod introspect;
 pub mod matrix;
 pub mod migrate;
@@ -23,6 +24,7 @@ pub mod publications;
 )]
 pub mod schema;
 pub mod tags;
+pub mod verifications;
 pub mod versions;
 
 use std::time::Duration;

@@ -3,8 +3,11 @@
 use diesel::prelude::*;
 
 use crate::storage::models::{NewPacticipant, PacticipantRow};
-use crate::storage::schema::pacticipants;
-use crate::storage::{AnyConnection, StorageResult, now};
+use crate::storage::schema::{
+    branch_versions, branches, deployed_versions, pacticipants, publications, released_versions,
+    tags, verifications, versions,
+};
+use crate::storage::{AnyConnection, StorageResult, heads, now};
 
 /// The pacticipant with this exact name.
 pub fn find_pacticipant(
@@ -122,4 +125,50 @@ pub fn set_main_branch_if_unset(
     ))
     .execute(conn)?;
     Ok(changed > 0)
+}
+
+/// Deletes a pacticipant and everything that hangs off it: its heads, the verifications and
+/// deployment and release records of its versions or of integrations it is part of, its
+/// versions' tags and branch memberships, its branches, the publications it made as consumer
+/// or received as provider, and its versions. Contents stay (they are shared by hash).
+pub fn delete_pacticipant(conn: &mut AnyConnection, pacticipant_id: i64) -> StorageResult<()> {
+    heads::on_pacticipant_deleted(conn, pacticipant_id)?;
+    let own_versions = versions::table
+        .filter(versions::pacticipant_id.eq(pacticipant_id))
+        .select(versions::id);
+    diesel::delete(
+        verifications::table.filter(
+            verifications::consumer_id
+                .eq(pacticipant_id)
+                .or(verifications::provider_id.eq(pacticipant_id))
+                .or(verifications::provider_version_id.eq_any(own_versions)),
+        ),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        deployed_versions::table.filter(deployed_versions::pacticipant_id.eq(pacticipant_id)),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        released_versions::table.filter(released_versions::pacticipant_id.eq(pacticipant_id)),
+    )
+    .execute(conn)?;
+    diesel::delete(tags::table.filter(tags::version_id.eq_any(own_versions))).execute(conn)?;
+    diesel::delete(branch_versions::table.filter(branch_versions::version_id.eq_any(own_versions)))
+        .execute(conn)?;
+    diesel::delete(branches::table.filter(branches::pacticipant_id.eq(pacticipant_id)))
+        .execute(conn)?;
+    diesel::delete(
+        publications::table.filter(
+            publications::consumer_version_id
+                .eq_any(own_versions)
+                .or(publications::provider_id.eq(pacticipant_id)),
+        ),
+    )
+    .execute(conn)?;
+    diesel::delete(versions::table.filter(versions::pacticipant_id.eq(pacticipant_id)))
+        .execute(conn)?;
+    diesel::delete(pacticipants::table.filter(pacticipants::id.eq(pacticipant_id)))
+        .execute(conn)?;
+    Ok(())
 }

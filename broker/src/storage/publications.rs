@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::storage::models::{ContentRow, PublicationRow, VersionRow};
 use crate::storage::schema::{branch_versions, contents, publications, tags, versions};
-use crate::storage::{AnyConnection, StorageResult, now};
+use crate::storage::{AnyConnection, StorageResult, heads, now};
 
 /// Which publication of an integration to find.
 #[derive(Debug, Clone, Copy)]
@@ -49,14 +49,16 @@ pub fn find_latest_revision(
         .optional()?)
 }
 
-/// Records that a consumer version published a content for a provider, as `revision`.
+/// Records that a consumer version published a content for a provider, as `revision`, and
+/// moves the integration's heads (latest, and the version's branches and tags) to it in the
+/// same transaction.
 pub fn insert_publication(
     conn: &mut AnyConnection,
     consumer_version_id: i64,
     provider_id: i64,
     content_id: i64,
     revision: i64,
-) -> StorageResult<()> {
+) -> StorageResult<PublicationRow> {
     diesel::insert_into(publications::table)
         .values((
             publications::consumer_version_id.eq(consumer_version_id),
@@ -66,7 +68,14 @@ pub fn insert_publication(
             publications::created_at.eq(now()),
         ))
         .execute(conn)?;
-    Ok(())
+    let inserted = publications::table
+        .filter(publications::consumer_version_id.eq(consumer_version_id))
+        .filter(publications::provider_id.eq(provider_id))
+        .filter(publications::revision.eq(revision))
+        .select(PublicationRow::as_select())
+        .first(conn)?;
+    heads::on_publication_inserted(conn, &inserted)?;
+    Ok(inserted)
 }
 
 /// Finds one pact of the integration (consumer, provider).

@@ -2,8 +2,9 @@
 
 use diesel::prelude::*;
 
+use crate::storage::heads::{self, HeadScope};
 use crate::storage::models::TagRow;
-use crate::storage::schema::tags;
+use crate::storage::schema::{tags, versions};
 use crate::storage::{AnyConnection, StorageResult, now};
 
 /// The tag `name` on a version.
@@ -20,7 +21,8 @@ pub fn find_tag(
         .optional()?)
 }
 
-/// The tag, created when missing; `true` if created.
+/// The tag, created when missing (moving the tag's version and pact heads to the version unless
+/// a newer version holds them); `true` if created.
 pub fn find_or_insert_tag(
     conn: &mut AnyConnection,
     version_id: i64,
@@ -37,10 +39,12 @@ pub fn find_or_insert_tag(
         ))
         .execute(conn)?;
     let created = find_tag(conn, version_id, name)?.ok_or(diesel::result::Error::NotFound)?;
+    heads::on_version_scoped(conn, version_id, HeadScope::Tag, name)?;
     Ok((created, true))
 }
 
-/// Removes the tag; `true` if there was one.
+/// Removes the tag (recomputing the tag's heads of the version's pacticipant); `true` if there
+/// was one.
 pub fn delete_tag(conn: &mut AnyConnection, version_id: i64, name: &str) -> StorageResult<bool> {
     let deleted = diesel::delete(
         tags::table
@@ -48,6 +52,13 @@ pub fn delete_tag(conn: &mut AnyConnection, version_id: i64, name: &str) -> Stor
             .filter(tags::name.eq(name)),
     )
     .execute(conn)?;
+    if deleted > 0 {
+        let pacticipant_id: i64 = versions::table
+            .find(version_id)
+            .select(versions::pacticipant_id)
+            .first(conn)?;
+        heads::on_tag_removed(conn, pacticipant_id, name)?;
+    }
     Ok(deleted > 0)
 }
 

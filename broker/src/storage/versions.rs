@@ -3,8 +3,11 @@
 use diesel::prelude::*;
 
 use crate::storage::models::VersionRow;
-use crate::storage::schema::{tags, versions};
-use crate::storage::{AnyConnection, StorageResult, now};
+use crate::storage::schema::{
+    branch_versions, deployed_versions, publications, released_versions, tags, verifications,
+    versions,
+};
+use crate::storage::{AnyConnection, StorageResult, heads, now};
 
 /// The version `number` of a pacticipant.
 pub fn find_version(
@@ -114,4 +117,24 @@ pub fn list_versions(
         .order(versions::id.desc())
         .select(VersionRow::as_select())
         .load(conn)?)
+}
+
+/// Deletes a version with its tags, branch memberships, publications, the verifications it made
+/// as a provider version and its deployment and release records, then recomputes every head
+/// that pointed at it from the history that is left.
+pub fn delete_version(conn: &mut AnyConnection, version_id: i64) -> StorageResult<()> {
+    let scopes = heads::detach_version(conn, version_id)?;
+    diesel::delete(verifications::table.filter(verifications::provider_version_id.eq(version_id)))
+        .execute(conn)?;
+    diesel::delete(deployed_versions::table.filter(deployed_versions::version_id.eq(version_id)))
+        .execute(conn)?;
+    diesel::delete(released_versions::table.filter(released_versions::version_id.eq(version_id)))
+        .execute(conn)?;
+    diesel::delete(tags::table.filter(tags::version_id.eq(version_id))).execute(conn)?;
+    diesel::delete(branch_versions::table.filter(branch_versions::version_id.eq(version_id)))
+        .execute(conn)?;
+    diesel::delete(publications::table.filter(publications::consumer_version_id.eq(version_id)))
+        .execute(conn)?;
+    diesel::delete(versions::table.filter(versions::id.eq(version_id))).execute(conn)?;
+    heads::recompute_scopes(conn, &scopes)
 }

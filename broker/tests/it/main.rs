@@ -16,6 +16,8 @@ mod binary;
 mod branch_pacts;
 // Concurrent publications: identical ones collapse to one row each, distinct ones all land.
 mod concurrency;
+// Heads: pact and version heads follow writes, never move backwards, recompute on deletes.
+mod heads;
 // Bad input: malformed JSON, oversize bodies, unknown pacticipants and routes.
 mod errors;
 // The index, /health and /ready.
@@ -30,5 +32,7 @@ mod publish;
 mod schema;
 // Layering and file-header rules of the broker's source.
 mod tidy;
+// Verification results: publish, read back, content dedup, WIP metadata, validation.
+mod verifications;
 // Versions, branches and tags, including `/` and `+` inside encoded path segments.
 mod versions;

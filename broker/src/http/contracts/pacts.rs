@@ -12,7 +12,9 @@ use crate::domain::{BranchName, PacticipantName, TagName, VersionNumber};
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, segment};
 use crate::http::hal::{Links, hal, ok};
-use crate::http::views::pacts::{latest_pacts, pact_document, provider_latest_pacts};
+use crate::http::views::pacts::{
+    latest_pacts, pact_document, pact_document_with_metadata, provider_latest_pacts,
+};
 
 fn names(provider: &str, consumer: &str) -> Result<(PacticipantName, PacticipantName), ApiError> {
     Ok((
@@ -109,22 +111,23 @@ pub async fn get_pact_by_content_sha(
     .await
 }
 
-/// `GET /pacts/provider/P/consumer/C/pact-version/SHA/metadata/M` (the metadata is opaque here).
+/// `GET /pacts/provider/P/consumer/C/pact-version/SHA/metadata/M`: the metadata is opaque here
+/// and is kept in the pact's publish link.
 #[tracing::instrument(skip_all)]
 pub async fn get_pact_by_content_sha_with_metadata(
     request: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (provider, consumer, sha, _metadata) = path.into_inner();
-    render_pact(
-        &request,
-        &state,
-        &provider,
-        &consumer,
-        PactSelector::ContentSha(sha),
-    )
-    .await
+    let (provider, consumer, sha, metadata) = path.into_inner();
+    let (provider, consumer) = names(&provider, &consumer)?;
+    let pact =
+        pacts::get_pact(&state.db, provider, consumer, PactSelector::ContentSha(sha)).await?;
+    Ok(ok(pact_document_with_metadata(
+        &Links::from_request(&request),
+        &pact,
+        Some(&metadata),
+    )))
 }
 
 async fn store_pact(

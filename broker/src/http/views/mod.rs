@@ -5,4 +5,5 @@ pub mod matrix;
 pub mod pacticipants;
 pub mod pacts;
 pub mod publish;
+pub mod verifications;
 pub mod versions;

@@ -12,6 +12,12 @@ fn pact_title(consumer: &str, version: &str, provider: &str) -> String {
 
 /// A pact document: the stored JSON plus `createdAt` and `_links`.
 pub fn pact_document(links: &Links, pact: &Pact) -> Value {
+    pact_document_with_metadata(links, pact, None)
+}
+
+/// A pact document fetched through `…/pact-version/SHA/metadata/M`: its publish link keeps the
+/// metadata, so that the result posted through it is attributed (WIP) as the pact was handed out.
+pub fn pact_document_with_metadata(links: &Links, pact: &Pact, metadata: Option<&str>) -> Value {
     let (consumer, provider, version, sha) = (
         pact.consumer.as_str(),
         pact.provider.as_str(),
@@ -28,6 +34,14 @@ pub fn pact_document(links: &Links, pact: &Pact) -> Value {
         links.url(&segments)
     };
     let title = pact_title(consumer, version, provider);
+    let pact_version_href = {
+        let mut segments: Vec<&str> = integration.to_vec();
+        segments.extend(["pact-version", sha]);
+        if let Some(metadata) = metadata {
+            segments.extend(["metadata", metadata]);
+        }
+        links.url(&segments)
+    };
     let mut document = pact.document.clone();
     document.insert("createdAt".into(), json!(pact.created_at));
     document.insert(
@@ -41,9 +55,13 @@ pub fn pact_document(links: &Links, pact: &Pact) -> Value {
             "pb:latest-pact-version": { "href": with(&["latest"], ""), "title": "Latest version of this pact", "name": title },
             "pb:latest-tagged-pact-version": links.template_under(&integration, "/latest/{tag}"),
             "pb:publish-verification-results": {
-                "href": format!("{}/verification-results", with(&["pact-version"], sha)),
+                "href": format!("{pact_version_href}/verification-results"),
                 "title": "Publish verification results",
                 "name": title,
+            },
+            "pb:latest-verification-results": {
+                "href": format!("{}/verification-results/latest", with(&["pact-version"], sha)),
+                "title": "Latest verification results",
             },
         }),
     );
