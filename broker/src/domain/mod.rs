@@ -1,5 +1,5 @@
 //! The broker's rules, as plain Rust over validated value types: publishing and content
-//! identity, pacts, pacticipants, versions, branches and tags.
+//! identity, pacts, pacticipants, versions, branches and tags, environments and deployments.
 //!
 //! This layer must not import actix or diesel (checked by the tidy test): it speaks Treaty's
 //! own types, [`crate::storage::Db`] and the synchronous storage functions it runs inside
@@ -7,6 +7,8 @@
 
 pub mod branch_pacts;
 pub mod contracts;
+pub mod deployments;
+pub mod environments;
 pub mod for_verification;
 pub mod matrix;
 pub mod names;
@@ -70,6 +72,10 @@ pub enum DomainError {
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// The request is well-formed but asks for a change the rules forbid (for example, setting
+    /// `currentlyDeployed` back to true); every fault is listed.
+    #[error("unprocessable request: {}", .0.iter().map(|fault| format!("{}: {}", fault.field, fault.message)).collect::<Vec<_>>().join("; "))]
+    Unprocessable(Vec<FieldError>),
 }
 
 impl DomainError {

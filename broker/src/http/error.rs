@@ -1,8 +1,8 @@
 //! The one place that turns failures into HTTP statuses and JSON bodies.
 //!
 //! Client mistakes get a 4xx with `{"errors": {field: [messages]}}` (what the Pact clients
-//! print); a publish conflict gets the Pact Broker's 409 shape; a database outage gets 503;
-//! anything else is a 500 whose body says nothing internal (`http::logging` logs the cause once).
+//! print; 422 for a change the rules forbid, 415 for a body type a resource does not take); a
+//! publish conflict gets the Pact Broker's 409 shape; a database outage gets 503; anything else is a 500 whose body says nothing internal (`http::logging` logs the cause once).
 
 use std::collections::BTreeMap;
 
@@ -32,6 +32,14 @@ pub enum ApiError {
     /// No route matches.
     #[error("no resource at {0}")]
     NoRoute(String),
+    /// The request body's Content-Type is not one the resource accepts.
+    #[error("unsupported media type `{found}`: expected {expected}")]
+    UnsupportedMediaType {
+        /// What the resource accepts.
+        expected: &'static str,
+        /// What the client sent.
+        found: String,
+    },
 }
 
 impl ApiError {
@@ -67,13 +75,23 @@ impl ResponseError for ApiError {
             }
             Self::Domain(DomainError::Storage(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Domain(DomainError::Unprocessable(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         let (content_type, body) = match self {
-            Self::Domain(DomainError::Invalid(faults)) => (HAL_JSON, errors_body(faults)),
+            Self::Domain(DomainError::Invalid(faults) | DomainError::Unprocessable(faults)) => {
+                (HAL_JSON, errors_body(faults))
+            }
+            Self::UnsupportedMediaType { expected, found } => (
+                HAL_JSON,
+                json!({ "errors": { "body": [format!(
+                    "unsupported Content-Type `{found}`: send {expected}"
+                )] } }),
+            ),
             Self::Domain(DomainError::NotFound(message)) => (HAL_JSON, json!({ "error": message })),
             Self::NoRoute(path) => (
                 HAL_JSON,

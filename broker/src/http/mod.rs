@@ -5,6 +5,8 @@
 
 pub mod branches;
 pub mod contracts;
+pub mod deployments;
+pub mod environments;
 pub mod error;
 pub mod extract;
 pub mod hal;
@@ -174,6 +176,49 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // The matrix and can-i-deploy.
     .service(resource("/matrix").route(get().to(matrix::get_matrix)))
     .service(resource("/can-i-deploy").route(get().to(matrix::get_can_i_deploy)))
+    // Environments.
+    .service(
+        resource("/environments")
+            .route(get().to(environments::list_environments))
+            .route(post().to(environments::create_environment)),
+    )
+    .service(
+        resource("/environments/{uuid}")
+            .route(get().to(environments::get_environment))
+            .route(put().to(environments::replace_environment))
+            .route(delete().to(environments::delete_environment)),
+    )
+    // Deployments and releases.
+    .service(
+        resource("/environments/{uuid}/deployed-versions/currently-deployed")
+            .route(get().to(deployments::list_currently_deployed)),
+    )
+    .service(
+        resource("/environments/{uuid}/released-versions/currently-supported")
+            .route(get().to(deployments::list_currently_supported)),
+    )
+    .service(
+        resource(
+            "/pacticipants/{pacticipant}/versions/{version}/deployed-versions/environment/{uuid}",
+        )
+        .route(post().to(deployments::record_deployment)),
+    )
+    .service(
+        resource(
+            "/pacticipants/{pacticipant}/versions/{version}/released-versions/environment/{uuid}",
+        )
+        .route(post().to(deployments::record_release)),
+    )
+    .service(
+        resource("/deployed-versions/{uuid}")
+            .route(get().to(deployments::get_deployed_version))
+            .route(patch().to(deployments::patch_deployed_version)),
+    )
+    .service(
+        resource("/released-versions/{uuid}")
+            .route(get().to(deployments::get_released_version))
+            .route(patch().to(deployments::patch_released_version)),
+    )
     .default_service(web::to(no_route));
 }
 

@@ -61,6 +61,8 @@ pub fn problem_body(error: &ApiError, base: &str, instance: &str) -> Value {
         404 => ("not-found", "Not found"),
         409 => ("conflict", "Conflict"),
         413 => ("payload-too-large", "Request body too large"),
+        415 => ("unsupported-media-type", "Unsupported media type"),
+        422 => ("unprocessable-entity", "Unprocessable entity"),
         503 => ("unavailable", "Service unavailable"),
         _ => ("server-error", "Server error"),
     };
@@ -75,22 +77,24 @@ pub fn problem_body(error: &ApiError, base: &str, instance: &str) -> Value {
         other => other.to_string(),
     };
     let errors: Vec<Value> = match error {
-        ApiError::Domain(DomainError::Invalid(faults)) => faults
-            .iter()
-            .map(|fault| {
-                let mut entry = json!({
-                    "type": problem_type,
-                    "title": "Validation error",
-                    "detail": fault.message,
-                    "pointer": format!("/{}", fault.field),
-                    "status": status,
-                });
-                if let (Some(pointer), Value::Object(fields)) = (&fault.pointer, &mut entry) {
-                    fields.insert("contentPointer".into(), json!(pointer));
-                }
-                entry
-            })
-            .collect(),
+        ApiError::Domain(DomainError::Invalid(faults) | DomainError::Unprocessable(faults)) => {
+            faults
+                .iter()
+                .map(|fault| {
+                    let mut entry = json!({
+                        "type": problem_type,
+                        "title": "Validation error",
+                        "detail": fault.message,
+                        "pointer": format!("/{}", fault.field),
+                        "status": status,
+                    });
+                    if let (Some(pointer), Value::Object(fields)) = (&fault.pointer, &mut entry) {
+                        fields.insert("contentPointer".into(), json!(pointer));
+                    }
+                    entry
+                })
+                .collect()
+        }
         _ => Vec::new(),
     };
     let mut body = json!({ "type": problem_type, "title": title, "status": status, "detail": detail, "instance": instance });

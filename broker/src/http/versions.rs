@@ -3,10 +3,11 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::app::AppState;
-use crate::domain::{PacticipantName, TagName, VersionNumber, versions};
+use crate::domain::{PacticipantName, TagName, VersionNumber, deployments, versions};
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, segment};
 use crate::http::hal::{Links, created, ok};
+use crate::http::views::deployments::add_version_environment_links;
 use crate::http::views::versions::{VersionBody, version, version_list};
 
 fn pacticipant_version(
@@ -28,8 +29,20 @@ pub async fn get_version(
 ) -> Result<HttpResponse, ApiError> {
     let (pacticipant, number) = path.into_inner();
     let (pacticipant, number) = pacticipant_version(&pacticipant, &number)?;
-    let details = versions::get_version(&state.db, pacticipant, number).await?;
-    Ok(ok(version(&Links::from_request(&request), &details)))
+    let details = versions::get_version(&state.db, pacticipant.clone(), number.clone()).await?;
+    let links = Links::from_request(&request);
+    let mut body = version(&links, &details);
+    let environments =
+        deployments::get_version_deployments(&state.db, pacticipant.clone(), number.clone())
+            .await?;
+    add_version_environment_links(
+        &mut body,
+        &links,
+        pacticipant.as_str(),
+        number.as_str(),
+        &environments,
+    );
+    Ok(ok(body))
 }
 
 /// `PUT` (or merge-patch `PATCH`) `/pacticipants/P/versions/V`: 201 new, 200 existing; a given

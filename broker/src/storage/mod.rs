@@ -11,6 +11,8 @@ pub mod branches;
 )]
 pub mod conn;
 pub mod contents;
+pub mod deployments;
+pub mod environments;
 pub mod heads;
 pub mod introspect;
 pub mod matrix;

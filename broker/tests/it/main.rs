@@ -16,6 +16,10 @@ mod binary;
 mod branch_pacts;
 // Concurrent publications: identical ones collapse to one row each, distinct ones all land.
 mod concurrency;
+// Deployed and released versions: replace per instance, undeploy, releases, filters.
+mod deployments;
+// Environments: create, validate, list, filter, replace, delete.
+mod environments;
 // Heads: pact and version heads follow writes, never move backwards, recompute on deletes.
 mod heads;
 // Bad input: malformed JSON, oversize bodies, unknown pacticipants and routes.

@@ -1,6 +1,8 @@
 //! Response and request shapes, one file per resource: functions from domain results to the
 //! Pact Broker's JSON, and serde structs for request bodies. No rules live here.
 
+pub mod deployments;
+pub mod environments;
 pub mod matrix;
 pub mod pacticipants;
 pub mod pacts;
