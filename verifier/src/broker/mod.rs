@@ -7,6 +7,7 @@
 //! (exit 2). Credentials are never printed: [`Secret`] has no readable `Debug`.
 
 pub mod hal;
+pub mod matrix;
 pub mod publish;
 pub mod wire;
 
