@@ -4,7 +4,7 @@
 //! Each function names the index it relies on. The indexes come from the migrations:
 //! `versions_pacticipant_id_id_idx` (pacticipant_id, id) (migration 2026-12-04-040000),
 //! `versions_pacticipant_id_number_key`, `version_heads_pacticipant_scope_key`,
-//! `tags_name_idx`, `branch_versions_branch_id_version_id_key`,
+//! `tags_name_idx`, `branches_pacticipant_id_name_key`, `branch_versions_branch_id_version_id_key`,
 //! `publications_consumer_version_id_provider_id_revision_key`,
 //! `pact_heads_provider_scope_consumer_key`, `pact_heads_consumer_id_idx`,
 //! `verifications_content_id_provider_version_id_idx`,
@@ -18,8 +18,8 @@ use diesel::prelude::*;
 
 use crate::storage::models::{EnvironmentRow, PublicationRow, VerificationRow, VersionRow};
 use crate::storage::schema::{
-    contents, deployed_versions, environments, pact_heads, pacticipants, publications,
-    released_versions, tags, verifications, version_heads, versions,
+    branch_versions, branches, contents, deployed_versions, environments, pact_heads, pacticipants,
+    publications, released_versions, tags, verifications, version_heads, versions,
 };
 use crate::storage::{AnyConnection, StorageResult};
 
@@ -82,6 +82,24 @@ pub fn list_tagged_versions(
         .inner_join(tags::table)
         .filter(tags::name.eq(tag))
         .filter(versions::pacticipant_id.eq(pacticipant_id))
+        .order(versions::id.desc())
+        .limit(limit)
+        .select(VersionRow::as_select())
+        .load(conn)?)
+}
+
+/// Up to `limit` versions on a pacticipant's branch, newest first. Indexes:
+/// `branches_pacticipant_id_name_key`, then `branch_versions_branch_id_version_id_key`.
+pub fn list_branch_versions(
+    conn: &mut AnyConnection,
+    pacticipant_id: i64,
+    branch: &str,
+    limit: i64,
+) -> StorageResult<Vec<VersionRow>> {
+    Ok(versions::table
+        .inner_join(branch_versions::table.inner_join(branches::table))
+        .filter(branches::pacticipant_id.eq(pacticipant_id))
+        .filter(branches::name.eq(branch))
         .order(versions::id.desc())
         .limit(limit)
         .select(VersionRow::as_select())
