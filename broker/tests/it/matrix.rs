@@ -252,9 +252,16 @@ dbtest!(
         verify(&app, "web", "1", "orders", "4", true).await;
         let production = create_environment(&app, "production", true).await;
         deploy(&app, "orders", "4", &production).await;
-        let answer = app.get("/can-i-deploy?pacticipant=web&version=1&environment=production").await;
+        let index = app.get("/").await;
+        let template = index.body["_links"]["pb:can-i-deploy-pacticipant-version-to-environment"]["href"].as_str().unwrap().to_owned();
+        assert_eq!(index.body["_links"]["pb:can-i-deploy-pacticipant-version-to-environment"]["templated"], true);
+        let href = template.replace("{pacticipant}", "web").replace("{version}", "1").replace("{environment}", "production");
+        let answer = app.get(href.trim_start_matches(&app.base)).await;
         assert_eq!(answer.status, 200, "{}", answer.body);
         assert_eq!(answer.body["summary"]["deployable"], true);
+        let to_tag = app.get("/can-i-deploy?pacticipant=web&version=1&to=prod").await;
+        assert_eq!(to_tag.body["summary"]["deployable"], Value::Null, "no orders version is tagged prod: {}", to_tag.body);
+        assert_notice(&to_tag.body, "the latest version of orders with tag prod (no such version exists)");
         let refused = app.get("/can-i-deploy?pacticipant=web&version=1").await;
         assert_eq!(refused.status, 400);
         assert_eq!(refused.body["errors"]["environment"][0], "Must specify either an environment or a 'to' tag.");
