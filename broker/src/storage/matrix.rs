@@ -88,8 +88,10 @@ pub fn list_tagged_versions(
         .load(conn)?)
 }
 
-/// Up to `limit` versions on a pacticipant's branch, newest first. Indexes:
-/// `branches_pacticipant_id_name_key`, then `branch_versions_branch_id_version_id_key`.
+/// Up to `limit` versions on a pacticipant's branch, newest first, for a `branch` selector
+/// without `latest` (the matrix page). Indexes: `branches_pacticipant_id_name_key`, then
+/// `branch_versions_branch_id_version_id_key`; the branch's memberships are read before the
+/// cut at `limit` (a `latest` branch selector reads `version_heads` instead).
 pub fn list_branch_versions(
     conn: &mut AnyConnection,
     pacticipant_id: i64,
@@ -234,8 +236,9 @@ pub fn list_pacts_of_consumer_versions(
 }
 
 /// The newest `limit` pacts of an integration (newest consumer versions first), for a selector
-/// that names only the consumer (the matrix page, never can-i-deploy). Index:
-/// `publications_provider_id_idx`, bounded by `limit`.
+/// that names only the consumer (the matrix page; can-i-deploy never asks this). Index:
+/// `publications_provider_id_idx`; this one reads the provider's publications before cutting
+/// at `limit`, so it grows with that history, which is why can-i-deploy does not use it.
 pub fn list_recent_pacts_of_integration(
     conn: &mut AnyConnection,
     consumer_id: i64,
@@ -265,24 +268,26 @@ fn newest_revision_per_version(rows: Vec<(PublicationRow, String)>) -> Vec<PactO
         .collect()
 }
 
-/// The latest verification of a content, for one integration, by each of the given provider
-/// versions. Index: `verifications_content_id_provider_version_id_idx`; the rows read are the
+/// The latest verification of a content, for one consumer, by each of the given provider
+/// versions (which imply the provider). Index: `verifications_content_id_provider_version_id_idx`; the rows read are the
 /// results of this content by these versions only.
 pub fn list_latest_verifications_by_versions(
     conn: &mut AnyConnection,
     consumer_id: i64,
-    provider_id: i64,
     content_id: i64,
     provider_version_ids: &[i64],
 ) -> StorageResult<Vec<VerificationRow>> {
     if provider_version_ids.is_empty() {
         return Ok(Vec::new());
     }
+    // No provider filter: the provider version implies the provider, and with one the
+    // planner may prefer `verifications_provider_id_content_id_idx`, which reads every result
+    // of the content instead of those of the selected versions (SQLite does, checked with
+    // EXPLAIN QUERY PLAN).
     let rows: Vec<VerificationRow> = verifications::table
         .filter(verifications::content_id.eq(content_id))
         .filter(verifications::provider_version_id.eq_any(provider_version_ids))
         .filter(verifications::consumer_id.eq(consumer_id))
-        .filter(verifications::provider_id.eq(provider_id))
         .order(verifications::id.desc())
         .select(VerificationRow::as_select())
         .load(conn)?;

@@ -185,7 +185,6 @@ impl MatrixSource for StorageSource<'_> {
             Some(ids) => matrix::list_latest_verifications_by_versions(
                 self.conn,
                 consumer_id,
-                provider_id,
                 content_id,
                 ids,
             )?,
