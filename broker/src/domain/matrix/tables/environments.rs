@@ -2,6 +2,7 @@
 //! undeployment, application instances, releases with several supported versions; a failed
 //! then fixed verification, content shared by two consumer versions, no integrations.
 
+use super::world::World;
 use super::{Case, check, web_needs_orders};
 
 #[test]
@@ -204,6 +205,22 @@ fn environments_deployments_instances_and_releases() {
             notice: "orders 3 (deployed to production as eu): the verification failed",
         },
         Case {
+            name: "latestby=cvp keeps only the newest provider version in the environment (PB#903)",
+            world: two_instances_older_failing,
+            query: "q[][pacticipant]=web&q[][version]=1&latestby=cvp&environment=production",
+            deployable: Some(true),
+            counts: (1, 0, 0),
+            notice: "orders 4 (deployed to production as us): verified successfully",
+        },
+        Case {
+            name: "latestby=cvpv (what the Rust CLI sends) checks every version in the environment",
+            world: two_instances_older_failing,
+            query: to_env!("web", "1", "production"),
+            deployable: Some(false),
+            counts: (1, 1, 0),
+            notice: "orders 3 (deployed to production as eu): the verification failed",
+        },
+        Case {
             name: "a pact verified by one of two instances counts as verified (Pact Broker semantics)",
             world: || {
                 web_needs_orders()
@@ -318,4 +335,13 @@ fn verifications_content_and_integrations() {
     for case in &cases {
         check(case);
     }
+}
+
+/// orders 3 (instance eu) failed web 1's pact, orders 4 (instance us) passed it; both run.
+fn two_instances_older_failing() -> World {
+    web_needs_orders()
+        .verify("orders", "3", "A", false)
+        .verify("orders", "4", "A", true)
+        .deploy_instance("orders", "3", "production", Some("eu"))
+        .deploy_instance("orders", "4", "production", Some("us"))
 }
