@@ -85,6 +85,16 @@ pub enum Error {
         /// How many were attempted.
         total: usize,
     },
+    /// The broker cannot answer the question as asked (400): an unknown pacticipant, version
+    /// or environment, or contradictory selectors.
+    #[error("{}", CannotAskDisplay(messages))]
+    CannotAsk {
+        /// The broker's messages, one per line.
+        messages: Vec<String>,
+    },
+    /// `treaty can-i-deploy`/`can-i-merge` asked, and the answer is no (or unknown).
+    #[error("{0}")]
+    NotDeployable(String),
     /// Writing the command's output failed.
     #[error("could not write output")]
     Output(#[source] std::io::Error),
@@ -137,7 +147,8 @@ impl Error {
             | Error::Refused { .. }
             | Error::SomeRefused { .. }
             | Error::VerificationFailed { .. }
-            | Error::NothingVerified(_) => EXIT_CONTRACT_FAILURE,
+            | Error::NothingVerified(_)
+            | Error::NotDeployable(_) => EXIT_CONTRACT_FAILURE,
             Error::Usage(_)
             | Error::Read { .. }
             | Error::NoContracts { .. }
@@ -145,6 +156,7 @@ impl Error {
             | Error::Transport { .. }
             | Error::BrokerProtocol { .. }
             | Error::Output(_)
+            | Error::CannotAsk { .. }
             | Error::Source(_)
             | Error::ProviderUnreachable(_)
             | Error::ResultsNotPublished { .. }
@@ -180,6 +192,21 @@ impl fmt::Display for InvalidContractsDisplay<'_> {
             for problem in &invalid.problems {
                 write!(f, "\n    {problem}")?;
             }
+        }
+        Ok(())
+    }
+}
+
+struct CannotAskDisplay<'a>(&'a [String]);
+
+impl fmt::Display for CannotAskDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the broker cannot answer this question: check the pacticipant, version and environment names"
+        )?;
+        for message in self.0 {
+            write!(f, "\n  {message}")?;
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ pub mod contracts;
 pub mod deployments;
 pub mod environments;
 pub mod for_verification;
+pub mod matrix;
 pub mod names;
 pub mod pact_metadata;
 pub mod pacticipants;

@@ -13,6 +13,7 @@ pub mod for_verification;
 pub mod hal;
 pub mod index;
 pub mod logging;
+pub mod matrix;
 pub mod ops;
 pub mod pacticipants;
 pub mod problem;
@@ -210,6 +211,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(get().to(branches::get_branch_version))
             .route(put().to(branches::put_branch_version)),
     )
+    // The matrix and can-i-deploy.
+    .service(resource("/matrix").route(get().to(matrix::get_matrix)))
+    .service(resource("/can-i-deploy").route(get().to(matrix::get_can_i_deploy)))
     // Environments.
     .service(
         resource("/environments")

@@ -28,6 +28,8 @@ mod errors;
 mod for_verification;
 // The index, /health and /ready.
 mod index;
+// The matrix and can-i-deploy: verdicts, notices, explanations, row shape, the 400s.
+mod matrix;
 // Pacticipants: list, get, create, merge-patch, replace.
 mod pacticipants;
 // Pact resources: old PUT/GET/PATCH, latest, by tag, by branch, by sha, listings.

@@ -4,6 +4,7 @@
 //! Clap structs hold raw flags only; each command converts them into validated settings before
 //! it touches the network or the disk (ripgrep's low/high arguments).
 
+pub mod can_i_deploy;
 pub mod contract_files;
 pub mod deployments;
 pub mod environments;
@@ -37,7 +38,7 @@ pub struct Cli {
 
 /// Every `treaty` command.
 #[derive(Debug, Subcommand)]
-#[expect(
+#[allow(
     clippy::large_enum_variant,
     reason = "parsed once per process; boxing every command's flags buys nothing"
 )]
@@ -46,6 +47,13 @@ pub enum Command {
     Publish(publish::PublishArgs),
     /// Verify a running provider against contract files, directories or URLs.
     Verify(verify::VerifyArgs),
+    /// Ask the broker whether versions can be deployed to an environment (exit 0 yes, 1 no).
+    #[command(disable_version_flag = true)]
+    CanIDeploy(can_i_deploy::CanIDeployArgs),
+    /// Ask the broker whether a version is compatible with the main branch of every application
+    /// it integrates with (exit 0 yes, 1 no).
+    #[command(disable_version_flag = true)]
+    CanIMerge(can_i_deploy::CanIMergeArgs),
     /// Create an environment that versions can be deployed or released to.
     CreateEnvironment(environments::CreateEnvironmentArgs),
     /// List the broker's environments.
@@ -166,6 +174,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Publish(args) => runtime.block_on(publish::run(args)),
         Command::Verify(args) => verify::run(args),
+        Command::CanIDeploy(args) => runtime.block_on(can_i_deploy::run(args)),
+        Command::CanIMerge(args) => runtime.block_on(can_i_deploy::run_merge(args)),
         Command::CreateEnvironment(args) => runtime.block_on(environments::create(args)),
         Command::ListEnvironments(args) => runtime.block_on(environments::list(args)),
         Command::DescribeEnvironment(args) => runtime.block_on(environments::describe(args)),

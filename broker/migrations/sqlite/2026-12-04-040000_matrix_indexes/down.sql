@@ -1,0 +1,2 @@
+-- Reverses up.sql.
+DROP INDEX versions_pacticipant_id_id_idx;
