@@ -1,12 +1,12 @@
 //! Pacts of a provider by consumer branch: the `get-pacts` listings (pact-broker-api.md §3.8),
-//! for a named branch or each consumer's main branch, all versions or only each branch head.
-
-use std::collections::{HashMap, HashSet};
+//! for a named branch or each consumer's main branch, all versions or only each branch head
+//! (the heads are read from `pact_heads`; the all-versions listings list history).
 
 use crate::domain::pacticipants::require_pacticipant;
-use crate::domain::pacts::PactSummary;
+use crate::domain::pacts::{PactSummary, summarise};
 use crate::domain::{BranchName, DomainError, PacticipantName};
-use crate::storage::{Db, branches, pacticipants, publications};
+use crate::storage::publications::{HeadSelection, HistorySelection};
+use crate::storage::{Db, branches, publications};
 
 /// Which consumer branches.
 #[derive(Debug, Clone)]
@@ -18,7 +18,8 @@ pub enum BranchSelection {
 }
 
 /// The pacts of `provider` from consumer versions on the selected branches, optionally of one
-/// consumer; with `latest_only`, just the head of each branch. Newest first.
+/// consumer; with `latest_only`, just the head of each branch (read from the pact heads).
+/// Newest first.
 pub async fn list_branch_pacts(
     db: &Db,
     provider: PacticipantName,
@@ -32,42 +33,30 @@ pub async fn list_branch_pacts(
             Some(name) => Some(require_pacticipant(conn, name.as_str())?.id),
             None => None,
         };
-        let branch_rows = match &selection {
-            BranchSelection::Main => branches::list_main_branches(conn)?,
-            BranchSelection::Named(name) => branches::find_branches_named(conn, name.as_str())?,
-        };
-        let branch_ids: Vec<i64> = branch_rows
-            .iter()
-            .filter(|branch| consumer_id.is_none_or(|id| branch.pacticipant_id == id))
-            .map(|branch| branch.id)
-            .collect();
-        let mut rows = publications::list_pacts_on_branches(conn, provider_row.id, &branch_ids)?;
-        if latest_only {
-            let mut seen = HashSet::new();
-            rows.retain(|(_, version, _)| seen.insert(version.pacticipant_id));
-        }
-        let consumer_ids: Vec<i64> = rows
-            .iter()
-            .map(|(_, version, _)| version.pacticipant_id)
-            .collect();
-        let names: HashMap<i64, String> =
-            pacticipants::find_pacticipants_by_ids(conn, &consumer_ids)?
-                .into_iter()
-                .map(|row| (row.id, row.name))
+        let listings = if latest_only {
+            let heads = match &selection {
+                BranchSelection::Main => HeadSelection::MainBranch,
+                BranchSelection::Named(name) => HeadSelection::Branch(name.as_str()),
+            };
+            publications::list_head_pacts(conn, Some(provider_row.id), consumer_id, heads)?
+        } else {
+            let branch_rows = match &selection {
+                BranchSelection::Main => branches::list_main_branches(conn)?,
+                BranchSelection::Named(name) => branches::find_branches_named(conn, name.as_str())?,
+            };
+            let branch_ids: Vec<i64> = branch_rows
+                .iter()
+                .filter(|branch| consumer_id.is_none_or(|id| branch.pacticipant_id == id))
+                .map(|branch| branch.id)
                 .collect();
-        Ok(rows
-            .into_iter()
-            .map(|(publication, version, sha)| PactSummary {
-                consumer: names
-                    .get(&version.pacticipant_id)
-                    .cloned()
-                    .unwrap_or_default(),
-                provider: provider_row.name.clone(),
-                consumer_version: version.number,
-                sha,
-                created_at: publication.created_at,
-            })
-            .collect())
+            publications::list_pact_history(
+                conn,
+                provider_row.id,
+                None,
+                HistorySelection::Branches(&branch_ids),
+            )?
+        };
+        summarise(conn, listings)
     })
     .await
 }

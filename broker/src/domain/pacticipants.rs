@@ -1,17 +1,50 @@
-//! Pacticipants: listing, reading, creating and updating (merge-patch or full replacement).
+//! Pacticipants: listing, reading, creating, updating (merge-patch, which creates a missing
+//! pacticipant as the Pact Broker does, or full replacement) and deleting with everything that
+//! hangs off them.
 
+use crate::domain::versions::VersionSummary;
 use crate::domain::{BranchName, DomainError, PacticipantName};
-use crate::storage::models::{PacticipantRow, VersionRow};
+use crate::storage::models::PacticipantRow;
 use crate::storage::pacticipants::PacticipantAttributes;
 use crate::storage::{AnyConnection, Db, pacticipants, versions};
+
+/// A pacticipant (consumer or provider).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pacticipant {
+    /// Unique, case-sensitive name.
+    pub name: String,
+    /// Human name, if one was given.
+    pub display_name: Option<String>,
+    /// Source repository URL.
+    pub repository_url: Option<String>,
+    /// Main branch name.
+    pub main_branch: Option<String>,
+    /// When it was created (RFC 3339).
+    pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
+}
+
+impl From<PacticipantRow> for Pacticipant {
+    fn from(row: PacticipantRow) -> Self {
+        Self {
+            name: row.name,
+            display_name: row.display_name,
+            repository_url: row.repository_url,
+            main_branch: row.main_branch,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
 
 /// A pacticipant with its latest version.
 #[derive(Debug, Clone)]
 pub struct PacticipantDetails {
     /// The pacticipant.
-    pub pacticipant: PacticipantRow,
+    pub pacticipant: Pacticipant,
     /// Its most recently created version.
-    pub latest_version: Option<VersionRow>,
+    pub latest_version: Option<VersionSummary>,
 }
 
 /// A change to a pacticipant: `None` leaves a field alone, `Some(None)` clears it.
@@ -74,15 +107,22 @@ fn with_latest(
 ) -> Result<PacticipantDetails, DomainError> {
     let latest_version = versions::find_latest_version(conn, pacticipant.id)?;
     Ok(PacticipantDetails {
-        pacticipant,
-        latest_version,
+        pacticipant: pacticipant.into(),
+        latest_version: latest_version.map(VersionSummary::from),
     })
 }
 
-/// Every pacticipant, by name.
-pub async fn list_pacticipants(db: &Db) -> Result<Vec<PacticipantRow>, DomainError> {
-    db.run(|conn| Ok(pacticipants::list_pacticipants(conn)?))
-        .await
+/// Every pacticipant with its latest version, by name.
+pub async fn list_pacticipants(db: &Db) -> Result<Vec<PacticipantDetails>, DomainError> {
+    db.run(|conn| {
+        let rows = pacticipants::list_pacticipants(conn)?;
+        let mut list = Vec::with_capacity(rows.len());
+        for row in rows {
+            list.push(with_latest(conn, row)?);
+        }
+        Ok(list)
+    })
+    .await
 }
 
 /// One pacticipant.
@@ -117,21 +157,42 @@ pub async fn create_pacticipant(
     .await
 }
 
-/// Applies a merge-patch to an existing pacticipant.
+/// Applies a merge-patch to a pacticipant, creating it with the patch's attributes when it does
+/// not exist (as the Pact Broker does); `true` if created.
 pub async fn patch_pacticipant(
     db: &Db,
     name: PacticipantName,
     patch: PacticipantPatch,
-) -> Result<PacticipantDetails, DomainError> {
+) -> Result<(PacticipantDetails, bool), DomainError> {
     patch.validate()?;
+    db.write(
+        move |conn| match pacticipants::find_pacticipant(conn, name.as_str())? {
+            Some(existing) => {
+                let row = pacticipants::update_pacticipant(
+                    conn,
+                    existing.id,
+                    &patch.apply(attributes_of(&existing)),
+                )?;
+                Ok((with_latest(conn, row)?, false))
+            }
+            None => {
+                let attributes = patch.apply(PacticipantAttributes::default());
+                let row = pacticipants::insert_pacticipant(conn, name.as_str(), &attributes)?;
+                Ok((with_latest(conn, row)?, true))
+            }
+        },
+    )
+    .await
+}
+
+/// Deletes a pacticipant with its versions, branches, tags, the publications it made or
+/// received, its heads and the verification, deployment and release records that refer to
+/// them, in one transaction.
+pub async fn delete_pacticipant(db: &Db, name: PacticipantName) -> Result<(), DomainError> {
     db.write(move |conn| {
         let existing = require_pacticipant(conn, name.as_str())?;
-        let row = pacticipants::update_pacticipant(
-            conn,
-            existing.id,
-            &patch.apply(attributes_of(&existing)),
-        )?;
-        with_latest(conn, row)
+        pacticipants::delete_pacticipant(conn, existing.id)?;
+        Ok(())
     })
     .await
 }

@@ -12,7 +12,9 @@ use crate::domain::publish::{
 };
 use crate::domain::versions::require_version;
 use crate::domain::{BranchName, DomainError, PacticipantName, TagName, VersionNumber};
-use crate::storage::publications::{PactLookup, PactRecord};
+use crate::storage::publications::{
+    HeadSelection, HistorySelection, PactListing, PactLookup, PactRecord,
+};
 use crate::storage::{
     AnyConnection, Db, StorageError, branches, pacticipants, publications, versions,
 };
@@ -96,33 +98,32 @@ fn find(
         }
         PactSelector::Latest => PactLookup::Latest,
         PactSelector::LatestWithTag(tag) => PactLookup::LatestWithTag(tag.as_str()),
-        PactSelector::LatestOnBranch(branch) => {
-            match branches::find_branch(conn, consumer_row.id, branch.as_str())? {
-                Some(row) => PactLookup::LatestOnBranch(row.id),
-                None => {
-                    return Err(DomainError::NotFound(format!(
-                        "branch `{branch}` of pacticipant `{consumer}` not found"
-                    )));
-                }
-            }
-        }
+        PactSelector::LatestOnBranch(branch) => PactLookup::LatestOnBranch(branch.as_str()),
         PactSelector::ContentSha(sha) => PactLookup::WithContentSha(sha),
     };
-    let record = publications::find_pact(conn, consumer_row.id, provider_row.id, lookup)?
-        .ok_or_else(|| {
-            let which = match selector {
-                PactSelector::ForVersion(number) => format!("for consumer version `{number}`"),
-                PactSelector::Latest => "at all".to_owned(),
-                PactSelector::LatestWithTag(tag) => {
-                    format!("for a consumer version tagged `{tag}`")
-                }
-                PactSelector::LatestOnBranch(branch) => format!("on consumer branch `{branch}`"),
-                PactSelector::ContentSha(sha) => format!("with pact version `{sha}`"),
-            };
-            DomainError::NotFound(format!(
-                "no pact between consumer `{consumer}` and provider `{provider}` {which}"
-            ))
-        })?;
+    let found = publications::find_pact(conn, consumer_row.id, provider_row.id, lookup)?;
+    if found.is_none()
+        && let PactSelector::LatestOnBranch(branch) = selector
+        && branches::find_branch(conn, consumer_row.id, branch.as_str())?.is_none()
+    {
+        return Err(DomainError::NotFound(format!(
+            "branch `{branch}` of pacticipant `{consumer}` not found"
+        )));
+    }
+    let record = found.ok_or_else(|| {
+        let which = match selector {
+            PactSelector::ForVersion(number) => format!("for consumer version `{number}`"),
+            PactSelector::Latest => "at all".to_owned(),
+            PactSelector::LatestWithTag(tag) => {
+                format!("for a consumer version tagged `{tag}`")
+            }
+            PactSelector::LatestOnBranch(branch) => format!("on consumer branch `{branch}`"),
+            PactSelector::ContentSha(sha) => format!("with pact version `{sha}`"),
+        };
+        DomainError::NotFound(format!(
+            "no pact between consumer `{consumer}` and provider `{provider}` {which}"
+        ))
+    })?;
     render(record, consumer, provider)
 }
 
@@ -180,7 +181,8 @@ pub async fn put_pact(
     .await
 }
 
-/// The latest pact of every integration, or of every integration of one provider.
+/// The latest pact of every integration, or of every integration of one provider, by consumer
+/// and provider name (read from the `latest` pact heads).
 pub async fn list_latest_pacts(
     db: &Db,
     provider: Option<PacticipantName>,
@@ -190,32 +192,89 @@ pub async fn list_latest_pacts(
             Some(name) => Some(require_pacticipant(conn, name.as_str())?.id),
             None => None,
         };
-        let rows = publications::list_latest_pacts(conn, provider_id)?;
-        let mut ids: Vec<i64> = rows
-            .iter()
-            .flat_map(|(publication, version, _)| [publication.provider_id, version.pacticipant_id])
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let names: HashMap<i64, String> = pacticipants::find_pacticipants_by_ids(conn, &ids)?
-            .into_iter()
-            .map(|row| (row.id, row.name))
-            .collect();
-        let name_of = |id: i64| names.get(&id).cloned().unwrap_or_default();
-        let mut summaries: Vec<PactSummary> = rows
-            .into_iter()
-            .map(|(publication, version, sha)| PactSummary {
-                consumer: name_of(version.pacticipant_id),
-                provider: name_of(publication.provider_id),
-                consumer_version: version.number,
-                sha,
-                created_at: publication.created_at,
-            })
-            .collect();
+        let listings =
+            publications::list_head_pacts(conn, provider_id, None, HeadSelection::Latest)?;
+        let mut summaries = summarise(conn, listings)?;
         summaries.sort_by(|left, right| {
             (&left.consumer, &left.provider).cmp(&(&right.consumer, &right.provider))
         });
         Ok(summaries)
     })
     .await
+}
+
+/// Which of a provider's pacts a provider listing shows.
+#[derive(Debug, Clone)]
+pub enum ProviderPacts {
+    /// Every pact of every consumer version (`pb:provider-pacts`).
+    All,
+    /// Every pact of consumer versions with this tag (`pb:provider-pacts-with-tag`).
+    WithTag(TagName),
+    /// The latest pact of each consumer among its versions with this tag
+    /// (`pb:latest-provider-pacts-with-tag`), read from the tag's pact heads.
+    LatestWithTag(TagName),
+}
+
+/// A provider's pacts: all of them, those of a consumer tag, or the latest per consumer of a tag.
+/// Newest consumer version first.
+pub async fn list_provider_pacts(
+    db: &Db,
+    provider: PacticipantName,
+    which: ProviderPacts,
+) -> Result<Vec<PactSummary>, DomainError> {
+    db.run(move |conn| {
+        let provider_id = require_pacticipant(conn, provider.as_str())?.id;
+        let listings = match &which {
+            ProviderPacts::All => {
+                publications::list_pact_history(conn, provider_id, None, HistorySelection::All)?
+            }
+            ProviderPacts::WithTag(tag) => publications::list_pact_history(
+                conn,
+                provider_id,
+                None,
+                HistorySelection::Tag(tag.as_str()),
+            )?,
+            ProviderPacts::LatestWithTag(tag) => publications::list_head_pacts(
+                conn,
+                Some(provider_id),
+                None,
+                HeadSelection::Tag(tag.as_str()),
+            )?,
+        };
+        summarise(conn, listings)
+    })
+    .await
+}
+
+/// Turns listings into summaries, resolving the pacticipant names in one query.
+pub(crate) fn summarise(
+    conn: &mut AnyConnection,
+    listings: Vec<PactListing>,
+) -> Result<Vec<PactSummary>, DomainError> {
+    let mut ids: Vec<i64> = listings
+        .iter()
+        .flat_map(|listing| {
+            [
+                listing.publication.provider_id,
+                listing.consumer_version.pacticipant_id,
+            ]
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names: HashMap<i64, String> = pacticipants::find_pacticipants_by_ids(conn, &ids)?
+        .into_iter()
+        .map(|row| (row.id, row.name))
+        .collect();
+    let name_of = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    Ok(listings
+        .into_iter()
+        .map(|listing| PactSummary {
+            consumer: name_of(listing.consumer_version.pacticipant_id),
+            provider: name_of(listing.publication.provider_id),
+            consumer_version: listing.consumer_version.number,
+            sha: listing.sha,
+            created_at: listing.publication.created_at,
+        })
+        .collect())
 }

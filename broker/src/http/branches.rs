@@ -44,7 +44,7 @@ pub async fn list_branches(
     let (pacticipant, rows) = versions::list_branches(&state.db, pacticipant).await?;
     Ok(ok(branch_list(
         &Links::from_request(&request),
-        &pacticipant,
+        &pacticipant.name,
         &rows,
     )))
 }
@@ -57,13 +57,12 @@ pub async fn get_branch(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (pacticipant, name) = branch_path(path)?;
-    let (pacticipant, row, branch_versions) =
-        versions::get_branch(&state.db, pacticipant, name).await?;
+    let details = versions::get_branch(&state.db, pacticipant, name).await?;
     Ok(ok(branch(
         &Links::from_request(&request),
-        &pacticipant.name,
-        &row,
-        branch_versions.first(),
+        &details.pacticipant,
+        &details.branch,
+        details.head.as_ref(),
     )))
 }
 
@@ -86,12 +85,11 @@ pub async fn list_branch_versions(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (pacticipant, name) = branch_path(path)?;
-    let (pacticipant, row, rows) = versions::get_branch(&state.db, pacticipant, name).await?;
+    let (details, list) = versions::list_branch_versions(&state.db, pacticipant, name).await?;
     Ok(ok(branch_version_list(
         &Links::from_request(&request),
-        &pacticipant.name,
-        &row,
-        &rows,
+        &details,
+        &list,
     )))
 }
 
@@ -118,14 +116,14 @@ pub async fn put_branch_version(
     let branch_name = name.to_string();
     let (details, added) =
         versions::put_branch_version(&state.db, pacticipant, name, number).await?;
-    tracing::info!(pacticipant.name = %details.pacticipant.name, version.number = %details.version.number, branch.name = %branch_name, added, "branch version put");
+    tracing::info!(pacticipant.name = %details.pacticipant, version.number = %details.version.number, branch.name = %branch_name, added, "branch version put");
     let links = Links::from_request(&request);
     let body = version(&links, &details);
     Ok(if added {
         created(
             &links.url(&[
                 "pacticipants",
-                &details.pacticipant.name,
+                &details.pacticipant,
                 "branches",
                 &branch_name,
                 "versions",

@@ -46,6 +46,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/pacts/provider/{provider}/latest")
             .route(get().to(contracts::pacts::list_latest_provider_pacts)),
     )
+    // A provider's pacts by consumer tag, and its whole history (`pb:provider-pacts*`).
+    .service(
+        resource("/pacts/provider/{provider}")
+            .route(get().to(contracts::provider_pacts::list_provider_pacts)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/tag/{tag}")
+            .route(get().to(contracts::provider_pacts::list_provider_pacts_with_tag)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/latest/{tag}")
+            .route(get().to(contracts::provider_pacts::list_latest_provider_pacts_with_tag)),
+    )
     // Pacts by consumer branch (`get-pacts`); `branch/latest` is matched before `branch/{branch}`.
     .service(
         resource("/pacts/provider/{provider}/branch")
@@ -63,9 +76,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/pacts/provider/{provider}/branch/{branch}/latest")
             .route(get().to(contracts::branch_pacts::list_latest_branch_pacts_for_provider)),
     )
+    // One consumer's pacts on its main branch or a named branch, all or the head only
+    // (`pb:*branch-pact-versions`); `branch/versions` and `branch/latest/versions` are matched
+    // before `branch/{branch}`.
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/branch/versions")
+            .route(get().to(contracts::branch_pacts::list_consumer_main_branch_pacts)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/branch/latest/versions")
+            .route(get().to(contracts::branch_pacts::list_latest_consumer_main_branch_pacts)),
+    )
     .service(
         resource("/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}")
             .route(get().to(contracts::branch_pacts::list_consumer_branch_pacts)),
+    )
+    .service(
+        resource("/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}/latest/versions")
+            .route(get().to(contracts::branch_pacts::list_latest_consumer_branch_pacts)),
     )
     .service(
         resource("/pacts/provider/{provider}/consumer/{consumer}/version/{version}")
@@ -128,7 +156,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/pacticipants/{pacticipant}")
             .route(get().to(pacticipants::get_pacticipant))
             .route(patch().to(pacticipants::patch_pacticipant))
-            .route(put().to(pacticipants::put_pacticipant)),
+            .route(put().to(pacticipants::put_pacticipant))
+            .route(delete().to(pacticipants::delete_pacticipant)),
     )
     // Versions.
     .service(

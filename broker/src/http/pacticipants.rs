@@ -1,8 +1,10 @@
-//! Pacticipant routes: list, get, create (POST), update (PATCH merge-patch) and replace (PUT).
+//! Pacticipant routes: list, get, create (POST), update or create (PATCH merge-patch), replace
+//! (PUT) and delete.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::app::AppState;
+use crate::domain::pacticipants::PacticipantDetails;
 use crate::domain::{PacticipantName, pacticipants};
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, segment};
@@ -29,8 +31,8 @@ pub async fn list_pacticipants(
     request: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let rows = pacticipants::list_pacticipants(&state.db).await?;
-    Ok(ok(pacticipant_list(&Links::from_request(&request), &rows)))
+    let list = pacticipants::list_pacticipants(&state.db).await?;
+    Ok(ok(pacticipant_list(&Links::from_request(&request), &list)))
 }
 
 /// `GET /pacticipants/P`.
@@ -67,7 +69,8 @@ pub async fn create_pacticipant(
     ))
 }
 
-/// `PATCH /pacticipants/P` (merge-patch: only the keys present change).
+/// `PATCH /pacticipants/P` (merge-patch: only the keys present change): 200, or 201 when the
+/// pacticipant did not exist and was created, as the Pact Broker does.
 #[tracing::instrument(skip_all)]
 pub async fn patch_pacticipant(
     request: HttpRequest,
@@ -76,8 +79,40 @@ pub async fn patch_pacticipant(
     body: JsonBody<PacticipantBody>,
 ) -> Result<HttpResponse, ApiError> {
     let name = name_of(&path.into_inner(), &body.0)?;
-    let details = pacticipants::patch_pacticipant(&state.db, name, body.0.patch()).await?;
-    Ok(ok(pacticipant(&Links::from_request(&request), &details)))
+    let (details, was_created) =
+        pacticipants::patch_pacticipant(&state.db, name, body.0.patch()).await?;
+    respond(&request, &details, was_created)
+}
+
+/// `DELETE /pacticipants/P`: 204; removes its versions, branches, tags, pacts and the records
+/// that refer to them.
+#[tracing::instrument(skip_all)]
+pub async fn delete_pacticipant(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let name = segment("pacticipant", &path.into_inner(), PacticipantName::parse)?;
+    tracing::info!(pacticipant.name = %name, "deleting pacticipant");
+    pacticipants::delete_pacticipant(&state.db, name).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// 201 with `Location` when created, 200 otherwise.
+fn respond(
+    request: &HttpRequest,
+    details: &PacticipantDetails,
+    was_created: bool,
+) -> Result<HttpResponse, ApiError> {
+    let links = Links::from_request(request);
+    let body = pacticipant(&links, details);
+    Ok(if was_created {
+        created(
+            &links.url(&["pacticipants", &details.pacticipant.name]),
+            body,
+        )
+    } else {
+        ok(body)
+    })
 }
 
 /// `PUT /pacticipants/P`: creates (201) or replaces every attribute (200).
@@ -91,14 +126,5 @@ pub async fn put_pacticipant(
     let name = name_of(&path.into_inner(), &body.0)?;
     let (details, was_created) =
         pacticipants::put_pacticipant(&state.db, name, body.0.patch()).await?;
-    let links = Links::from_request(&request);
-    let body = pacticipant(&links, &details);
-    Ok(if was_created {
-        created(
-            &links.url(&["pacticipants", &details.pacticipant.name]),
-            body,
-        )
-    } else {
-        ok(body)
-    })
+    respond(&request, &details, was_created)
 }

@@ -64,7 +64,7 @@ pub async fn put_version(
         created(
             &links.url(&[
                 "pacticipants",
-                &details.pacticipant.name,
+                &details.pacticipant,
                 "versions",
                 &details.version.number,
             ]),
@@ -86,7 +86,7 @@ pub async fn list_versions(
     let (pacticipant, rows) = versions::list_versions(&state.db, pacticipant).await?;
     Ok(ok(version_list(
         &Links::from_request(&request),
-        &pacticipant,
+        &pacticipant.name,
         &rows,
     )))
 }

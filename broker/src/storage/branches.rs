@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::storage::heads::{self, HeadScope};
 use crate::storage::models::{BranchRow, VersionRow};
-use crate::storage::schema::{branch_versions, branches, pacticipants, versions};
+use crate::storage::schema::{branch_versions, branches, pacticipants, version_heads, versions};
 use crate::storage::{AnyConnection, StorageResult, now};
 
 /// The branch `name` of a pacticipant.
@@ -125,26 +125,28 @@ pub fn list_branch_versions(
         .load(conn)?)
 }
 
-/// The branches a version is on, each with whether the version is that branch's head.
+/// The branches a version is on, each with whether the version is that branch's head (read from
+/// the branch's version head).
 pub fn list_branches_of_version(
     conn: &mut AnyConnection,
     version_id: i64,
 ) -> StorageResult<Vec<(BranchRow, bool)>> {
-    let rows: Vec<BranchRow> = branches::table
+    let rows: Vec<(BranchRow, Option<i64>)> = branches::table
         .inner_join(branch_versions::table)
+        .left_join(
+            version_heads::table.on(version_heads::pacticipant_id
+                .eq(branches::pacticipant_id)
+                .and(version_heads::scope.eq(HeadScope::Branch.as_str()))
+                .and(version_heads::scope_name.eq(branches::name))),
+        )
         .filter(branch_versions::version_id.eq(version_id))
         .order(branches::id.asc())
-        .select(BranchRow::as_select())
+        .select((BranchRow::as_select(), version_heads::version_id.nullable()))
         .load(conn)?;
-    let mut result = Vec::with_capacity(rows.len());
-    for branch in rows {
-        let head: Option<i64> = branch_versions::table
-            .filter(branch_versions::branch_id.eq(branch.id))
-            .select(diesel::dsl::max(branch_versions::version_id))
-            .first(conn)?;
-        result.push((branch, head == Some(version_id)));
-    }
-    Ok(result)
+    Ok(rows
+        .into_iter()
+        .map(|(branch, head)| (branch, head == Some(version_id)))
+        .collect())
 }
 
 /// Every pacticipant's branch called `name`.

@@ -2,12 +2,13 @@
 
 use diesel::prelude::*;
 
+use crate::storage::heads::{self, HeadScope};
 use crate::storage::models::VersionRow;
 use crate::storage::schema::{
     branch_versions, deployed_versions, publications, released_versions, tags, verifications,
-    versions,
+    version_heads, versions,
 };
-use crate::storage::{AnyConnection, StorageResult, heads, now};
+use crate::storage::{AnyConnection, StorageResult, now};
 
 /// The version `number` of a pacticipant.
 pub fn find_version(
@@ -73,7 +74,7 @@ pub fn find_or_insert_version(
     Ok((created, true))
 }
 
-/// The pacticipant's most recently created version.
+/// The pacticipant's most recently created version (by the `(pacticipant_id, id)` index).
 pub fn find_latest_version(
     conn: &mut AnyConnection,
     pacticipant_id: i64,
@@ -86,22 +87,17 @@ pub fn find_latest_version(
         .optional()?)
 }
 
-/// The pacticipant's most recently created version carrying `tag`.
+/// The pacticipant's most recently created version carrying `tag` (its tag version head).
 pub fn find_latest_version_with_tag(
     conn: &mut AnyConnection,
     pacticipant_id: i64,
     tag: &str,
 ) -> StorageResult<Option<VersionRow>> {
-    Ok(versions::table
-        .filter(versions::pacticipant_id.eq(pacticipant_id))
-        .filter(
-            versions::id.eq_any(
-                tags::table
-                    .filter(tags::name.eq(tag))
-                    .select(tags::version_id),
-            ),
-        )
-        .order(versions::id.desc())
+    Ok(version_heads::table
+        .inner_join(versions::table)
+        .filter(version_heads::pacticipant_id.eq(pacticipant_id))
+        .filter(version_heads::scope.eq(HeadScope::Tag.as_str()))
+        .filter(version_heads::scope_name.eq(tag))
         .select(VersionRow::as_select())
         .first(conn)
         .optional()?)

@@ -32,6 +32,8 @@ mod matrix;
 mod pacticipants;
 // Pact resources: old PUT/GET/PATCH, latest, by tag, by branch, by sha, listings.
 mod pacts;
+// A provider's pacts by tag, by branch and all of them; the index relations to them.
+mod provider_pacts;
 // POST /contracts/publish: new, idempotent, conflicts, overwrite, merge, validation.
 mod publish;
 // Migrations mirrored between backends, foreign keys indexed, down.sql reverses up.sql.

@@ -122,3 +122,33 @@ dbtest!(
         assert_eq!(not_a_pact.status, 400, "{}", not_a_pact.body);
     }
 );
+
+dbtest!(
+    // Issue 8: the latest pact of an integration came without `X-Pact-Consumer-Version`.
+    async fn every_single_pact_carries_its_consumer_version_in_a_header(backend) {
+        let app = TestApp::start(backend).await;
+        app.publish(&PublishBody::new("Foo", "1.0.0", "Bar", &pact("Foo", "Bar", &["one"])).branch("main").tags(&["prod"]).build()).await;
+        app.publish(&PublishBody::new("Foo", "2.0.0", "Bar", &pact("Foo", "Bar", &["two"])).branch("feat").build()).await;
+        let sha = app.get("/pacts/provider/Bar/consumer/Foo/version/1.0.0").await.body["_links"]["pb:pact-version"]["name"]
+            .as_str()
+            .map(str::to_owned)
+            .expect("sha");
+        let cases = [
+            ("/pacts/provider/Bar/consumer/Foo/latest".to_owned(), "2.0.0"),
+            ("/pacts/provider/Bar/consumer/Foo/latest/prod".to_owned(), "1.0.0"),
+            ("/pacts/provider/Bar/consumer/Foo/branch/main/latest".to_owned(), "1.0.0"),
+            ("/pacts/provider/Bar/consumer/Foo/branch/feat/latest".to_owned(), "2.0.0"),
+            ("/pacts/provider/Bar/consumer/Foo/version/1.0.0".to_owned(), "1.0.0"),
+            (format!("/pacts/provider/Bar/consumer/Foo/pact-version/{sha}"), "1.0.0"),
+        ];
+        for (path, version) in cases {
+            let response = app.client.get(app.url(&path)).send().await.expect("sent");
+            assert_eq!(response.status().as_u16(), 200, "{path}");
+            let header = response.headers().get("x-pact-consumer-version").and_then(|value| value.to_str().ok()).map(str::to_owned);
+            assert_eq!(header.as_deref(), Some(version), "{path}");
+        }
+        let put = app.client.put(app.url("/pacts/provider/Bar/consumer/Foo/version/3.0.0")).header("Content-Type", "application/json").body(pact("Foo", "Bar", &["three"]).to_string()).send().await.expect("sent");
+        assert_eq!(put.status().as_u16(), 201);
+        assert_eq!(put.headers().get("x-pact-consumer-version").and_then(|value| value.to_str().ok()), Some("3.0.0"));
+    }
+);

@@ -1,6 +1,6 @@
-//! Source rules checked as tests: the layering (domain imports neither actix nor diesel;
-//! storage imports neither the domain, the HTTP layer nor actix) and a `//!` header on every
-//! file.
+//! Source rules checked as tests: the layering (domain imports neither actix nor diesel; the
+//! HTTP layer uses neither storage nor diesel, only the domain; storage imports neither the
+//! domain, the HTTP layer nor actix) and a `//!` header on every file.
 
 use std::path::{Path, PathBuf};
 
@@ -50,6 +50,12 @@ fn violations(layer: &str, forbidden: &[&str]) -> Vec<String> {
 #[test]
 fn the_domain_imports_neither_actix_nor_diesel() {
     let found = violations("domain", &["actix", "diesel"]);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn the_http_layer_reaches_storage_only_through_the_domain() {
+    let found = violations("http", &["crate::storage", "diesel"]);
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 

@@ -84,3 +84,35 @@ dbtest!(
         assert_eq!(app.get("/pacticipants/Baz").await.body["mainBranch"], "develop", "an existing main branch is kept");
     }
 );
+
+dbtest!(
+    // Issue 8: `pb:pact-versions` on a version was empty although the version had a pact.
+    async fn a_version_links_the_pacts_it_published(backend) {
+        use crate::support::fixtures::contract;
+        let app = TestApp::start(backend).await;
+        let body = PublishBody::new("Web", "1", "Orders", &pact("Web", "Orders", &["a"]))
+            .with_contract(contract("Web", "Billing", &pact("Web", "Billing", &["b"])))
+            .build();
+        assert_eq!(app.publish(&body).await.status, 200);
+        let merged = PublishBody::new("Web", "1", "Orders", &pact("Web", "Orders", &["c"])).on_conflict("merge").build();
+        assert_eq!(app.publish(&merged).await.status, 200);
+        let version = app.get("/pacticipants/Web/versions/1").await;
+        assert_eq!(version.status, 200);
+        let links = version.body["_links"]["pb:pact-versions"].as_array().cloned().unwrap_or_default();
+        let hrefs: Vec<&str> = links.iter().filter_map(|link| link["href"].as_str()).collect();
+        let orders = app.url("/pacts/provider/Orders/consumer/Web/version/1");
+        let billing = app.url("/pacts/provider/Billing/consumer/Web/version/1");
+        let mut expected = vec![orders.as_str(), billing.as_str()];
+        // Listed by provider (creation order of the providers), one entry per provider even
+        // after a merge added a revision.
+        expected.sort_by_key(|href| !href.contains("Orders"));
+        assert_eq!(hrefs, expected, "{}", version.body);
+        assert_eq!(links[0]["title"], "Pact");
+        assert_eq!(links[0]["name"], "Pact between Web (1) and Orders");
+        for href in hrefs {
+            let path = href.strip_prefix(&app.base).expect("absolute");
+            assert_eq!(app.get(path).await.status, 200, "{path}");
+        }
+        assert_eq!(app.put("/pacticipants/Web/versions/2", &json!({})).await.body["_links"]["pb:pact-versions"], json!([]));
+    }
+);

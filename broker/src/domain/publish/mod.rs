@@ -17,9 +17,9 @@ pub use store::store_contract;
 pub use validate::validate_publish;
 
 use crate::domain::contracts::{content_sha, validate_contract};
-use crate::domain::versions::{attach_branch, attach_tag};
+use crate::domain::pacticipants::Pacticipant;
+use crate::domain::versions::{VersionSummary, attach_branch, attach_tag};
 use crate::domain::{BranchName, DomainError, FieldError, PacticipantName, TagName, VersionNumber};
-use crate::storage::models::{PacticipantRow, VersionRow};
 use crate::storage::{AnyConnection, Db, pacticipants, versions};
 
 /// Operator settings that change publishing rules.
@@ -179,9 +179,9 @@ pub struct PublishedContract {
 #[derive(Debug, Clone)]
 pub struct PublishOutcome {
     /// The consumer.
-    pub pacticipant: PacticipantRow,
+    pub pacticipant: Pacticipant,
     /// The consumer version.
-    pub version: VersionRow,
+    pub version: VersionSummary,
     /// The branch, if one was given.
     pub branch: Option<String>,
     /// The tags given.
@@ -236,8 +236,8 @@ fn publish_in_transaction(
     let pacticipant =
         pacticipants::find_pacticipant(conn, request.pacticipant.as_str())?.unwrap_or(pacticipant);
     Ok(PublishOutcome {
-        pacticipant,
-        version,
+        pacticipant: pacticipant.into(),
+        version: version.into(),
         branch: request.branch.as_ref().map(ToString::to_string),
         tags: request.tags.iter().map(ToString::to_string).collect(),
         contracts,

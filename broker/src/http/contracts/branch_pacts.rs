@@ -1,5 +1,5 @@
 //! The `get-pacts` listings: a provider's pacts by consumer branch (`/pacts/provider/P/branch…`
-//! and `/pacts/provider/P/consumer/C/branch/B`), with the `pb:pacts` links the CLI reads.
+//! and `/pacts/provider/P/consumer/C/branch…`), with the `pb:pacts` links the CLI reads.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -122,6 +122,63 @@ pub async fn list_consumer_branch_pacts(
         branch(&name)?,
         Some(&consumer),
         false,
+    )
+    .await
+}
+
+/// `GET /pacts/provider/P/consumer/C/branch/versions`: consumer C's pacts on its main branch.
+#[tracing::instrument(skip_all)]
+pub async fn list_consumer_main_branch_pacts(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer) = path.into_inner();
+    respond(
+        &request,
+        &state,
+        &provider,
+        BranchSelection::Main,
+        Some(&consumer),
+        false,
+    )
+    .await
+}
+
+/// `GET /pacts/provider/P/consumer/C/branch/latest/versions`: the head of C's main branch.
+#[tracing::instrument(skip_all)]
+pub async fn list_latest_consumer_main_branch_pacts(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer) = path.into_inner();
+    respond(
+        &request,
+        &state,
+        &provider,
+        BranchSelection::Main,
+        Some(&consumer),
+        true,
+    )
+    .await
+}
+
+/// `GET /pacts/provider/P/consumer/C/branch/B/latest/versions`: the head of C's branch B.
+#[tracing::instrument(skip_all)]
+pub async fn list_latest_consumer_branch_pacts(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer, name) = path.into_inner();
+    respond(
+        &request,
+        &state,
+        &provider,
+        branch(&name)?,
+        Some(&consumer),
+        true,
     )
     .await
 }

@@ -2,18 +2,19 @@
 //! hash; the old `PUT`/`PATCH` publish; latest-pact listings.
 
 use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::app::AppState;
-use crate::domain::pacts::{self, PactSelector};
+use crate::domain::pacts::{self, Pact, PactSelector};
 use crate::domain::publish::{ContractOutcome, OnConflict};
 use crate::domain::{BranchName, PacticipantName, TagName, VersionNumber};
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, segment};
 use crate::http::hal::{Links, hal, ok};
 use crate::http::views::pacts::{
-    latest_pacts, pact_document, pact_document_with_metadata, provider_latest_pacts,
+    latest_pacts, pact_document, pact_document_with_metadata, provider_pacts,
 };
 
 fn names(provider: &str, consumer: &str) -> Result<(PacticipantName, PacticipantName), ApiError> {
@@ -32,7 +33,19 @@ async fn render_pact(
 ) -> Result<HttpResponse, ApiError> {
     let (provider, consumer) = names(provider, consumer)?;
     let pact = pacts::get_pact(&state.db, provider, consumer, selector).await?;
-    Ok(ok(pact_document(&Links::from_request(request), &pact)))
+    Ok(pact_response(StatusCode::OK, request, &pact))
+}
+
+/// A pact document with the `X-Pact-Consumer-Version` header the Pact Broker sends with every
+/// single pact (clients read the consumer version of a `latest` pact from it).
+fn pact_response(status: StatusCode, request: &HttpRequest, pact: &Pact) -> HttpResponse {
+    let mut response = hal(status, pact_document(&Links::from_request(request), pact));
+    if let Ok(value) = HeaderValue::from_str(&pact.consumer_version) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-pact-consumer-version"), value);
+    }
+    response
 }
 
 /// Renders the pact of the `/pacts/provider/P/consumer/C/…/X` path whose last segment `X` the
@@ -156,10 +169,7 @@ async fn store_pact(
     } else {
         StatusCode::OK
     };
-    Ok(hal(
-        status,
-        pact_document(&Links::from_request(&request), &pact),
-    ))
+    Ok(pact_response(status, &request, &pact))
 }
 
 /// `PUT /pacts/provider/P/consumer/C/version/V`: 201 new, 200 same content, 409 changed.
@@ -203,8 +213,14 @@ pub async fn list_latest_provider_pacts(
 ) -> Result<HttpResponse, ApiError> {
     let provider = segment("provider", &path.into_inner(), PacticipantName::parse)?;
     let summaries = pacts::list_latest_pacts(&state.db, Some(provider.clone())).await?;
-    Ok(ok(provider_latest_pacts(
-        &Links::from_request(&request),
+    let links = Links::from_request(&request);
+    let self_link = json!({
+        "href": links.url(&["pacts", "provider", provider.as_str(), "latest"]),
+        "title": format!("Latest pact versions for the provider {provider}"),
+    });
+    Ok(ok(provider_pacts(
+        &links,
+        self_link,
         provider.as_str(),
         &summaries,
     )))

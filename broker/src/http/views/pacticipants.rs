@@ -4,9 +4,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::domain::names::display_name_from;
-use crate::domain::pacticipants::{PacticipantDetails, PacticipantPatch};
+use crate::domain::pacticipants::{Pacticipant, PacticipantDetails, PacticipantPatch};
 use crate::http::hal::Links;
-use crate::storage::models::PacticipantRow;
 
 /// A pacticipant body for POST, PUT and PATCH (merge-patch: a key set to `null` clears it).
 #[derive(Debug, Default, Deserialize)]
@@ -60,7 +59,7 @@ fn pacticipant_links(links: &Links, name: &str) -> Value {
 }
 
 /// A pacticipant as listed.
-pub fn pacticipant_summary(links: &Links, row: &PacticipantRow) -> Value {
+pub fn pacticipant_summary(links: &Links, row: &Pacticipant) -> Value {
     let mut body = Map::new();
     body.insert("name".into(), json!(row.name));
     body.insert(
@@ -105,18 +104,37 @@ pub fn pacticipant(links: &Links, details: &PacticipantDetails) -> Value {
     body
 }
 
-/// The pacticipant list, with both the top-level array the CLI reads and `_embedded`.
-pub fn pacticipant_list(links: &Links, rows: &[PacticipantRow]) -> Value {
-    let items: Vec<Value> = rows
+/// The pacticipant list as the Pact Broker sends it: `_embedded.pacticipants` (each entry with
+/// its latest version embedded), the deprecated top-level `pacticipants` array the CLI reads,
+/// and the `pb:pacticipants` and deprecated `pacticipants` link arrays.
+pub fn pacticipant_list(links: &Links, list: &[PacticipantDetails]) -> Value {
+    let items: Vec<Value> = list
         .iter()
-        .map(|row| pacticipant_summary(links, row))
+        .map(|details| pacticipant(links, details))
         .collect();
+    let link_items = |title_of: &dyn Fn(&str) -> (String, String)| -> Vec<Value> {
+        list.iter()
+            .map(|details| {
+                let name = details.pacticipant.name.as_str();
+                let (title, link_name) = title_of(name);
+                json!({
+                    "href": links.url(&["pacticipants", name]),
+                    "title": title,
+                    "name": link_name,
+                })
+            })
+            .collect()
+    };
     json!({
         "pacticipants": items,
         "_embedded": { "pacticipants": items },
         "_links": {
             "self": links.link(&["pacticipants"]),
             "pb:pacticipant": links.template("/pacticipants/{pacticipant}"),
+            "pb:pacticipants": link_items(&|name| ("Pacticipant".to_owned(), name.to_owned())),
+            "pacticipants": link_items(&|name| {
+                (name.to_owned(), "DEPRECATED - please use pb:pacticipants".to_owned())
+            }),
         },
     })
 }

@@ -68,7 +68,8 @@ pub fn pact_document_with_metadata(links: &Links, pact: &Pact, metadata: Option<
     serde_json::Value::Object(document)
 }
 
-fn pact_link(links: &Links, summary: &PactSummary) -> Value {
+/// The link to a listed pact (by consumer version), titled as the Pact Broker titles it.
+pub fn pact_link(links: &Links, summary: &PactSummary) -> Value {
     links.named(
         &[
             "pacts",
@@ -125,16 +126,22 @@ pub fn latest_pacts(links: &Links, summaries: &[PactSummary]) -> Value {
     })
 }
 
-/// `GET /pacts/provider/P/latest`: the latest pact per consumer, with the deprecated `pacts`
-/// relation the verifier still reads.
-pub fn provider_latest_pacts(links: &Links, provider: &str, summaries: &[PactSummary]) -> Value {
+/// A provider's pacts (`GET /pacts/provider/P[/latest][/T]`, `…/tag/T`) in the Pact Broker's
+/// provider-pacts shape: `pb:pacts` links `{href, title, name}` and the deprecated `pacts` copy
+/// the verifier still reads. `self_link` is `{href, title}`.
+pub fn provider_pacts(
+    links: &Links,
+    self_link: Value,
+    provider: &str,
+    summaries: &[PactSummary],
+) -> Value {
     let pact_links: Vec<Value> = summaries
         .iter()
         .map(|summary| pact_link(links, summary))
         .collect();
     json!({
         "_links": {
-            "self": { "href": links.url(&["pacts", "provider", provider, "latest"]), "title": format!("Latest pact versions for the provider {provider}") },
+            "self": self_link,
             "pb:provider": links.named(&["pacticipants", provider], "Provider", provider),
             "provider": links.named(&["pacticipants", provider], "Provider", provider),
             "pb:pacts": pact_links,

@@ -3,9 +3,9 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::domain::versions::VersionDetails;
+use crate::domain::versions::{Branch, BranchDetails, Tag, VersionDetails, VersionSummary};
 use crate::http::hal::Links;
-use crate::storage::models::{BranchRow, PacticipantRow, TagRow, VersionRow};
+use crate::http::views::pacts::pact_link;
 
 /// The body of `PUT /pacticipants/P/versions/V`.
 #[derive(Debug, Default, Deserialize)]
@@ -17,7 +17,7 @@ pub struct VersionBody {
 }
 
 /// A tag on a version.
-pub fn tag(links: &Links, pacticipant: &str, version: &str, row: &TagRow) -> Value {
+pub fn tag(links: &Links, pacticipant: &str, version: &str, row: &Tag) -> Value {
     json!({
         "name": row.name,
         "createdAt": row.created_at,
@@ -31,7 +31,7 @@ pub fn tag(links: &Links, pacticipant: &str, version: &str, row: &TagRow) -> Val
 
 /// A version resource.
 pub fn version(links: &Links, details: &VersionDetails) -> Value {
-    let pacticipant = details.pacticipant.name.as_str();
+    let pacticipant = details.pacticipant.as_str();
     let number = details.version.number.as_str();
     let tags: Vec<Value> = details
         .tags
@@ -41,12 +41,25 @@ pub fn version(links: &Links, details: &VersionDetails) -> Value {
     let branch_versions: Vec<Value> = details
         .branches
         .iter()
-        .map(|(branch, latest)| {
+        .map(|branch| {
             json!({
                 "name": branch.name,
-                "latest": latest,
+                "latest": branch.latest,
                 "_links": { "self": links.link(&["pacticipants", pacticipant, "branches", &branch.name, "versions", number]) },
             })
+        })
+        .collect();
+    let pact_versions: Vec<Value> = details
+        .pacts
+        .iter()
+        .map(|summary| {
+            let mut link = pact_link(links, summary);
+            link["title"] = json!("Pact");
+            link["name"] = json!(format!(
+                "Pact between {} ({}) and {}",
+                summary.consumer, summary.consumer_version, summary.provider
+            ));
+            link
         })
         .collect();
     let mut body = json!({
@@ -61,7 +74,7 @@ pub fn version(links: &Links, details: &VersionDetails) -> Value {
             "pb:record-release": [],
             "pb:deployed-environments": [],
             "pb:released-environments": [],
-            "pb:pact-versions": [],
+            "pb:pact-versions": pact_versions,
         },
     });
     if let (Some(url), Value::Object(fields)) = (&details.version.build_url, &mut body) {
@@ -71,7 +84,7 @@ pub fn version(links: &Links, details: &VersionDetails) -> Value {
 }
 
 /// A short version entry for lists.
-pub fn version_summary(links: &Links, pacticipant: &str, row: &VersionRow) -> Value {
+pub fn version_summary(links: &Links, pacticipant: &str, row: &VersionSummary) -> Value {
     json!({
         "number": row.number,
         "createdAt": row.created_at,
@@ -80,14 +93,14 @@ pub fn version_summary(links: &Links, pacticipant: &str, row: &VersionRow) -> Va
 }
 
 /// The versions of a pacticipant, newest first.
-pub fn version_list(links: &Links, pacticipant: &PacticipantRow, rows: &[VersionRow]) -> Value {
+pub fn version_list(links: &Links, pacticipant: &str, rows: &[VersionSummary]) -> Value {
     let items: Vec<Value> = rows
         .iter()
-        .map(|row| version_summary(links, &pacticipant.name, row))
+        .map(|row| version_summary(links, pacticipant, row))
         .collect();
     json!({
         "_embedded": { "versions": items },
-        "_links": { "self": links.link(&["pacticipants", &pacticipant.name, "versions"]) },
+        "_links": { "self": links.link(&["pacticipants", pacticipant, "versions"]) },
     })
 }
 
@@ -95,8 +108,8 @@ pub fn version_list(links: &Links, pacticipant: &PacticipantRow, rows: &[Version
 pub fn branch(
     links: &Links,
     pacticipant: &str,
-    row: &BranchRow,
-    head: Option<&VersionRow>,
+    row: &Branch,
+    head: Option<&VersionSummary>,
 ) -> Value {
     let mut body = json!({
         "name": row.name,
@@ -117,30 +130,30 @@ pub fn branch(
 }
 
 /// The branches of a pacticipant.
-pub fn branch_list(links: &Links, pacticipant: &PacticipantRow, rows: &[BranchRow]) -> Value {
+pub fn branch_list(links: &Links, pacticipant: &str, rows: &[Branch]) -> Value {
     let items: Vec<Value> = rows
         .iter()
-        .map(|row| branch(links, &pacticipant.name, row, None))
+        .map(|row| branch(links, pacticipant, row, None))
         .collect();
     json!({
         "_embedded": { "branches": items },
-        "_links": { "self": links.link(&["pacticipants", &pacticipant.name, "branches"]) },
+        "_links": { "self": links.link(&["pacticipants", pacticipant, "branches"]) },
     })
 }
 
 /// The versions of a branch, newest first.
 pub fn branch_version_list(
     links: &Links,
-    pacticipant: &str,
-    branch: &BranchRow,
-    rows: &[VersionRow],
+    details: &BranchDetails,
+    versions: &[VersionSummary],
 ) -> Value {
-    let items: Vec<Value> = rows
+    let pacticipant = details.pacticipant.as_str();
+    let items: Vec<Value> = versions
         .iter()
         .map(|row| version_summary(links, pacticipant, row))
         .collect();
     json!({
         "_embedded": { "versions": items },
-        "_links": { "self": links.link(&["pacticipants", pacticipant, "branches", &branch.name, "versions"]) },
+        "_links": { "self": links.link(&["pacticipants", pacticipant, "branches", &details.branch.name, "versions"]) },
     })
 }

@@ -1,0 +1,1 @@
+DROP INDEX versions_pacticipant_id_id_idx;
