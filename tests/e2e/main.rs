@@ -8,6 +8,8 @@
     reason = "test code: a panic is the test failing, with its message"
 )]
 
+// `treaty`'s environment, deployment, release and version commands against the real broker.
+mod deployments;
 // Kill -9 the broker right after acknowledged publications; after a restart all are there.
 mod durability;
 // The real `pact` CLI (publish, list, describe-version) against treaty-broker.

@@ -111,6 +111,10 @@ pub enum Error {
         /// Contracts verified.
         total: usize,
     },
+    /// Something named on the command line (an environment, a pacticipant version, a deployment
+    /// to undo) does not exist in the broker; the message says what to do instead.
+    #[error("{0}")]
+    UnknownInBroker(String),
     /// A report file could not be written.
     #[error("could not write the report {}", path.display())]
     WriteReport {
@@ -141,6 +145,7 @@ impl Error {
             | Error::CannotAsk { .. }
             | Error::Source(_)
             | Error::ProviderUnreachable(_)
+            | Error::UnknownInBroker(_)
             | Error::WriteReport { .. } => EXIT_COULD_NOT_RUN,
         }
     }

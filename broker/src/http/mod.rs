@@ -9,6 +9,7 @@ pub mod deployments;
 pub mod environments;
 pub mod error;
 pub mod extract;
+pub mod for_verification;
 pub mod hal;
 pub mod index;
 pub mod logging;
@@ -58,6 +59,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/pacts/provider/{provider}/latest/{tag}")
             .route(get().to(contracts::provider_pacts::list_latest_provider_pacts_with_tag)),
+    // Pacts for verification (selectors, pending, WIP).
+    .service(
+        resource("/pacts/provider/{provider}/for-verification")
+            .route(get().to(for_verification::get_pacts_for_verification))
+            .route(post().to(for_verification::post_pacts_for_verification)),
     )
     // Pacts by consumer branch (`get-pacts`); `branch/latest` is matched before `branch/{branch}`.
     .service(

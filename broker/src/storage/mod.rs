@@ -25,6 +25,7 @@ pub mod publications;
     reason = "diesel's table! macro generates undocumented column types"
 )]
 pub mod schema;
+pub mod selection;
 pub mod tags;
 pub mod verifications;
 pub mod versions;

@@ -8,7 +8,9 @@
 use diesel::prelude::*;
 
 use crate::storage::models::VerificationRow;
-use crate::storage::schema::{contents, publications, verifications, versions};
+use crate::storage::schema::{
+    branch_versions, branches, contents, publications, tags, verifications, versions,
+};
 use crate::storage::{AnyConnection, StorageResult, now};
 
 /// A verification result to record.
@@ -43,22 +45,21 @@ pub struct VerificationRecord {
     pub provider_version_number: String,
 }
 
-/// A successful or failed verification of one of a provider's contents, reduced to what the
-/// pending and WIP rules read.
+/// Who verified a content successfully: per (content, consumer, provider branch or tag, WIP
+/// flag), the earliest such verification. A provider version on no branch (or with no tag) has
+/// `label: None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerificationFact {
+pub struct SuccessfulVerificationRow {
     /// The verified content.
     pub content_id: i64,
     /// The consumer of the integration.
     pub consumer_id: i64,
-    /// The provider version that verified it.
-    pub provider_version_id: i64,
-    /// Whether it passed.
-    pub success: bool,
+    /// A branch (or tag) of the provider version that verified.
+    pub label: Option<String>,
     /// Whether it was a work-in-progress verification.
     pub wip: bool,
-    /// When it was published.
-    pub created_at: String,
+    /// The earliest such verification.
+    pub earliest_at: String,
 }
 
 /// The id of the content with this sha, if some consumer version of `consumer_id` published it
@@ -223,41 +224,97 @@ pub fn list_verifications_by_provider_version(
         .load(conn)?)
 }
 
-/// The results the provider published for any of `content_ids`, without their test results:
-/// what the pending and WIP rules decide from.
-pub fn list_verification_facts(
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    verifications::content_id,
+    verifications::consumer_id,
+    verifications::wip,
+    branches::name,
+    tags::name,
+);
+
+/// `(content_id, consumer_id, label, wip, earliest created_at)` as the grouped queries load it.
+type GroupedSuccess = (i64, i64, Option<String>, bool, Option<String>);
+
+fn successful_rows(rows: Vec<GroupedSuccess>) -> Vec<SuccessfulVerificationRow> {
+    rows.into_iter()
+        .filter_map(|(content_id, consumer_id, label, wip, earliest_at)| {
+            earliest_at.map(|earliest_at| SuccessfulVerificationRow {
+                content_id,
+                consumer_id,
+                label,
+                wip,
+                earliest_at,
+            })
+        })
+        .collect()
+}
+
+/// The successful verifications of `content_ids` by the provider, by the branches of the
+/// verifying provider versions (index `verifications_provider_id_content_id_idx`, then
+/// `branch_versions_version_id_idx`); one row per (content, consumer, branch, WIP), so the
+/// answer grows with the number of provider branches, not with the number of results.
+pub fn list_successful_verifications_by_branch(
     conn: &mut AnyConnection,
     provider_id: i64,
     content_ids: &[i64],
-) -> StorageResult<Vec<VerificationFact>> {
+) -> StorageResult<Vec<SuccessfulVerificationRow>> {
     if content_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(i64, i64, i64, bool, bool, String)> = verifications::table
+    let rows = verifications::table
+        .left_join(
+            branch_versions::table
+                .on(branch_versions::version_id.eq(verifications::provider_version_id)),
+        )
+        .left_join(branches::table.on(branches::id.eq(branch_versions::branch_id)))
         .filter(verifications::provider_id.eq(provider_id))
         .filter(verifications::content_id.eq_any(content_ids))
+        .filter(verifications::success.eq(true))
+        .group_by((
+            verifications::content_id,
+            verifications::consumer_id,
+            branches::name,
+            verifications::wip,
+        ))
         .select((
             verifications::content_id,
             verifications::consumer_id,
-            verifications::provider_version_id,
-            verifications::success,
+            branches::name.nullable(),
             verifications::wip,
-            verifications::created_at,
+            diesel::dsl::min(verifications::created_at),
         ))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(content_id, consumer_id, provider_version_id, success, wip, created_at)| {
-                VerificationFact {
-                    content_id,
-                    consumer_id,
-                    provider_version_id,
-                    success,
-                    wip,
-                    created_at,
-                }
-            },
-        )
-        .collect())
+    Ok(successful_rows(rows))
+}
+
+/// As [`list_successful_verifications_by_branch`], by the tags of the verifying provider
+/// versions (index `tags_version_id_name_key`).
+pub fn list_successful_verifications_by_tag(
+    conn: &mut AnyConnection,
+    provider_id: i64,
+    content_ids: &[i64],
+) -> StorageResult<Vec<SuccessfulVerificationRow>> {
+    if content_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = verifications::table
+        .left_join(tags::table.on(tags::version_id.eq(verifications::provider_version_id)))
+        .filter(verifications::provider_id.eq(provider_id))
+        .filter(verifications::content_id.eq_any(content_ids))
+        .filter(verifications::success.eq(true))
+        .group_by((
+            verifications::content_id,
+            verifications::consumer_id,
+            tags::name,
+            verifications::wip,
+        ))
+        .select((
+            verifications::content_id,
+            verifications::consumer_id,
+            tags::name.nullable(),
+            verifications::wip,
+            diesel::dsl::min(verifications::created_at),
+        ))
+        .load(conn)?;
+    Ok(successful_rows(rows))
 }

@@ -156,8 +156,8 @@ dbtest!(
         let replaced = deploy(&app, "Foo", "4", &env, json!({ "applicationInstance": "blue" })).await;
         assert_eq!(replaced.body["applicationInstance"], "blue");
         assert_eq!(replaced.body["target"], "blue");
-        let foo = entries(&app.get(&format!("{current}?pacticipant=Foo")).await, "deployedVersions");
-        assert_eq!(foo, [row("Foo", "4", Some("blue")), row("Foo", "3", None), row("Foo", "2", Some("green"))]);
+        let of_foo = entries(&app.get(&format!("{current}?pacticipant=Foo")).await, "deployedVersions");
+        assert_eq!(of_foo, [row("Foo", "4", Some("blue")), row("Foo", "3", None), row("Foo", "2", Some("green"))]);
         let blue = entries(&app.get(&format!("{current}?pacticipant=Foo&applicationInstance=blue")).await, "deployedVersions");
         assert_eq!(blue, [row("Foo", "4", Some("blue"))]);
         let none = entries(&app.get(&format!("{current}?applicationInstance=")).await, "deployedVersions");

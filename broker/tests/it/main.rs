@@ -24,6 +24,8 @@ mod environments;
 mod heads;
 // Bad input: malformed JSON, oversize bodies, unknown pacticipants and routes.
 mod errors;
+// Pacts for verification: selection, the pending flow, WIP, bad selectors.
+mod for_verification;
 // The index, /health and /ready.
 mod index;
 // The matrix and can-i-deploy: verdicts, notices, explanations, row shape, the 400s.

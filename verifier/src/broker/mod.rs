@@ -6,6 +6,8 @@
 //! that a 409 or 400 is a refusal (exit 1) and anything else unexpected is a failure to run
 //! (exit 2). Credentials are never printed: [`Secret`] has no readable `Debug`.
 
+pub mod deployments;
+pub mod environments;
 pub mod hal;
 pub mod matrix;
 pub mod publish;
@@ -238,11 +240,18 @@ impl BrokerClient {
         };
         let mut request = self
             .http
-            .request(method, url.clone())
+            .request(method.clone(), url.clone())
             .header(ACCEPT, HeaderValue::from_static(accept));
         if let Some(body) = body {
+            // A PATCH is a JSON merge patch, as the Pact CLI sends it (the Pact Broker answers
+            // 415 to a deployed-version PATCH of plain JSON).
+            let content_type = if method == Method::PATCH {
+                "application/merge-patch+json"
+            } else {
+                "application/json"
+            };
             request = request
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
                 .body(body.to_string());
         }
         request = match &self.auth {

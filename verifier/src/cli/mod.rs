@@ -6,8 +6,12 @@
 
 pub mod can_i_deploy;
 pub mod contract_files;
+pub mod deployments;
+pub mod environments;
 pub mod publish;
+pub mod text_table;
 pub mod verify;
+pub mod versions;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -50,6 +54,35 @@ pub enum Command {
     /// it integrates with (exit 0 yes, 1 no).
     #[command(disable_version_flag = true)]
     CanIMerge(can_i_deploy::CanIMergeArgs),
+    /// Create an environment that versions can be deployed or released to.
+    CreateEnvironment(environments::CreateEnvironmentArgs),
+    /// List the broker's environments.
+    ListEnvironments(environments::ListEnvironmentsArgs),
+    /// Show one environment.
+    DescribeEnvironment(environments::EnvironmentUuidArgs),
+    /// Change an environment's name, display name, production flag or contacts.
+    UpdateEnvironment(environments::UpdateEnvironmentArgs),
+    /// Delete an environment with its deployment and release records.
+    DeleteEnvironment(environments::EnvironmentUuidArgs),
+    /// Record that a version was deployed to an environment (it replaces the version deployed
+    /// before in the same application instance).
+    #[command(disable_version_flag = true)]
+    RecordDeployment(deployments::RecordDeploymentArgs),
+    /// Record that a pacticipant was removed from an environment (only needed when nothing
+    /// replaces it; record-deployment ends the previous deployment itself).
+    RecordUndeployment(deployments::RecordUndeploymentArgs),
+    /// Record that a version was released to an environment (releases add up).
+    #[command(disable_version_flag = true)]
+    RecordRelease(deployments::ReleaseArgs),
+    /// Record that a released version is no longer supported in an environment.
+    #[command(disable_version_flag = true)]
+    RecordSupportEnded(deployments::ReleaseArgs),
+    /// Show a version (its branches and tags), or what an environment holds of a pacticipant.
+    #[command(disable_version_flag = true)]
+    DescribeVersion(versions::DescribeVersionArgs),
+    /// Add tags to a pacticipant version.
+    #[command(disable_version_flag = true)]
+    CreateVersionTag(versions::CreateVersionTagArgs),
 }
 
 /// How to reach the broker; shared by every command that talks to it. The environment variables
@@ -143,6 +176,21 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Verify(args) => verify::run(args),
         Command::CanIDeploy(args) => runtime.block_on(can_i_deploy::run(args)),
         Command::CanIMerge(args) => runtime.block_on(can_i_deploy::run_merge(args)),
+        Command::CreateEnvironment(args) => runtime.block_on(environments::create(args)),
+        Command::ListEnvironments(args) => runtime.block_on(environments::list(args)),
+        Command::DescribeEnvironment(args) => runtime.block_on(environments::describe(args)),
+        Command::UpdateEnvironment(args) => runtime.block_on(environments::update(args)),
+        Command::DeleteEnvironment(args) => runtime.block_on(environments::delete(args)),
+        Command::RecordDeployment(args) => runtime.block_on(deployments::record_deployment(args)),
+        Command::RecordUndeployment(args) => {
+            runtime.block_on(deployments::record_undeployment(args))
+        }
+        Command::RecordRelease(args) => runtime.block_on(deployments::record_release(args)),
+        Command::RecordSupportEnded(args) => {
+            runtime.block_on(deployments::record_support_ended(args))
+        }
+        Command::DescribeVersion(args) => runtime.block_on(versions::describe(args)),
+        Command::CreateVersionTag(args) => runtime.block_on(versions::create_tag(args)),
     }
 }
 

@@ -88,6 +88,8 @@ pub struct SelectionReason {
     pub main_branch: Option<String>,
     /// The environment, for deployed, released and environment selectors.
     pub environment: Option<String>,
+    /// Whether the environment record was a release (not a deployment).
+    pub released: bool,
     /// The branch of an `AllBranches` selector, or the fallback branch or tag actually used.
     pub resolved_name: Option<String>,
     /// Whether the fallback branch or tag was used.
@@ -150,6 +152,7 @@ pub fn default_selectors(loaded: &LoadedPacts) -> Vec<Selector> {
 struct Pick<'a> {
     version_id: i64,
     environment: Option<&'a str>,
+    released: bool,
     resolved_name: Option<&'a str>,
 }
 
@@ -160,6 +163,7 @@ fn in_scope<'a>(scoped: &'a [ScopedVersion], name: Option<&str>) -> impl Iterato
         .map(|entry| Pick {
             version_id: entry.version_id,
             environment: None,
+            released: false,
             resolved_name: Some(entry.name.as_str()),
         })
 }
@@ -173,17 +177,19 @@ fn consumer_of(loaded: &LoadedPacts, version_id: i64) -> Option<&str> {
 
 /// The versions a selector picks, before the consumer filter and the pact check.
 fn picks<'a>(loaded: &'a LoadedPacts, kind: &'a SelectorKind, use_fallback: bool) -> Vec<Pick<'a>> {
-    let environment = |scoped: &'a [ScopedVersion], name: Option<&'a str>| -> Vec<Pick<'a>> {
-        scoped
-            .iter()
-            .filter(|entry| name.is_none_or(|name| entry.name == name))
-            .map(|entry| Pick {
-                version_id: entry.version_id,
-                environment: Some(entry.name.as_str()),
-                resolved_name: None,
-            })
-            .collect()
-    };
+    let environment =
+        |scoped: &'a [ScopedVersion], name: Option<&'a str>, released: bool| -> Vec<Pick<'a>> {
+            scoped
+                .iter()
+                .filter(|entry| name.is_none_or(|name| entry.name == name))
+                .map(|entry| Pick {
+                    version_id: entry.version_id,
+                    environment: Some(entry.name.as_str()),
+                    released,
+                    resolved_name: None,
+                })
+                .collect()
+        };
     match kind {
         SelectorKind::MainBranch => loaded
             .branch_heads
@@ -197,6 +203,7 @@ fn picks<'a>(loaded: &'a LoadedPacts, kind: &'a SelectorKind, use_fallback: bool
             .map(|head| Pick {
                 version_id: head.version_id,
                 environment: None,
+                released: false,
                 resolved_name: None,
             })
             .collect(),
@@ -234,14 +241,14 @@ fn picks<'a>(loaded: &'a LoadedPacts, kind: &'a SelectorKind, use_fallback: bool
         } => in_scope(&loaded.tagged_versions, Some(name)).collect(),
         SelectorKind::Latest => in_scope(&loaded.latest, None).collect(),
         SelectorKind::Deployed { environment: name } => {
-            environment(&loaded.deployed, name.as_deref())
+            environment(&loaded.deployed, name.as_deref(), false)
         }
         SelectorKind::Released { environment: name } => {
-            environment(&loaded.released, name.as_deref())
+            environment(&loaded.released, name.as_deref(), true)
         }
         SelectorKind::InEnvironment { environment: name } => {
-            let mut both = environment(&loaded.deployed, Some(name));
-            both.extend(environment(&loaded.released, Some(name)));
+            let mut both = environment(&loaded.deployed, Some(name), false);
+            both.extend(environment(&loaded.released, Some(name), true));
             both
         }
     }
@@ -352,6 +359,7 @@ fn chosen_pacts<'a>(
                 consumer_version_order: version.order,
                 main_branch,
                 environment: pick.environment.map(str::to_owned),
+                released: pick.released,
                 resolved_name,
                 fallback_used: use_fallback,
             },
@@ -361,4 +369,4 @@ fn chosen_pacts<'a>(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -4,6 +4,7 @@
 pub mod deployments;
 pub mod environments;
 pub mod matrix;
+pub mod for_verification;
 pub mod pacticipants;
 pub mod pacts;
 pub mod publish;
