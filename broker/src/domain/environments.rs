@@ -70,7 +70,7 @@ pub struct EnvironmentInput {
 
 impl EnvironmentInput {
     /// Checks every field and returns what to store, or every fault found.
-    pub fn validate(&self) -> Result<EnvironmentAttributes, DomainError> {
+    pub(crate) fn validate(&self) -> Result<EnvironmentAttributes, DomainError> {
         let mut faults = Vec::new();
         let name = match self.name.as_deref() {
             None => {

@@ -14,6 +14,8 @@ mod conformance_http;
 mod matching;
 // The matching engine's mismatch messages, requests vs responses, messages, XML bodies.
 mod matching_messages;
+// `treaty record-deployment` and `record-undeployment` against a fake broker: request order and bodies.
+mod deployments;
 // `treaty --help`, `--version` and clap's handling of bad flags.
 mod cli;
 // `treaty publish` against a fake broker (wiremock): discovery, body shape, auth, output.

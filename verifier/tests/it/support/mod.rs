@@ -31,6 +31,10 @@ pub(crate) async fn treaty_with_env(args: &[&str], env: &[(&str, &str)]) -> Outp
         "TREATY_MERGE",
         "TREATY_OUTPUT",
         "TREATY_LOG",
+        "TREATY_PACTICIPANT",
+        "TREATY_VERSION",
+        "TREATY_ENVIRONMENT",
+        "TREATY_APPLICATION_INSTANCE",
     ] {
         command.env_remove(name);
     }
