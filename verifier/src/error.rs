@@ -1,8 +1,9 @@
 //! The crate's one error type, and the exit code each kind of failure maps to.
 //!
 //! Exit codes are part of the CLI's contract with CI scripts: 0 everything passed, 1 a contract
-//! failed or was refused by the broker (409, validation), 2 Treaty could not do its job (bad flags,
-//! an unreadable file, an unreachable or misbehaving broker). Messages are lowercase, without a
+//! failed or was refused by the broker (409, validation) or nothing was verified, 2 Treaty could
+//! not do its job (bad flags, an unreadable file, an unreachable or misbehaving broker, results
+//! that could not be published). Messages are lowercase, without a
 //! trailing period, and say what was expected, what was found and what to do.
 
 use std::fmt;
@@ -115,6 +116,18 @@ pub enum Error {
     /// to undo) does not exist in the broker; the message says what to do instead.
     #[error("{0}")]
     UnknownInBroker(String),
+    /// `treaty verify` verified nothing: no contract came back, or the filters matched no
+    /// interaction (`--ignore-no-pacts-error` turns this into a warning).
+    #[error("nothing was verified: {0}")]
+    NothingVerified(String),
+    /// `treaty verify --publish` could not publish some verification results.
+    #[error("{failed} of {total} verification results could not be published to the broker")]
+    ResultsNotPublished {
+        /// How many were not published.
+        failed: usize,
+        /// How many were attempted.
+        total: usize,
+    },
     /// A report file could not be written.
     #[error("could not write the report {}", path.display())]
     WriteReport {
@@ -134,7 +147,8 @@ impl Error {
             | Error::Refused { .. }
             | Error::SomeRefused { .. }
             | Error::VerificationFailed { .. }
-            | Error::NotDeployable(_) => EXIT_CONTRACT_FAILURE,
+            | Error::NotDeployable(_)
+            | Error::NothingVerified(_) => EXIT_CONTRACT_FAILURE,
             Error::Usage(_)
             | Error::Read { .. }
             | Error::NoContracts { .. }
@@ -146,6 +160,7 @@ impl Error {
             | Error::Source(_)
             | Error::ProviderUnreachable(_)
             | Error::UnknownInBroker(_)
+            | Error::ResultsNotPublished { .. }
             | Error::WriteReport { .. } => EXIT_COULD_NOT_RUN,
         }
     }

@@ -1,5 +1,6 @@
 //! The broker client: one base URL, optional credentials, HAL discovery from the index, and
-//! retries with bounded exponential back-off on 5xx, 408 and 429 (honouring `Retry-After`).
+//! retries with bounded exponential back-off and jitter on 5xx, 408 and 429 (honouring
+//! `Retry-After`; the schedule is in [`retry`]).
 //!
 //! It speaks to any broker that answers the Pact Broker HTTP API (Treaty's or the Ruby one).
 //! Status codes are turned into [`Error`]s in one place, [`BrokerClient::expect_success`], so
@@ -10,7 +11,10 @@ pub mod deployments;
 pub mod environments;
 pub mod hal;
 pub mod matrix;
+pub mod pacts;
 pub mod publish;
+pub mod retry;
+pub mod verification_results;
 pub mod wire;
 
 use std::fmt;
@@ -88,6 +92,8 @@ pub struct BrokerResponse {
     pub status: StatusCode,
     /// The body as JSON; a non-JSON body becomes a JSON string, an empty one `null`.
     pub body: Value,
+    /// How many attempts it took (more than one after retries on 5xx, 408 or 429).
+    pub attempts: u32,
 }
 
 /// A client for one broker.
@@ -166,22 +172,15 @@ impl BrokerClient {
         url: Url,
         body: Option<&Value>,
     ) -> Result<BrokerResponse, Error> {
-        let mut delay = self.retry.first_delay;
         let mut attempt = 1;
         loop {
             let response = self.send_once(method.clone(), url.clone(), body).await?;
-            let retryable = response.status().is_server_error()
-                || response.status() == StatusCode::TOO_MANY_REQUESTS
-                || response.status() == StatusCode::REQUEST_TIMEOUT;
-            if !retryable || attempt >= self.retry.attempts {
-                return read_response(url, response).await;
+            if !retry::is_retryable(response.status()) || attempt >= self.retry.attempts {
+                return read_response(url, response, attempt).await;
             }
-            let wait = retry_after(&response)
-                .unwrap_or(delay)
-                .min(self.retry.max_delay);
+            let wait = retry::backoff(attempt, &self.retry, retry_after(&response), rand::random());
             tracing::debug!(url = %url, status = response.status().as_u16(), attempt, wait_ms = wait.as_millis() as u64, "retrying broker request");
             tokio::time::sleep(wait).await;
-            delay = (delay * 2).min(self.retry.max_delay);
             attempt += 1;
         }
     }
@@ -210,9 +209,14 @@ impl BrokerClient {
             _ => {
                 let hint = match status {
                     StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
-                        "; check --broker-token or --broker-username/--broker-password"
+                        "; check --broker-token or --broker-username/--broker-password".to_owned()
                     }
-                    _ => "",
+                    _ if retry::is_retryable(status) => format!(
+                        " after {} attempt{}; try again later, or raise --retries",
+                        response.attempts,
+                        if response.attempts == 1 { "" } else { "s" }
+                    ),
+                    _ => String::new(),
                 };
                 let mut detail = format!("{what} got {status}{hint}");
                 for message in messages {
@@ -269,7 +273,11 @@ impl BrokerClient {
 }
 
 /// Reads a response body into JSON (a non-JSON body becomes a string, an empty one `null`).
-async fn read_response(url: Url, response: reqwest::Response) -> Result<BrokerResponse, Error> {
+async fn read_response(
+    url: Url,
+    response: reqwest::Response,
+    attempts: u32,
+) -> Result<BrokerResponse, Error> {
     let status = response.status();
     let text = response
         .text()
@@ -280,20 +288,18 @@ async fn read_response(url: Url, response: reqwest::Response) -> Result<BrokerRe
     } else {
         serde_json::from_str(&text).unwrap_or(Value::String(text))
     };
-    Ok(BrokerResponse { url, status, body })
+    Ok(BrokerResponse {
+        url,
+        status,
+        body,
+        attempts,
+    })
 }
 
-/// The wait a 429 or 503 asks for, when it says so in seconds.
+/// The wait a 429 or 503 asks for in its `Retry-After` header, in seconds or as an HTTP date.
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let seconds = response
-        .headers()
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()?;
-    Some(Duration::from_secs(seconds))
+    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
+    retry::parse_retry_after(value, chrono::Utc::now())
 }
 
 /// Maps a reqwest failure to "could not connect" (with the reason in a few words) or to a

@@ -1,22 +1,29 @@
-//! `treaty verify`: load the contracts, replay them against the running provider, write the
-//! reports, and exit 0 (all passed), 1 (a contract failed) or 2 (could not run).
+//! `treaty verify`: load the contracts (files, URLs, or the broker's pacts for verification),
+//! replay them against the running provider, write the reports, publish the results with
+//! `--publish`, and exit 0 (all passed, pending failures included), 1 (a contract failed, or
+//! nothing was verified) or 2 (could not run).
 //!
 //! The flags live in [`VerifyArgs`] as clap gives them; [`VerifyConfig::from_args`] turns them
 //! into validated settings before anything touches the disk or the network. The `pact verifier`
 //! flag names are accepted as aliases where the concept is the same, so CI scripts carry over.
 
 mod args;
+mod broker_args;
+mod broker_config;
 mod config;
+pub mod publish_results;
 
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use args::VerifyArgs;
+pub use broker_args::VerifyBrokerArgs;
+pub use broker_config::{BrokerConfig, PublishConfig};
 pub use config::{ReportFiles, VerifyConfig};
 
 use crate::error::Error;
-use crate::replay::{self, Progress, VerificationReport};
+use crate::replay::{self, Progress, VerificationReport, plan};
 use crate::report;
 use crate::source::{self, LoadedContract};
 
@@ -56,7 +63,9 @@ struct Kept {
 async fn verify_keeping(config: VerifyConfig, kept: &mut Kept) -> Result<(), Error> {
     let client = replay::build_client(&config.replay)
         .map_err(|e| Error::Usage(format!("could not set up the HTTP client: {e}")))?;
-    let mut contracts = source::load_all(&config.sources, &client).await?;
+    let loaded = source::load_all(&config.sources, &client, config.broker.client.as_ref()).await?;
+    let empty_sources = loaded.empty_sources;
+    let mut contracts = loaded.contracts;
     if let Some(provider) = &config.replay.provider {
         let before = contracts.len();
         contracts.retain(|loaded| {
@@ -113,7 +122,13 @@ async fn verify_keeping(config: VerifyConfig, kept: &mut Kept) -> Result<(), Err
     };
     let contracts = Arc::new(contracts);
     kept.contracts = Some(Arc::clone(&contracts));
-    let report = replay::replay(client, contracts, config.replay.clone(), &mut on_progress).await;
+    let report = replay::replay(
+        client,
+        Arc::clone(&contracts),
+        config.replay.clone(),
+        &mut on_progress,
+    )
+    .await;
 
     write_report_files(&report, &config.reports)?;
     // Buffered: standard output is line-buffered, and a line per interaction would be a
@@ -123,9 +138,123 @@ async fn verify_keeping(config: VerifyConfig, kept: &mut Kept) -> Result<(), Err
         .and_then(|()| stdout.flush())
         .map_err(Error::Output)?;
 
-    let outcome = outcome_of(&report);
+    let published = publish_or_show_notices(&config, &contracts, &report).await?;
+
+    let outcome = outcome_of(&report).and_then(|()| {
+        if report.verified_count() == 0 {
+            let reason = nothing_verified(&config, &empty_sources, &contracts, &report);
+            if config.broker.ignore_no_pacts_error {
+                eprintln!("treaty: warning: nothing was verified: {reason}");
+            } else {
+                return Err(Error::NothingVerified(format!(
+                    "{reason}; pass --ignore-no-pacts-error to let such a run pass"
+                )));
+            }
+        }
+        match published {
+            Some((outcome, total)) if outcome.failed > 0 => Err(Error::ResultsNotPublished {
+                failed: outcome.failed,
+                total,
+            }),
+            _ => Ok(()),
+        }
+    });
     kept.report = Some(report);
     outcome
+}
+
+/// With `--publish`, publishes the result of every contract verified and returns how that went
+/// and how many were tried; without, shows the broker's notices for unpublished results.
+///
+/// A provider that could not be reached says nothing about the contracts: no result is
+/// published for such a run (it exits 2).
+async fn publish_or_show_notices(
+    config: &VerifyConfig,
+    contracts: &[LoadedContract],
+    report: &VerificationReport,
+) -> Result<Option<(publish_results::Published, usize)>, Error> {
+    let selected = plan::selected_contracts(contracts, &config.replay.filters);
+    let pairs: Vec<_> = selected
+        .iter()
+        .map(|&index| &contracts[index])
+        .zip(&report.contracts)
+        .collect();
+    let mut stdout = std::io::stdout().lock();
+    let verdict_known = report.unreachable_reason().is_none();
+    if let (Some(publish), Some(broker), true) =
+        (&config.broker.publish, &config.broker.client, verdict_known)
+    {
+        let outcome = publish_results::publish_all(broker, &pairs, publish, &mut stdout)
+            .await
+            .map_err(Error::Output)?;
+        return Ok(Some((outcome, pairs.len())));
+    }
+    for (loaded, contract) in pairs {
+        let success = !contract.interactions.iter().any(|i| i.outcome.is_failure());
+        publish_results::write_notices_after(loaded, success, false, &mut stdout)
+            .map_err(Error::Output)?;
+    }
+    Ok(None)
+}
+
+/// Why a run verified nothing: what the broker said, or which filters matched nothing.
+fn nothing_verified(
+    config: &VerifyConfig,
+    empty_sources: &[String],
+    contracts: &[LoadedContract],
+    report: &VerificationReport,
+) -> String {
+    if !empty_sources.is_empty() {
+        return empty_sources.join("; ");
+    }
+    if contracts.is_empty() {
+        return "no contract was loaded".to_owned();
+    }
+    if report.interaction_count() > 0 {
+        let skipped = match report.interaction_count() {
+            1 => "the only interaction was skipped".to_owned(),
+            count => format!("all {count} interactions were skipped"),
+        };
+        return format!(
+            "{skipped} (treaty replays HTTP interactions; message interactions are reported as \
+             skipped)"
+        );
+    }
+    let filters = &config.replay.filters;
+    let kept = plan::selected_contracts(contracts, filters).len();
+    if kept == 0 {
+        let mut consumers: Vec<&str> = contracts
+            .iter()
+            .map(|loaded| loaded.contract.consumer.as_str())
+            .collect();
+        consumers.dedup();
+        let (noun, whose) = if contracts.len() == 1 {
+            ("contract", "whose consumer is")
+        } else {
+            ("contracts", "whose consumers are")
+        };
+        return format!(
+            "--filter-consumer {} matched none of the {} {noun}, {whose} {}",
+            filters.consumers.join(", "),
+            contracts.len(),
+            consumers.join(", ")
+        );
+    }
+    let mut given = Vec::new();
+    if let Some(regex) = &filters.description {
+        given.push(format!("--filter-description {}", regex.as_str()));
+    }
+    if let Some(regex) = &filters.state {
+        given.push(format!("--filter-state {}", regex.as_str()));
+    }
+    let kept = match kept {
+        1 => "the 1 contract kept".to_owned(),
+        count => format!("the {count} contracts kept"),
+    };
+    if given.is_empty() {
+        return format!("there is no interaction in {kept}");
+    }
+    format!("no interaction of {kept} matched {}", given.join(" and "))
 }
 
 /// The exit code's error for a finished run: unreachable provider, failed contracts, or none.

@@ -41,6 +41,7 @@ pub(super) async fn verify(
         outcome,
         duration: started.elapsed(),
         pending: pending || interaction.pending,
+        interaction_id: None,
     }
 }
 

@@ -29,7 +29,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 pub use plan::Filters;
 use plan::PlannedInteraction;
 pub use report::{
-    ContractReport, ErrorKind, InteractionOutcome, InteractionReport, MismatchReport,
+    ContractReport, ErrorKind, InteractionOutcome, InteractionReport, MismatchReport, Selection,
     VerificationReport,
 };
 use transport::{Endpoint, Session};
@@ -182,23 +182,24 @@ pub async fn replay(
     for (item, result) in planned.iter().zip(results) {
         let loaded = &contracts[item.contract];
         let interaction = &loaded.contract.interactions[item.interaction];
-        by_contract[item.contract].push(result.unwrap_or_else(|| {
-            InteractionReport {
-                description: interaction.description.clone(),
-                provider_states: interaction
-                    .provider_states
-                    .iter()
-                    .map(|s| s.name.clone())
-                    .collect(),
-                request: interaction::summary(interaction),
-                outcome: InteractionOutcome::Error {
-                    kind: ErrorKind::Request,
-                    reason: "the verification task stopped unexpectedly".to_owned(),
-                },
-                duration: Duration::ZERO,
-                pending: loaded.pending || interaction.pending,
-            }
-        }));
+        let mut result = result.unwrap_or_else(|| InteractionReport {
+            description: interaction.description.clone(),
+            provider_states: interaction
+                .provider_states
+                .iter()
+                .map(|s| s.name.clone())
+                .collect(),
+            request: interaction::summary(interaction),
+            outcome: InteractionOutcome::Error {
+                kind: ErrorKind::Request,
+                reason: "the verification task stopped unexpectedly".to_owned(),
+            },
+            duration: Duration::ZERO,
+            pending: loaded.pending || interaction.pending,
+            interaction_id: None,
+        });
+        result.interaction_id = loaded.interaction_id(item.interaction);
+        by_contract[item.contract].push(result);
     }
     let contract_reports = plan::selected_contracts(&contracts, &options.filters)
         .into_iter()
@@ -210,6 +211,10 @@ pub async fn replay(
                 source: loaded.origin.clone(),
                 consumer_version: loaded.consumer_version.clone(),
                 pending: loaded.pending,
+                selection: loaded
+                    .broker
+                    .as_ref()
+                    .and_then(|broker| broker.selection.clone()),
                 interactions: std::mem::take(&mut by_contract[index]),
             }
         })

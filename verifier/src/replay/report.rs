@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+pub use crate::source::Selection;
+
 /// The result of verifying every selected interaction of every contract.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerificationReport {
@@ -31,6 +33,8 @@ pub struct ContractReport {
     pub consumer_version: Option<String>,
     /// True when the whole contract is pending (its failures do not fail the run).
     pub pending: bool,
+    /// Why the broker selected it (pacts for verification only).
+    pub selection: Option<Selection>,
     /// The selected interactions, in contract order.
     pub interactions: Vec<InteractionReport>,
 }
@@ -50,6 +54,9 @@ pub struct InteractionReport {
     pub duration: Duration,
     /// True when the interaction (or its contract) is pending.
     pub pending: bool,
+    /// The broker's id of the interaction (its `_id`), when known; verification results
+    /// name interactions by it.
+    pub interaction_id: Option<String>,
 }
 
 /// What happened to one interaction.
@@ -128,6 +135,8 @@ pub struct Tally {
     pub failed: usize,
     /// Interactions that were skipped.
     pub skipped: usize,
+    /// Of the failed ones, those that are pending: reported, but they do not fail the run.
+    pub pending_failed: usize,
 }
 
 impl InteractionOutcome {
@@ -158,7 +167,12 @@ impl ContractReport {
             match interaction.outcome {
                 InteractionOutcome::Passed => tally.passed += 1,
                 InteractionOutcome::Skipped { .. } => tally.skipped += 1,
-                _ => tally.failed += 1,
+                _ => {
+                    tally.failed += 1;
+                    if self.pending || interaction.pending {
+                        tally.pending_failed += 1;
+                    }
+                }
             }
         }
         tally
@@ -193,6 +207,17 @@ impl VerificationReport {
                 } => Some(reason.as_str()),
                 _ => None,
             })
+    }
+
+    /// The number of interactions that were really verified (not skipped), passed or not.
+    pub fn verified_count(&self) -> usize {
+        self.contracts
+            .iter()
+            .flat_map(|contract| &contract.interactions)
+            .filter(|interaction| {
+                !matches!(interaction.outcome, InteractionOutcome::Skipped { .. })
+            })
+            .count()
     }
 
     /// The number of interactions in the report.

@@ -1,5 +1,6 @@
-//! The console report: a line per interaction, grouped by contract, then a summary table per
-//! consumer (consumer, contract version, passed, failed, result). Colour only when asked
+//! The console report: a line per interaction, grouped by contract (after why the broker
+//! selected it and whether it is pending), then a summary table per consumer (consumer,
+//! contract version, passed, failed, result) and a line naming the pending failures. Colour only when asked
 //! (the caller asks only on a terminal without `--no-color`).
 
 use std::io::{self, Write};
@@ -24,14 +25,22 @@ pub fn render(report: &VerificationReport, color: bool, out: &mut dyn Write) -> 
         }
     };
     for contract in &report.contracts {
+        let version = contract
+            .consumer_version
+            .as_deref()
+            .map(|version| format!(" {version}"))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{} {} -> {} ({})",
+            "{} {}{version} -> {} ({})",
             paint(BOLD, "Verifying"),
             contract.consumer,
             contract.provider,
             contract.source
         )?;
+        for line in super::selection_lines(contract) {
+            writeln!(out, "  {line}")?;
+        }
         for interaction in &contract.interactions {
             let (label, code) = match (&interaction.outcome, interaction.pending) {
                 (InteractionOutcome::Passed, _) => ("OK", GREEN),
@@ -104,6 +113,9 @@ fn render_summary(
             _ => RED,
         };
         writeln!(out, "{}", paint(code, &text))?;
+    }
+    if let Some(line) = super::pending_failures_line(report) {
+        writeln!(out, "{}", paint(YELLOW, &line))?;
     }
     let verdict = if report.succeeded() {
         "passed"

@@ -15,13 +15,14 @@ pub fn render(report: &VerificationReport) -> String {
 
 /// The report as a JSON value.
 pub fn to_value(report: &VerificationReport) -> Value {
-    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    let (mut passed, mut failed, mut skipped, mut pending_failed) = (0, 0, 0, 0);
     for contract in &report.contracts {
         let tally = contract.tally();
-        (passed, failed, skipped) = (
+        (passed, failed, skipped, pending_failed) = (
             passed + tally.passed,
             failed + tally.failed,
             skipped + tally.skipped,
+            pending_failed + tally.pending_failed,
         );
     }
     json!({
@@ -35,6 +36,7 @@ pub fn to_value(report: &VerificationReport) -> Value {
             "passed": passed,
             "failed": failed,
             "skipped": skipped,
+            "pendingFailed": pending_failed,
         },
         "contracts": report.contracts.iter().map(contract_value).collect::<Vec<_>>(),
     })
@@ -49,7 +51,17 @@ fn contract_value(contract: &ContractReport) -> Value {
         "consumerVersion": contract.consumer_version,
         "pending": contract.pending,
         "result": contract_verdict(contract),
-        "summary": { "passed": tally.passed, "failed": tally.failed, "skipped": tally.skipped },
+        "selection": contract.selection.as_ref().map(|selection| json!({
+            "reasons": selection.reasons,
+            "notices": selection.notices,
+            "wip": selection.wip,
+        })),
+        "summary": {
+            "passed": tally.passed,
+            "failed": tally.failed,
+            "skipped": tally.skipped,
+            "pendingFailed": tally.pending_failed,
+        },
         "interactions": contract.interactions.iter().map(interaction_value).collect::<Vec<_>>(),
     })
 }
@@ -61,6 +73,7 @@ fn interaction_value(interaction: &InteractionReport) -> Value {
         "request": interaction.request,
         "outcome": interaction.outcome.as_str(),
         "pending": interaction.pending,
+        "interactionId": interaction.interaction_id,
         "durationMs": millis(interaction.duration),
     });
     let extra = match &interaction.outcome {

@@ -1,6 +1,8 @@
 //! The JUnit XML report: one `<testsuite>` per consumer (its contracts together), one
 //! `<testcase>` per interaction, `<failure>` for mismatches, `<error>` for interactions that
-//! could not be verified, `<skipped>` for skipped and pending-failed ones.
+//! could not be verified, `<skipped>` for skipped and pending-failed ones (which do not fail
+//! the run); a `selection` property per contract says why the broker selected it and whether it
+//! is pending.
 
 use std::fmt::Write;
 
@@ -87,7 +89,9 @@ fn suite(out: &mut String, consumer: &str, contracts: &[&ContractReport]) -> Cou
                 }
                 _ if pending => {
                     counts.skipped += 1;
-                    Some(format!("<skipped message=\"pending: {first}\"/>"))
+                    Some(format!(
+                        "<skipped message=\"pending, does not fail the run: {first}\"/>"
+                    ))
                 }
                 InteractionOutcome::Failed { .. } => {
                     counts.failures += 1;
@@ -113,13 +117,28 @@ fn suite(out: &mut String, consumer: &str, contracts: &[&ContractReport]) -> Cou
             }
         }
     }
+    let mut selections = String::new();
+    for contract in contracts {
+        let lines = super::selection_lines(contract);
+        if !lines.is_empty() {
+            let _ = writeln!(
+                selections,
+                "      <property name=\"selection\" value=\"{}\"/>",
+                escape(&format!(
+                    "{}: {}",
+                    contract_version(contract),
+                    lines.join("; ")
+                ))
+            );
+        }
+    }
     let sources: Vec<&str> = contracts.iter().map(|c| c.source.as_str()).collect();
     let versions: Vec<&str> = contracts.iter().map(|c| contract_version(c)).collect();
     let _ = write!(
         out,
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" \
          time=\"{:.3}\">\n    <properties>\n      <property name=\"source\" value=\"{}\"/>\n      \
-         <property name=\"contractVersion\" value=\"{}\"/>\n    </properties>\n{cases}  </testsuite>\n",
+         <property name=\"contractVersion\" value=\"{}\"/>\n{selections}    </properties>\n{cases}  </testsuite>\n",
         escape(consumer),
         counts.tests,
         counts.failures,

@@ -1,5 +1,6 @@
 //! The Markdown report, sized for a CI job summary or a pull-request comment: a verdict line, a
-//! table per contract, then one section per failed interaction with its mismatches.
+//! table per contract, a line on pending failures, why the broker selected each contract, then
+//! one section per failed interaction with its mismatches.
 
 use std::fmt::Write;
 
@@ -47,6 +48,28 @@ pub fn render(report: &VerificationReport) -> String {
         super::counts(report),
         report.provider_base_url
     );
+    if let Some(line) = super::pending_failures_line(report) {
+        let _ = writeln!(out, "\n⏳ {}.", cell(&line));
+    }
+    let explained: Vec<_> = report
+        .contracts
+        .iter()
+        .filter(|contract| contract.selection.is_some() || contract.pending)
+        .collect();
+    if !explained.is_empty() {
+        let _ = writeln!(out, "\n### Why these contracts\n");
+        for contract in explained {
+            let _ = writeln!(
+                out,
+                "- **{}** {}",
+                cell(&contract.consumer),
+                cell(contract_version(contract))
+            );
+            for line in super::selection_lines(contract) {
+                let _ = writeln!(out, "  - {}", cell(&line));
+            }
+        }
+    }
     let failures: Vec<_> = report
         .contracts
         .iter()

@@ -20,6 +20,7 @@ fn interaction(
         outcome,
         duration: Duration::from_millis(12),
         pending: false,
+        interaction_id: None,
     }
 }
 
@@ -49,6 +50,7 @@ fn fixture() -> VerificationReport {
                 source: "pacts/web-orders.json".to_owned(),
                 consumer_version: Some("1.2.3".to_owned()),
                 pending: false,
+                selection: None,
                 interactions: vec![
                     interaction("an order", &["order 1 exists"], InteractionOutcome::Passed),
                     interaction("a total", &[], InteractionOutcome::Failed { mismatches: vec![mismatch] }),
@@ -68,6 +70,7 @@ fn fixture() -> VerificationReport {
                 source: "pacts/mobile-orders.json".to_owned(),
                 consumer_version: None,
                 pending: false,
+                selection: None,
                 interactions: vec![pending],
             },
         ],
@@ -87,7 +90,7 @@ fn console() {
     super::console::render(&fixture(), false, &mut out).unwrap();
     check(
         &String::from_utf8(out).unwrap(),
-        r#"Verifying web -> orders (pacts/web-orders.json)
+        r#"Verifying web 1.2.3 -> orders (pacts/web-orders.json)
   OK      GET /orders/1 - an order (given order 1 exists) (12ms)
   FAILED  GET /orders/1 - a total (12ms)
           $.total: expected a number, got "12.50"
@@ -100,6 +103,7 @@ Verifying mobile -> orders (pacts/mobile-orders.json)
 consumer  contract version  passed  failed  result
 web       1.2.3             1       2       failed
 mobile    -                 0       1       pending
+1 pending failure does not fail the run (mobile)
 
 4 interactions in 2 contracts, failed in 1.5s
 "#,
@@ -118,6 +122,8 @@ fn markdown() {
 | mobile | - | 0 | 1 | ⏳ pending |
 
 4 interactions in 2 contracts against `http://127.0.0.1:8080`.
+
+⏳ 1 pending failure does not fail the run (mobile).
 
 ### Failures
 
@@ -156,7 +162,7 @@ fn junit() {
       <property name="contractVersion" value="-"/>
     </properties>
     <testcase name="new field" classname="mobile.orders" time="0.012">
-      <skipped message="pending: $.total: expected a number, got &quot;12.50&quot;"/>
+      <skipped message="pending, does not fail the run: $.total: expected a number, got &quot;12.50&quot;"/>
     </testcase>
   </testsuite>
 </testsuites>
@@ -182,4 +188,70 @@ fn counts_are_singular_for_one() {
     report.contracts.truncate(1);
     report.contracts[0].interactions.truncate(1);
     assert_eq!(super::counts(&report), "1 interaction in 1 contract");
+}
+
+/// A contract from the broker: pending, work in progress, with the broker's reasons.
+fn broker_fixture() -> VerificationReport {
+    let mut report = fixture();
+    report.contracts.remove(0);
+    let contract = &mut report.contracts[0];
+    contract.pending = true;
+    contract.consumer_version = Some("2.0.0".to_owned());
+    contract.selection = Some(crate::source::Selection {
+        reasons: "latest from branch feat/x".to_owned(),
+        notices: vec!["The pact is pending for branch main.".to_owned()],
+        wip: true,
+    });
+    report
+}
+
+#[test]
+fn broker_contracts_say_why_they_were_selected_and_that_they_are_pending() {
+    let report = broker_fixture();
+    let mut out = Vec::new();
+    super::console::render(&report, false, &mut out).unwrap();
+    check(
+        &String::from_utf8(out).unwrap(),
+        r#"Verifying mobile 2.0.0 -> orders (pacts/mobile-orders.json)
+  selected: latest from branch feat/x
+  pending, work in progress: its failures are reported and do not fail the run
+  broker: The pact is pending for branch main.
+  PENDING GET /orders/1 - new field (12ms)
+          $.total: expected a number, got "12.50"
+
+consumer  contract version  passed  failed  result
+mobile    2.0.0             0       1       pending
+1 pending failure does not fail the run (mobile 2.0.0)
+
+1 interaction in 1 contract, passed in 1.5s
+"#,
+    );
+    let markdown = super::markdown::render(&report);
+    assert!(
+        markdown.contains(
+            "### Why these contracts\n\n- **mobile** 2.0.0\n  - selected: latest from branch feat/x\n  - pending, work in progress: its failures are reported and do not fail the run\n  - broker: The pact is pending for branch main.\n"
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("⏳ 1 pending failure does not fail the run (mobile 2.0.0)."),
+        "{markdown}"
+    );
+    let junit = super::junit::render(&report);
+    assert!(
+        junit.contains(r#"<property name="selection" value="2.0.0: selected: latest from branch feat/x; pending, work in progress: its failures are reported and do not fail the run; broker: The pact is pending for branch main."/>"#),
+        "{junit}"
+    );
+    assert!(
+        junit.contains(r#"<skipped message="pending, does not fail the run: $.total"#),
+        "{junit}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&super::json::render(&report)).unwrap();
+    assert_eq!(json["result"], "passed");
+    assert_eq!(json["summary"]["pendingFailed"], 1);
+    assert_eq!(
+        json["contracts"][0]["selection"]["reasons"],
+        "latest from branch feat/x"
+    );
+    assert_eq!(json["contracts"][0]["selection"]["wip"], true);
 }

@@ -22,6 +22,7 @@ pub fn load_file(path: &Path) -> Result<LoadedContract, SourceError> {
         origin,
         consumer_version: None,
         pending: false,
+        broker: None,
     })
 }
 

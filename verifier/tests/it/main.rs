@@ -6,6 +6,8 @@
     reason = "test code: a panic is the test failing, with its message"
 )]
 
+// A fake Pact broker (wiremock) serving pacts for verification, pact documents and publishing.
+mod broker_fake;
 // The Pact specification's matching cases (V1-V4) through the matching engine.
 mod conformance;
 // The V2-V4 response cases end to end: a real provider serves `actual`, `treaty verify` checks it.
@@ -26,6 +28,10 @@ mod publish_failures;
 mod support;
 // Treaty's `jsonSchema` matcher end to end, as the README documents it.
 mod verify_json_schema;
+// `treaty verify` from the broker: selectors, pending (exit 0) and other failures, retries, no pacts.
+mod verify_broker;
+// `treaty verify --publish`: results per contract, branch and tag PUTs, webhook URLs, usage errors.
+mod verify_broker_publish;
 // `treaty verify` against a small actix-web provider with provider states and generators.
 mod verify_actix;
 // The replay engine through the library API, with contracts built in code.

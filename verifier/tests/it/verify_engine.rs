@@ -63,6 +63,7 @@ fn loaded(consumer: &str, interactions: Vec<Interaction>) -> LoadedContract {
         origin: format!("{consumer}.json"),
         consumer_version: None,
         pending: false,
+        broker: None,
     }
 }
 

@@ -10,6 +10,11 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Runs `treaty verify ARGS…` with none of verify's environment variables inherited.
 pub(crate) async fn verify(args: &[&str]) -> Output {
+    verify_with_env(args, &[]).await
+}
+
+/// Runs `treaty verify ARGS…` with only the environment variables `env` of verify's own.
+pub(crate) async fn verify_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_treaty"));
     command.arg("verify").args(args);
     for name in [
@@ -22,9 +27,25 @@ pub(crate) async fn verify(args: &[&str]) -> Output {
         "PACT_PROVIDER_STATE",
         "NO_COLOR",
         "TREATY_LOG",
+        "PACT_BROKER_BASE_URL",
+        "PACT_BROKER_TOKEN",
+        "PACT_BROKER_USERNAME",
+        "PACT_BROKER_PASSWORD",
+        "PACT_BROKER_HTTP_RETRIES",
+        "TREATY_CONSUMER_VERSION_SELECTORS",
+        "TREATY_CONSUMER_VERSION_TAGS",
+        "TREATY_PROVIDER_APP_VERSION",
+        "TREATY_PROVIDER_VERSION_BRANCH",
+        "TREATY_PROVIDER_VERSION_TAGS",
+        "TREATY_ENABLE_PENDING",
+        "TREATY_INCLUDE_WIP_PACTS_SINCE",
+        "TREATY_PUBLISH_VERIFICATION_RESULTS",
+        "TREATY_BUILD_URL",
+        "TREATY_IGNORE_NO_PACTS_ERROR",
     ] {
         command.env_remove(name);
     }
+    command.envs(env.iter().copied());
     command.output().await.unwrap()
 }
 

@@ -5,14 +5,19 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::broker_args::VerifyBrokerArgs;
+
 /// Flags of `treaty verify`.
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "SOURCE is a Pact file, a directory of *.json Pact files, or an http(s) URL \
-    of one. The `pact verifier` flags --file, --dir, --url, --hostname, --port, --base-path, \
-    --state-change-url and --provider-name are accepted too.\n\nExit codes: 0 every contract \
-    passed, 1 a contract failed, 2 treaty could not run (bad flags, unreadable contract, \
-    unreachable provider, failed report write)."
+    of one. Without SOURCE, --broker-base-url and --provider fetch the broker's pacts for \
+    verification. The `pact verifier` flags --file, --dir, --url, --hostname, --port, \
+    --base-path, --state-change-url, --provider-name, --broker-url, --token, --user, \
+    --password, --provider-version, --provider-branch and --provider-tags are accepted too.\n\nExit codes: 0 every contract \
+    passed (failures of pending contracts included), 1 a contract failed or nothing was \
+    verified, 2 treaty could not run (bad flags, unreadable contract, unreachable provider or \
+    broker, failed report write, results not published)."
 )]
 pub struct VerifyArgs {
     /// Contract files, directories of them, or http(s) URLs of contracts.
@@ -52,7 +57,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "SCHEME", value_parser = ["http", "https"])]
     pub transport: Option<String>,
 
-    /// The provider's name: contracts for other providers are skipped with a warning.
+    /// The provider's name: the broker is asked for its contracts, and contracts for other
+    /// providers are skipped with a warning.
     #[arg(
         long,
         visible_alias = "provider-name",
@@ -126,6 +132,9 @@ pub struct VerifyArgs {
     /// Never colour the console output (it is coloured only on a terminal anyway).
     #[arg(long, visible_alias = "no-colour", env = "NO_COLOR")]
     pub no_color: bool,
+    /// The broker: where it is, which contracts to ask for, publishing results.
+    #[command(flatten)]
+    pub broker: VerifyBrokerArgs,
 }
 
 #[cfg(test)]
@@ -188,6 +197,60 @@ mod tests {
         assert_eq!(args.header, ["X-A=1"]);
         assert!(args.no_color);
         assert_eq!(args.json, Some(std::path::PathBuf::from("report.json")));
+    }
+
+    #[test]
+    fn the_pact_verifier_broker_spellings_are_accepted() {
+        let args = parse(&[
+            "--broker-url",
+            "http://broker",
+            "--provider-name",
+            "orders",
+            "--user",
+            "ci",
+            "--password",
+            "pw",
+            "--consumer-version-selectors",
+            r#"{"mainBranch":true}"#,
+            "--consumer-version-tags",
+            "dev,prod",
+            "--provider-version",
+            "1.0.0",
+            "--provider-branch",
+            "main",
+            "--provider-tags",
+            "a,b",
+            "--enable-pending",
+            "--include-wip-pacts-since",
+            "2026-01-01",
+            "--publish-verification-results",
+            "--ignore-no-pacts-error",
+        ]);
+        let broker = args.broker;
+        assert_eq!(broker.broker_base_url.as_deref(), Some("http://broker"));
+        assert_eq!(args.provider.as_deref(), Some("orders"));
+        assert_eq!(
+            (
+                broker.broker_username.as_deref(),
+                broker.broker_password.as_deref()
+            ),
+            (Some("ci"), Some("pw"))
+        );
+        assert_eq!(
+            broker.consumer_version_selectors,
+            [r#"{"mainBranch":true}"#]
+        );
+        assert_eq!(broker.consumer_version_tags, ["dev", "prod"]);
+        assert_eq!(broker.provider_app_version.as_deref(), Some("1.0.0"));
+        assert_eq!(broker.provider_version_branch.as_deref(), Some("main"));
+        assert_eq!(broker.provider_version_tag, ["a", "b"]);
+        assert!(broker.enable_pending && broker.publish && broker.ignore_no_pacts_error);
+        assert_eq!(
+            broker.include_wip_pacts_since.as_deref(),
+            Some("2026-01-01")
+        );
+        let token = parse(&["--token", "t"]).broker.broker_token;
+        assert_eq!(token.as_deref(), Some("t"));
     }
 
     #[test]

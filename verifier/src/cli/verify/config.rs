@@ -1,5 +1,6 @@
 //! [`VerifyConfig`]: the flags of `treaty verify` checked and converted once, so that the run
-//! itself never meets a malformed URL, header, regular expression or duration.
+//! itself never meets a malformed URL, header, regular expression or duration. The broker
+//! flags are checked in [`super::broker_config`].
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -8,6 +9,7 @@ use regex::Regex;
 use reqwest::header::{HeaderName, HeaderValue};
 
 use super::args::VerifyArgs;
+use super::broker_config::{BrokerConfig, Context, broker_config};
 use crate::error::Error;
 use crate::replay::{Filters, ReplayOptions};
 use crate::source::{self, ContractSource};
@@ -23,6 +25,8 @@ pub struct VerifyConfig {
     pub reports: ReportFiles,
     /// Colour on the console.
     pub color: bool,
+    /// The broker client, publishing, and what to do when nothing is verified.
+    pub broker: BrokerConfig,
 }
 
 /// Report files to write besides the console output.
@@ -50,9 +54,19 @@ impl VerifyConfig {
             check_http_url("--url", &url)?;
             sources.push(ContractSource::Url(url));
         }
+        let (broker_source, broker) = broker_config(
+            args.broker,
+            Context {
+                sources: &sources,
+                provider: args.provider.as_deref(),
+                filters_interactions: args.filter_description.is_some()
+                    || args.filter_state.is_some(),
+            },
+        )?;
+        sources.extend(broker_source);
         if sources.is_empty() {
             return Err(usage(
-                "no contracts to verify: give contract files, directories or URLs (SOURCE, --file, --dir or --url)",
+                "no contracts to verify: give contract files, directories or URLs (SOURCE, --file, --dir or --url), or --broker-base-url and --provider",
             ));
         }
         let base_url = base_url(
@@ -105,6 +119,7 @@ impl VerifyConfig {
             replay,
             reports,
             color,
+            broker,
         })
     }
 }
