@@ -59,6 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/pacts/provider/{provider}/latest/{tag}")
             .route(get().to(contracts::provider_pacts::list_latest_provider_pacts_with_tag)),
+    )
     // Pacts for verification (selectors, pending, WIP).
     .service(
         resource("/pacts/provider/{provider}/for-verification")
