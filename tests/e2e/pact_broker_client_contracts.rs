@@ -239,9 +239,15 @@ fn forward(broker: &str, request: Request) -> (u16, Vec<(String, String)>, Vec<u
     }
     block_on(async {
         let method = reqwest::Method::from_bytes(request.method.as_bytes()).expect("a method");
-        let mut outgoing = http_client().request(method, url).body(request.body);
+        // The broker's public address is http://example.org, as in the Pact Broker's own
+        // verification (`base_urls`): the contract expects some links to start with it.
+        let mut outgoing = http_client()
+            .request(method, url)
+            .header("X-Forwarded-Host", "example.org")
+            .header("X-Forwarded-Proto", "http")
+            .body(request.body);
         for (name, value) in &request.headers {
-            let hop = ["host", "content-length", "connection"];
+            let hop = ["host", "content-length", "connection", "x-forwarded-host"];
             if !hop.contains(&name.to_ascii_lowercase().as_str()) {
                 outgoing = outgoing.header(name, value);
             }
@@ -380,6 +386,14 @@ fn set_up(api: &Api<'_>, database: &str, state: &str) -> Result<(), String> {
             &json!({}),
         ),
         "the 'Pricing Service' already exists in the pact-broker" => {
+            api.send(
+                reqwest::Method::POST,
+                "/pacticipants",
+                &json!({
+                    "name": "Pricing Service",
+                    "repositoryUrl": "git@git.realestate.com.au:business-systems/pricing-service",
+                }),
+            )?;
             api.version("Pricing Service", "1.3.0")
         }
         "'Condor' exists in the pact-broker" => api.version("Condor", "1.3.0"),
@@ -544,14 +558,21 @@ impl Api<'_> {
         provider: &str,
         variant: u32,
     ) -> Result<PublishedPact, String> {
+        // The first variant has no interactions, like TestDataBuilder's pacts (the contract
+        // expects `"interactions": []`); each other variant has one more.
+        let interactions: Vec<Value> = (1..variant)
+            .map(|n| {
+                json!({
+                    "description": format!("a request {n}"),
+                    "request": { "method": "GET", "path": format!("/things/{n}") },
+                    "response": { "status": 200 },
+                })
+            })
+            .collect();
         let content = json!({
             "consumer": { "name": consumer },
             "provider": { "name": provider },
-            "interactions": [{
-                "description": format!("a request {variant}"),
-                "request": { "method": "GET", "path": format!("/things/{variant}") },
-                "response": { "status": 200 },
-            }],
+            "interactions": interactions,
             "metadata": { "pactSpecification": { "version": "2.0.0" } },
         });
         let path = format!(
