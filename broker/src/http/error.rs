@@ -79,9 +79,7 @@ impl ResponseError for ApiError {
         match self {
             Self::Domain(DomainError::Invalid(_))
             | Self::InvalidMatrixQuery(_)
-            | Self::MalformedBody(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            | Self::MalformedBody(_) => StatusCode::BAD_REQUEST,
             Self::Domain(DomainError::NotFound(_)) | Self::NoRoute(_) => StatusCode::NOT_FOUND,
             Self::Domain(DomainError::ContractConflict { .. } | DomainError::Conflict { .. }) => {
                 StatusCode::CONFLICT

@@ -16,8 +16,8 @@ pub async fn get_matrix(
     request: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = matrix::parse_matrix_query(request.query_string())
-        .map_err(ApiError::InvalidMatrixQuery)?;
+    let query =
+        matrix::parse_matrix_query(request.query_string()).map_err(ApiError::InvalidMatrixQuery)?;
     answer(&request, &state, query).await
 }
 

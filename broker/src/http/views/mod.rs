@@ -3,8 +3,8 @@
 
 pub mod deployments;
 pub mod environments;
-pub mod matrix;
 pub mod for_verification;
+pub mod matrix;
 pub mod pacticipants;
 pub mod pacts;
 pub mod publish;
