@@ -174,7 +174,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/pacticipants/{pacticipant}/versions/{version}")
             .route(get().to(versions::get_version))
             .route(put().to(versions::put_version))
-            .route(patch().to(versions::put_version)),
+            .route(patch().to(versions::put_version))
+            .route(delete().to(versions::delete_version)),
     )
     .service(
         resource("/pacticipants/{pacticipant}/latest-version")

@@ -1,4 +1,4 @@
-//! Version routes: get, create or update (PUT), list, latest and latest by tag.
+//! Version routes: get, create or update (PUT), delete, list, latest and latest by tag.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -115,4 +115,18 @@ pub async fn get_latest_tagged_version(
     let tag = segment("tag", &tag, TagName::parse)?;
     let details = versions::get_latest_version(&state.db, pacticipant, Some(tag)).await?;
     Ok(ok(version(&Links::from_request(&request), &details)))
+}
+
+/// `DELETE /pacticipants/P/versions/V`: 204; the version's tags, branch memberships and pacts
+/// go with it, and every "latest" that named it falls back to the newest version left.
+#[tracing::instrument(skip_all)]
+pub async fn delete_version(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (pacticipant, number) = path.into_inner();
+    let (pacticipant, number) = pacticipant_version(&pacticipant, &number)?;
+    tracing::info!(pacticipant.name = %pacticipant, version.number = %number, "deleting version");
+    versions::delete_version(&state.db, pacticipant, number).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -224,6 +224,7 @@ pub fn list_head_pacts(
             .filter(pact_heads::scope_name.eq(branch.to_owned())),
         HeadSelection::MainBranch => query
             .filter(pact_heads::scope.eq(HeadScope::Branch.as_str()))
+            .filter(pact_heads::scope_name.eq_any(heads::main_branch_names(conn)?))
             .filter(pacticipants::main_branch.eq(pact_heads::scope_name.nullable())),
     };
     if let Some(provider_id) = provider_id {

@@ -142,10 +142,12 @@ dbtest!(
                 heads::find_pact_head(conn, orders.id, web.id, HeadScope::Tag, "main").unwrap();
             let named = heads::list_version_heads_named(conn, &[web.id, orders.id], HeadScope::Branch, "main")
                 .unwrap();
-            (on_main.id == latest.id, on_main.consumer_version_id == latest.consumer_version_id, missing, named.len())
+            let main_heads = heads::list_main_branch_pact_heads(conn, orders.id).unwrap();
+            let main_is_on_main = main_heads.len() == 1 && main_heads[0].id == on_main.id;
+            (on_main.id == latest.id, on_main.consumer_version_id == latest.consumer_version_id, missing, named.len(), main_is_on_main)
         })
         .await;
-        assert_eq!(found, (false, true, None, 1));
+        assert_eq!(found, (false, true, None, 1, true));
     }
 );
 
@@ -284,5 +286,47 @@ dbtest!(
         })
         .await;
         assert_eq!(rebuilt, maintained);
+    }
+);
+
+dbtest!(
+    async fn concurrent_publications_leave_the_heads_that_history_gives(backend) {
+        let app = TestApp::start(backend).await;
+        let tasks: Vec<_> = (1..=24)
+            .map(|n| {
+                let client = app.client.clone();
+                let url = app.url("/contracts/publish");
+                let version = n.to_string();
+                let tags: &[&str] = if n % 2 == 0 { &["even"] } else { &["odd"] };
+                let body = body(&version, &[version.as_str()]).branch(if n % 3 == 0 { "three" } else { "main" }).tags(tags).build();
+                tokio::spawn(async move {
+                    let response = client.post(url).header("Content-Type", "application/json").body(body.to_string()).send().await.expect("sent");
+                    response.status().as_u16()
+                })
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.expect("task"), 200);
+        }
+        let maintained = heads_of(&app).await;
+        // 1 latest + 2 branches + 2 tags pact heads, 2 + 2 version heads.
+        assert_eq!(maintained.len(), 9, "{maintained:?}");
+        let up = match backend {
+            Backend::Sqlite => include_str!("../../migrations/sqlite/2026-12-04-010000_backfill_heads/up.sql"),
+            Backend::Postgres => include_str!("../../migrations/postgres/2026-12-04-010000_backfill_heads/up.sql"),
+        };
+        let down = include_str!("../../migrations/sqlite/2026-12-04-010000_backfill_heads/down.sql");
+        let (rebuilt, latest_is_newest) = with_conn(&app.db, move |conn| {
+            let web = pacticipants::find_pacticipant(conn, "Web").unwrap().unwrap();
+            let orders = pacticipants::find_pacticipant(conn, "Orders").unwrap().unwrap();
+            let newest = versions::find_latest_version(conn, web.id).unwrap().unwrap();
+            let head = heads::find_pact_head(conn, orders.id, web.id, HeadScope::Latest, "").unwrap().unwrap();
+            conn.batch_execute(down).expect("down.sql");
+            conn.batch_execute(up).expect("up.sql");
+            (describe_heads(conn), head.consumer_version_id == newest.id)
+        })
+        .await;
+        assert!(latest_is_newest, "the latest head is the highest version id");
+        assert_eq!(rebuilt, maintained, "what concurrent writers maintained equals what history gives");
     }
 );

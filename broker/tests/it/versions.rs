@@ -116,3 +116,30 @@ dbtest!(
         assert_eq!(app.put("/pacticipants/Web/versions/2", &json!({})).await.body["_links"]["pb:pact-versions"], json!([]));
     }
 );
+
+dbtest!(
+    async fn deleting_a_version_falls_back_to_the_newest_version_left(backend) {
+        let app = TestApp::start(backend).await;
+        for (version, tags) in [("1", vec!["prod"]), ("2", vec!["prod"])] {
+            let body = PublishBody::new("Web", version, "Orders", &pact("Web", "Orders", &[version])).branch("main").tags(&tags);
+            assert_eq!(app.publish(&body.build()).await.status, 200);
+        }
+        assert_eq!(app.delete("/pacticipants/Web/versions/2").await.status, 204);
+        assert_eq!(app.get("/pacticipants/Web/versions/2").await.status, 404);
+        assert_eq!(app.delete("/pacticipants/Web/versions/2").await.status, 404);
+        let consumer_version = |reply: &crate::support::Reply| reply.body["_links"]["pb:consumer-version"]["name"].clone();
+        for path in [
+            "/pacts/provider/Orders/consumer/Web/latest",
+            "/pacts/provider/Orders/consumer/Web/latest/prod",
+            "/pacts/provider/Orders/consumer/Web/branch/main/latest",
+        ] {
+            let reply = app.get(path).await;
+            assert_eq!((reply.status, consumer_version(&reply)), (200, json!("1")), "{path}");
+        }
+        assert_eq!(app.get("/pacticipants/Web/latest-version/prod").await.body["number"], "1");
+        assert_eq!(app.get("/pacticipants/Web/branches/main").await.body["_embedded"]["latestVersion"]["number"], "1");
+        assert_eq!(app.delete("/pacticipants/Web/versions/1").await.status, 204);
+        assert_eq!(app.get("/pacts/provider/Orders/consumer/Web/latest").await.status, 404);
+        assert_eq!(app.get("/pacticipants/Web/branches/main").await.body["_embedded"].get("latestVersion"), None);
+    }
+);

@@ -269,3 +269,20 @@ pub async fn list_versions(
     })
     .await
 }
+
+/// Deletes a version with its tags, branch memberships, pacts, the verifications it made as a
+/// provider and its deployment and release records, recomputing every head that pointed at it,
+/// in one transaction.
+pub async fn delete_version(
+    db: &Db,
+    pacticipant: PacticipantName,
+    number: VersionNumber,
+) -> Result<(), DomainError> {
+    db.write(move |conn| {
+        let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
+        let version = require_version(conn, &pacticipant, number.as_str())?;
+        versions::delete_version(conn, version.id)?;
+        Ok(())
+    })
+    .await
+}

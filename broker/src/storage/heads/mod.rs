@@ -114,6 +114,7 @@ pub fn list_main_branch_pact_heads(
         .inner_join(pacticipants::table.on(pacticipants::id.eq(pact_heads::consumer_id)))
         .filter(pact_heads::provider_id.eq(provider_id))
         .filter(pact_heads::scope.eq(HeadScope::Branch.as_str()))
+        .filter(pact_heads::scope_name.eq_any(main_branch_names(conn)?))
         .filter(pacticipants::main_branch.eq(pact_heads::scope_name.nullable()))
         .order(pact_heads::consumer_id.asc())
         .select(PactHeadRow::as_select())
@@ -166,4 +167,16 @@ pub fn list_version_heads(
         .order(version_heads::scope_name.asc())
         .select(VersionHeadRow::as_select())
         .load(conn)?)
+}
+
+/// The distinct main branch names of all pacticipants (a handful: `main`, `master`, …). A
+/// main-branch head lookup filters on them first, so that it reads the index range of those
+/// names instead of every branch head of a provider.
+pub(crate) fn main_branch_names(conn: &mut AnyConnection) -> StorageResult<Vec<String>> {
+    let names: Vec<Option<String>> = pacticipants::table
+        .filter(pacticipants::main_branch.is_not_null())
+        .select(pacticipants::main_branch)
+        .distinct()
+        .load(conn)?;
+    Ok(names.into_iter().flatten().collect())
 }
