@@ -47,6 +47,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/pacts/provider/{provider}/latest")
             .route(get().to(contracts::pacts::list_latest_provider_pacts)),
     )
+    // Pacts for verification (selectors, pending, WIP).
+    .service(
+        resource("/pacts/provider/{provider}/for-verification")
+            .route(get().to(for_verification::get_pacts_for_verification))
+            .route(post().to(for_verification::post_pacts_for_verification)),
+    )
     // A provider's pacts by consumer tag, and its whole history (`pb:provider-pacts*`).
     .service(
         resource("/pacts/provider/{provider}")
@@ -59,12 +65,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/pacts/provider/{provider}/latest/{tag}")
             .route(get().to(contracts::provider_pacts::list_latest_provider_pacts_with_tag)),
-    )
-    // Pacts for verification (selectors, pending, WIP).
-    .service(
-        resource("/pacts/provider/{provider}/for-verification")
-            .route(get().to(for_verification::get_pacts_for_verification))
-            .route(post().to(for_verification::post_pacts_for_verification)),
     )
     // Pacts by consumer branch (`get-pacts`); `branch/latest` is matched before `branch/{branch}`.
     .service(
@@ -139,6 +139,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         resource("/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/metadata/{metadata}/verification-results")
+            .route(get().to(verifications::list_verification_results_with_metadata))
             .route(post().to(verifications::publish_verification_results_with_metadata)),
     )
     .service(

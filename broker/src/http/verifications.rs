@@ -91,16 +91,11 @@ pub async fn publish_verification_results_with_metadata(
     .await
 }
 
-/// `GET /pacts/provider/P/consumer/C/pact-version/SHA/verification-results`: the history,
-/// newest first.
-#[tracing::instrument(skip_all)]
-pub async fn list_verification_results(
+async fn history(
     request: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<(String, String, String)>,
+    pact: PactVersionRef,
 ) -> Result<HttpResponse, ApiError> {
-    let (provider, consumer, sha) = path.into_inner();
-    let pact = pact_version(&provider, &consumer, sha)?;
     let links = Links::from_request(&request);
     let self_href = verification_results_url(
         &links,
@@ -115,6 +110,29 @@ pub async fn list_verification_results(
     );
     let results = verifications::list_verifications_for_pact_version(&state.db, pact).await?;
     Ok(ok(verification_list(&links, &self_href, &title, &results)))
+}
+
+/// `GET /pacts/provider/P/consumer/C/pact-version/SHA/verification-results`: the history,
+/// newest first.
+#[tracing::instrument(skip_all)]
+pub async fn list_verification_results(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer, sha) = path.into_inner();
+    history(request, state, pact_version(&provider, &consumer, sha)?).await
+}
+
+/// `GET …/pact-version/SHA/metadata/M/verification-results`: the same history.
+#[tracing::instrument(skip_all)]
+pub async fn list_verification_results_with_metadata(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (provider, consumer, sha, _metadata) = path.into_inner();
+    history(request, state, pact_version(&provider, &consumer, sha)?).await
 }
 
 async fn render_one(

@@ -88,25 +88,6 @@ pub fn find_integration_content_id(
     Ok((published > 0).then_some(content_id))
 }
 
-/// The newest consumer version number of `consumer_id` that published `content_id` for
-/// `provider_id` (for the pact's display name).
-pub fn find_latest_consumer_version_with_content(
-    conn: &mut AnyConnection,
-    consumer_id: i64,
-    provider_id: i64,
-    content_id: i64,
-) -> StorageResult<Option<String>> {
-    Ok(publications::table
-        .inner_join(versions::table)
-        .filter(publications::content_id.eq(content_id))
-        .filter(publications::provider_id.eq(provider_id))
-        .filter(versions::pacticipant_id.eq(consumer_id))
-        .order(versions::id.desc())
-        .select(versions::number)
-        .first(conn)
-        .optional()?)
-}
-
 /// Records a verification under the next number of its integration and content. A concurrent
 /// writer taking the same number fails the unique key, which [`crate::storage::Db::write`]
 /// retries.

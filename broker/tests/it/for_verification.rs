@@ -95,6 +95,8 @@ dbtest!(
         let document = app.get(&href).await;
         assert_eq!((document.status, document.body["interactions"][0]["description"].clone()), (200, json!("same")));
 
+        let matching = for_verification(&app, json!({"consumerVersionSelectors": [{"matchingBranch": true}], "providerVersionBranch": "other", "includePendingStatus": false})).await;
+        assert_eq!(matching.iter().map(summary).collect::<Vec<_>>(), ["latest from branch other | pending=absent wip=absent"]);
         let nothing = for_verification(&app, json!({"consumerVersionSelectors": [{"branch": "none"}]})).await;
         assert!(nothing.is_empty(), "{nothing:?}");
         let get = app.get("/pacts/provider/Bar/for-verification").await;
@@ -194,5 +196,78 @@ dbtest!(
             let text = reply.body["errors"][field][0].as_str().unwrap_or_default();
             assert!(text.contains(message), "{body}: {}", reply.body);
         }
+    }
+);
+
+dbtest!(
+    async fn deployed_and_released_selectors_read_the_current_records(backend) {
+        let app = TestApp::start(backend).await;
+        let production = crate::environments::create_environment(&app, "production", true).await;
+        let test = crate::environments::create_environment(&app, "test", false).await;
+        publish(&app, "1", "main", "one").await;
+        publish(&app, "2", "main", "two").await;
+        publish(&app, "3", "feat", "three").await;
+        let record = |version: &str, kind: &str, environment: &str| {
+            format!("/pacticipants/Foo/versions/{version}/{kind}/environment/{environment}")
+        };
+        assert_eq!(app.post(&record("1", "deployed-versions", &production), &json!({})).await.status, 201);
+        assert_eq!(app.post(&record("3", "released-versions", &test), &json!({})).await.status, 201);
+        let select = |selectors: Value| json!({ "consumerVersionSelectors": selectors, "includePendingStatus": false });
+        let descriptions = |pacts: Vec<Value>| -> Vec<String> {
+            pacts.iter().map(|entry| format!("{} {}", entry["_links"]["self"]["name"].as_str().unwrap_or("?"), entry["shortDescription"].as_str().unwrap_or("?"))).collect()
+        };
+        assert_eq!(descriptions(for_verification(&app, select(json!([{"deployedOrReleased": true}]))).await),
+            ["Pact between Foo (1) and Bar deployed to production", "Pact between Foo (3) and Bar released in test"]);
+        assert_eq!(descriptions(for_verification(&app, select(json!([{"environment": "test"}]))).await),
+            ["Pact between Foo (3) and Bar released in test"]);
+        assert!(for_verification(&app, select(json!([{"deployed": true, "environment": "test"}]))).await.is_empty());
+        // The defaults: the main branch head, plus what is deployed and released.
+        assert_eq!(descriptions(for_verification(&app, select(Value::Null)).await),
+            ["Pact between Foo (1) and Bar deployed to production", "Pact between Foo (2) and Bar latest from main branch", "Pact between Foo (3) and Bar released in test"]);
+        // Deploying version 2 replaces version 1 in production.
+        assert_eq!(app.post(&record("2", "deployed-versions", &production), &json!({})).await.status, 201);
+        assert_eq!(descriptions(for_verification(&app, select(json!([{"deployed": true}]))).await),
+            ["Pact between Foo (2) and Bar deployed to production"]);
+    }
+);
+
+dbtest!(
+    async fn tag_selectors_and_pending_by_provider_tags(backend) {
+        let app = TestApp::start(backend).await;
+        let tagged = |version: &str, tags: &[&str], description: &str| {
+            PublishBody::new("Foo", version, "Bar", &pact("Foo", "Bar", &[description])).tags(tags).build()
+        };
+        for (version, tags, description) in [("1", ["prod"], "one"), ("2", ["prod"], "two"), ("3", ["dev"], "three")] {
+            assert_eq!(app.publish(&tagged(version, &tags, description)).await.status, 200);
+        }
+        let names = |pacts: &[Value]| -> Vec<String> {
+            pacts.iter().map(|entry| format!("{} {}", entry["_links"]["self"]["name"].as_str().unwrap_or("?"), entry["shortDescription"].as_str().unwrap_or("?"))).collect()
+        };
+        let select = |selectors: Value| json!({ "consumerVersionSelectors": selectors, "includePendingStatus": false });
+        assert_eq!(names(&for_verification(&app, select(json!([{"tag": "prod"}]))).await),
+            ["Pact between Foo (1) and Bar one of prod", "Pact between Foo (2) and Bar one of prod"]);
+        assert_eq!(names(&for_verification(&app, select(json!([{"tag": "prod", "latest": true}]))).await),
+            ["Pact between Foo (2) and Bar latest with tag prod"]);
+        assert_eq!(names(&for_verification(&app, select(json!([{"tag": "nope", "latest": true, "fallbackTag": "dev"}]))).await),
+            ["Pact between Foo (3) and Bar latest with tag dev"]);
+
+        // Pending and WIP by provider tags: the dev head is WIP, the prod head pending until a
+        // provider version tagged `ptag` verifies it.
+        let request = json!({
+            "consumerVersionSelectors": [{"tag": "prod", "latest": true}],
+            "providerVersionTags": ["ptag"],
+            "includePendingStatus": true,
+            "includeWipPactsSince": "2000-01-01",
+        });
+        let pacts = for_verification(&app, request.clone()).await;
+        assert_eq!(pacts.iter().map(summary).collect::<Vec<_>>(), ["latest with tag prod | pending=true wip=absent", "latest with tag dev | pending=true wip=true"]);
+        assert!(pacts[0]["verificationProperties"]["notices"][1]["text"].as_str().unwrap_or_default().contains("a version of Bar with tag 'ptag'"), "{}", pacts[0]);
+        let document = app.get(&path_of(&app, &pacts[0]["_links"]["self"]["href"])).await;
+        assert_eq!(app.put("/pacticipants/Bar/versions/7/tags/ptag", &json!({})).await.status, 201);
+        let publish = path_of(&app, &document.body["_links"]["pb:publish-verification-results"]["href"]);
+        assert_eq!(app.post(&publish, &json!({"success": true, "providerApplicationVersion": "7"})).await.status, 201);
+        let after = for_verification(&app, request).await;
+        assert_eq!(after.iter().map(summary).collect::<Vec<_>>(), ["latest with tag prod | pending=false wip=absent", "latest with tag dev | pending=true wip=true"]);
+        assert!(after[0]["verificationProperties"]["notices"][1]["text"].as_str().unwrap_or_default().starts_with("This pact has previously been successfully verified by a version of Bar with tag 'ptag'"), "{}", after[0]);
     }
 );

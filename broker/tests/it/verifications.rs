@@ -127,6 +127,8 @@ dbtest!(
         let created = app.post(&publish, &result(true, "1")).await;
         assert_eq!(created.status, 201, "{}", created.body);
         assert_eq!(created.body["wip"], true);
+        let history = app.get(&publish).await;
+        assert_eq!(history.body["_embedded"]["verificationResults"].as_array().map(Vec::len), Some(1), "{}", history.body);
         let read = app.get(&format!("{pact_version}/metadata/{token}/verification-results/1")).await;
         assert_eq!((read.status, read.body["wip"].clone()), (200, json!(true)));
         // A token Treaty did not write is no metadata: the result is not WIP.

@@ -60,6 +60,11 @@ fn needs_of(query: &VerificationQuery) -> Needs {
                 needs.branch_names.insert(name.clone());
                 needs.branch_names.extend(fallback.iter().cloned());
             }
+            SelectorKind::MatchingBranch => {
+                needs
+                    .branch_names
+                    .extend(query.provider_branch.iter().cloned());
+            }
             SelectorKind::AllBranches => needs.all_branches = true,
             SelectorKind::Tag {
                 name,

@@ -22,8 +22,9 @@ use std::sync::Arc;
 pub use query::VerificationQuery;
 
 use crate::domain::pact_metadata::PactMetadata;
+use crate::domain::pacticipants::require_pacticipant;
 use crate::domain::{DomainError, PacticipantName};
-use crate::storage::{Db, pacticipants};
+use crate::storage::Db;
 use notices::{Notice, NoticeContext};
 use pending::{PendingStatus, ProviderTarget};
 use selectors::SelectedPact;
@@ -92,14 +93,13 @@ pub async fn pacts_for_verification(
     deprecated: bool,
 ) -> Result<Vec<VerifiablePact>, DomainError> {
     db.run(move |conn| {
-        let provider =
-            pacticipants::find_pacticipant(conn, provider.as_str())?.ok_or_else(|| {
-                DomainError::NotFound(format!(
-                    "pacticipant `{provider}` not found: no consumer has published a pact for it"
-                ))
-            })?;
+        let provider = require_pacticipant(conn, provider.as_str())?;
         let facts = load::load_selection(conn, &provider, &query)?;
-        let selected = selectors::select_pacts(&facts.pacts, &query.selectors);
+        let selected = selectors::select_pacts(
+            &facts.pacts,
+            &query.selectors,
+            query.provider_branch.as_deref(),
+        );
         let mut content_ids: Vec<i64> = selected
             .iter()
             .map(|pact| pact.content_id)

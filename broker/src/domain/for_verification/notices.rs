@@ -62,7 +62,7 @@ fn short_reason(reason: &SelectionReason) -> String {
             format!("latest with tag {}", used_name(reason))
         }
         SelectorKind::MainBranch => "latest from main branch".to_owned(),
-        SelectorKind::Branch { .. } | SelectorKind::AllBranches => {
+        SelectorKind::Branch { .. } | SelectorKind::AllBranches | SelectorKind::MatchingBranch => {
             format!("latest from branch {}", used_name(reason))
         }
         SelectorKind::Tag { name, .. } => match &reason.selector.consumer {
@@ -137,7 +137,9 @@ fn describe(reason: &SelectionReason, provider: &str) -> String {
             ),
             _ => format!("latest {label} from branch '{name}'"),
         },
-        SelectorKind::AllBranches => format!("latest {label} from branch '{}'", used_name(reason)),
+        SelectorKind::AllBranches | SelectorKind::MatchingBranch => {
+            format!("latest {label} from branch '{}'", used_name(reason))
+        }
         SelectorKind::Tag { name, .. } => match &reason.selector.consumer {
             Some(consumer) => format!("all {consumer} versions tagged '{name}'"),
             None => format!("all consumer versions tagged '{name}'"),

@@ -176,7 +176,12 @@ fn consumer_of(loaded: &LoadedPacts, version_id: i64) -> Option<&str> {
 }
 
 /// The versions a selector picks, before the consumer filter and the pact check.
-fn picks<'a>(loaded: &'a LoadedPacts, kind: &'a SelectorKind, use_fallback: bool) -> Vec<Pick<'a>> {
+fn picks<'a>(
+    loaded: &'a LoadedPacts,
+    kind: &'a SelectorKind,
+    provider_branch: Option<&str>,
+    use_fallback: bool,
+) -> Vec<Pick<'a>> {
     let environment =
         |scoped: &'a [ScopedVersion], name: Option<&'a str>, released: bool| -> Vec<Pick<'a>> {
             scoped
@@ -218,6 +223,10 @@ fn picks<'a>(loaded: &'a LoadedPacts, kind: &'a SelectorKind, use_fallback: bool
                 None => Vec::new(),
             }
         }
+        SelectorKind::MatchingBranch => match provider_branch {
+            Some(name) => in_scope(&loaded.branch_heads, Some(name)).collect(),
+            None => Vec::new(),
+        },
         SelectorKind::AllBranches => in_scope(&loaded.branch_heads, None).collect(),
         SelectorKind::Tag {
             name,
@@ -270,9 +279,14 @@ fn has_fallback(kind: &SelectorKind) -> bool {
 /// The pacts the selectors pick (the defaults when `selectors` is empty), merged by
 /// (consumer, content), ordered by consumer name and then consumer version.
 ///
-/// A fallback branch or tag is used when its selector picked no pact for any consumer (the
-/// check is global to the selector, as in the Pact Broker).
-pub fn select_pacts(loaded: &LoadedPacts, selectors: &[Selector]) -> Vec<SelectedPact> {
+/// `matchingBranch` selects the consumer branch named like `provider_branch`. A fallback branch
+/// or tag is used when its selector picked no pact for any consumer (the check is global to the
+/// selector, as in the Pact Broker). Nothing here depends on the clock.
+pub fn select_pacts(
+    loaded: &LoadedPacts,
+    selectors: &[Selector],
+    provider_branch: Option<&str>,
+) -> Vec<SelectedPact> {
     let defaults;
     let selectors = if selectors.is_empty() {
         defaults = default_selectors(loaded);
@@ -282,9 +296,9 @@ pub fn select_pacts(loaded: &LoadedPacts, selectors: &[Selector]) -> Vec<Selecte
     };
     let mut merged: BTreeMap<(String, i64), SelectedPact> = BTreeMap::new();
     for selector in selectors {
-        let mut chosen = chosen_pacts(loaded, selector, false);
+        let mut chosen = chosen_pacts(loaded, selector, provider_branch, false);
         if chosen.is_empty() && has_fallback(&selector.kind) {
-            chosen = chosen_pacts(loaded, selector, true);
+            chosen = chosen_pacts(loaded, selector, provider_branch, true);
         }
         for (version, pact, reason) in chosen {
             let entry = merged
@@ -320,10 +334,11 @@ pub fn select_pacts(loaded: &LoadedPacts, selectors: &[Selector]) -> Vec<Selecte
 fn chosen_pacts<'a>(
     loaded: &'a LoadedPacts,
     selector: &Selector,
+    provider_branch: Option<&str>,
     use_fallback: bool,
 ) -> Vec<(&'a VersionFact, &'a PactFact, SelectionReason)> {
     let mut chosen = Vec::new();
-    for pick in picks(loaded, &selector.kind, use_fallback) {
+    for pick in picks(loaded, &selector.kind, provider_branch, use_fallback) {
         let Some(consumer) = consumer_of(loaded, pick.version_id) else {
             continue;
         };
@@ -346,7 +361,9 @@ fn chosen_pacts<'a>(
             .find(|facts| facts.name == consumer)
             .and_then(|facts| facts.main_branch.clone());
         let resolved_name = match &selector.kind {
-            SelectorKind::AllBranches => pick.resolved_name.map(str::to_owned),
+            SelectorKind::AllBranches | SelectorKind::MatchingBranch => {
+                pick.resolved_name.map(str::to_owned)
+            }
             _ if use_fallback => pick.resolved_name.map(str::to_owned),
             _ => None,
         };

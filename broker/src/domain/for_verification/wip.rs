@@ -108,7 +108,6 @@ pub fn wip_pacts(
             HeadKind::Branch => SelectorKind::Branch {
                 name: candidate.name.clone(),
                 fallback: None,
-                matching: false,
             },
             HeadKind::Tag => SelectorKind::Tag {
                 name: candidate.name.clone(),

@@ -15,6 +15,7 @@ use serde_json::Value;
 pub use input::VerificationInput;
 
 use crate::domain::pact_metadata::PactMetadata;
+use crate::domain::pacticipants::require_pacticipant;
 use crate::domain::{DomainError, PacticipantName, VersionNumber};
 use crate::storage::models::{PacticipantRow, VerificationRow};
 use crate::storage::verifications::{
@@ -65,17 +66,6 @@ struct ResolvedPact {
     consumer: PacticipantRow,
     provider: PacticipantRow,
     content_id: i64,
-}
-
-fn require_pacticipant(
-    conn: &mut AnyConnection,
-    name: &str,
-) -> Result<PacticipantRow, DomainError> {
-    pacticipants::find_pacticipant(conn, name)?.ok_or_else(|| {
-        DomainError::NotFound(format!(
-            "pacticipant `{name}` not found: publish a contract as or to it first"
-        ))
-    })
 }
 
 fn resolve(conn: &mut AnyConnection, pact: &PactVersionRef) -> Result<ResolvedPact, DomainError> {

@@ -12,7 +12,7 @@ use crate::domain::for_verification::selectors::tests::world;
 fn selected(selectors: serde_json::Value) -> Vec<SelectedPact> {
     let query = VerificationQuery::from_json(&json!({ "consumerVersionSelectors": selectors }))
         .unwrap_or_else(|error| panic!("{error}"));
-    select_pacts(&world(), &query.selectors)
+    select_pacts(&world(), &query.selectors, None)
 }
 
 fn on_branch() -> ProviderTarget {

@@ -33,13 +33,11 @@ fn selectors_are_normalised() {
         ),
         (
             json!({"consumerVersionSelectors": [{"branch": "feat/x"}]}),
-            vec!["Branch { name: \"feat/x\", fallback: None, matching: false } consumer=None"],
+            vec!["Branch { name: \"feat/x\", fallback: None } consumer=None"],
         ),
         (
             json!({"consumerVersionSelectors": [{"branch": "feat/x", "fallbackBranch": "main"}]}),
-            vec![
-                "Branch { name: \"feat/x\", fallback: Some(\"main\"), matching: false } consumer=None",
-            ],
+            vec!["Branch { name: \"feat/x\", fallback: Some(\"main\") } consumer=None"],
         ),
         (
             json!({"consumerVersionSelectors": [{"branch": true, "latest": true}]}),
@@ -47,7 +45,7 @@ fn selectors_are_normalised() {
         ),
         (
             json!({"providerVersionBranch": "dev", "consumerVersionSelectors": [{"matchingBranch": true}]}),
-            vec!["Branch { name: \"dev\", fallback: None, matching: true } consumer=None"],
+            vec!["MatchingBranch consumer=None"],
         ),
         (
             json!({"consumerVersionSelectors": [{"tag": "prod", "latest": true, "fallbackTag": "main"}]}),

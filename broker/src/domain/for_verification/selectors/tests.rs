@@ -58,11 +58,12 @@ pub(crate) fn world() -> LoadedPacts {
 fn label(reason: &SelectionReason) -> String {
     let base = match &reason.selector.kind {
         SelectorKind::MainBranch => "mainBranch".to_owned(),
-        SelectorKind::Branch {
-            name,
-            matching: true,
-            ..
-        } => format!("matching:{name}"),
+        SelectorKind::MatchingBranch => {
+            format!(
+                "matching:{}",
+                reason.resolved_name.as_deref().unwrap_or("?")
+            )
+        }
         SelectorKind::Branch { name, fallback, .. } => match (reason.fallback_used, fallback) {
             (true, Some(fallback)) => format!("branch:{fallback}(fallback for {name})"),
             _ => format!("branch:{name}"),
@@ -97,7 +98,7 @@ fn label(reason: &SelectionReason) -> String {
 fn check(body: Value) -> Vec<String> {
     let query =
         VerificationQuery::from_json(&body).unwrap_or_else(|error| panic!("{body}: {error}"));
-    select_pacts(&world(), &query.selectors)
+    select_pacts(&world(), &query.selectors, query.provider_branch.as_deref())
         .iter()
         .map(|pact| {
             let reasons: Vec<String> = pact.reasons.iter().map(label).collect();
@@ -263,6 +264,11 @@ fn combined_selectors_merge_by_content() {
                 "admin 1 E [matching:feat-x@1]",
                 "web 2 B [matching:feat-x@2, branch:feat-x@2]",
             ],
+        ),
+        (
+            "matchingBranch when the consumer branch's head has no pact",
+            json!({"providerVersionBranch": "feat-y", "consumerVersionSelectors": [{"matchingBranch": true}]}),
+            vec![],
         ),
         (
             "no selectors: main branch, else the main branch's tag, else latest; plus deployed and released",
