@@ -326,7 +326,10 @@ fn pact_broker_records_deployments_and_releases() {
                 "production",
             ],
         );
-        assert!(released.contains("production"), "{released}");
+        assert!(
+            released.contains("production") && released.contains("Released"),
+            "{released}"
+        );
 
         let version = ok(
             &broker,

@@ -10,14 +10,13 @@ use serde::de::DeserializeOwned;
 use crate::app::AppState;
 use crate::domain::deployments::{self, DeployedQuery, ReleasedQuery};
 use crate::domain::{PacticipantName, VersionNumber};
-use crate::http::environments::query_pairs;
 use crate::http::error::ApiError;
-use crate::http::extract::segment;
+use crate::http::extract::{query_pairs, segment};
 use crate::http::hal::{Links, created, ok};
 use crate::http::views::deployments::{
     DeployedVersionPatch, RecordDeploymentBody, ReleasedVersionPatch, currently_deployed_list,
-    currently_supported_list, deployed_version, deployed_version_url, released_version,
-    released_version_url,
+    currently_supported_list, deployed_list, deployed_version, deployed_version_url, released_list,
+    released_version, released_version_url,
 };
 
 /// The media type `PATCH` accepts here, as in the Pact Broker.
@@ -254,4 +253,67 @@ pub async fn list_currently_supported(
         &items,
         &href,
     )))
+}
+
+/// `GET /pacticipants/P/versions/V/deployed-versions/environment/E`: every deployment of that
+/// version there, newest first.
+#[tracing::instrument(skip_all)]
+pub async fn list_deployed_versions_for_version(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (pacticipant, number, environment) = version_path(path.into_inner())?;
+    let segments = version_segments(&pacticipant, &number, "deployed-versions", &environment);
+    let (environment, deployed, _) =
+        deployments::get_version_in_environment(&state.db, pacticipant, number, environment)
+            .await?;
+    let links = Links::from_request(&request);
+    let title = format!(
+        "Deployed versions for {} version {} in environment {}",
+        segments[1], segments[3], environment.display_name
+    );
+    let href = links.url(&segments.iter().map(String::as_str).collect::<Vec<_>>());
+    Ok(ok(deployed_list(&links, &deployed, &href, &title)))
+}
+
+/// `GET /pacticipants/P/versions/V/released-versions/environment/E`: its release there, if any.
+#[tracing::instrument(skip_all)]
+pub async fn list_released_versions_for_version(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (pacticipant, number, environment) = version_path(path.into_inner())?;
+    let segments = version_segments(&pacticipant, &number, "released-versions", &environment);
+    let (environment, _, released) =
+        deployments::get_version_in_environment(&state.db, pacticipant, number, environment)
+            .await?;
+    let links = Links::from_request(&request);
+    let title = format!(
+        "Released versions for {} version {} in {}",
+        segments[1], segments[3], environment.display_name
+    );
+    let href = links.url(&segments.iter().map(String::as_str).collect::<Vec<_>>());
+    Ok(ok(released_list(&links, &released, &href, &title)))
+}
+
+/// The path of a version's records in one environment, as segments.
+fn version_segments(
+    pacticipant: &PacticipantName,
+    number: &VersionNumber,
+    kind: &str,
+    environment: &str,
+) -> Vec<String> {
+    [
+        "pacticipants",
+        pacticipant.as_str(),
+        "versions",
+        number.as_str(),
+        kind,
+        "environment",
+        environment,
+    ]
+    .map(str::to_owned)
+    .to_vec()
 }

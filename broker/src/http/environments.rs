@@ -1,27 +1,16 @@
 //! Environment routes: `GET`/`POST /environments` (list, filter by `?name=`, create) and
 //! `GET`/`PUT`/`DELETE /environments/{uuid}` (PUT never creates: 404 for an unknown uuid).
 
-use std::collections::HashMap;
-
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::app::AppState;
 use crate::domain::environments;
 use crate::http::error::ApiError;
-use crate::http::extract::JsonBody;
+use crate::http::extract::{JsonBody, query_pairs};
 use crate::http::hal::{Links, created, ok};
 use crate::http::views::environments::{
     EnvironmentBody, environment, environment_list, environment_url,
 };
-
-/// The query string as decoded pairs (a repeated key keeps its last value), or a 400.
-pub fn query_pairs(request: &HttpRequest) -> Result<HashMap<String, String>, ApiError> {
-    web::Query::<HashMap<String, String>>::from_query(request.query_string())
-        .map(web::Query::into_inner)
-        .map_err(|error| {
-            ApiError::invalid("query", format!("cannot read the query string: {error}"))
-        })
-}
 
 /// `GET /environments[?name=N]`.
 #[tracing::instrument(skip_all)]

@@ -2,6 +2,7 @@
 //! (413 beyond), parse errors as 400 with the position, and path segments decoded into
 //! validated names (the raw path is split on `/` before decoding, so `%2F` survives).
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -74,4 +75,14 @@ pub fn segment<T>(
     parse: impl Fn(&str) -> Result<T, String>,
 ) -> Result<T, ApiError> {
     parse(raw).map_err(|message| ApiError::invalid(name, message))
+}
+
+/// The query string as decoded pairs (a repeated key keeps its last value; an empty value is
+/// kept, so that `?applicationInstance=` can mean "none"), or a 400.
+pub fn query_pairs(request: &HttpRequest) -> Result<HashMap<String, String>, ApiError> {
+    web::Query::<HashMap<String, String>>::from_query(request.query_string())
+        .map(web::Query::into_inner)
+        .map_err(|error| {
+            ApiError::invalid("query", format!("cannot read the query string: {error}"))
+        })
 }

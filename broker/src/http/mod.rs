@@ -239,12 +239,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource(
             "/pacticipants/{pacticipant}/versions/{version}/deployed-versions/environment/{uuid}",
         )
+        .route(get().to(deployments::list_deployed_versions_for_version))
         .route(post().to(deployments::record_deployment)),
     )
     .service(
         resource(
             "/pacticipants/{pacticipant}/versions/{version}/released-versions/environment/{uuid}",
         )
+        .route(get().to(deployments::list_released_versions_for_version))
         .route(post().to(deployments::record_release)),
     )
     .service(

@@ -24,7 +24,10 @@ pub struct DeployedFilter {
 pub struct ReleasedFilter {
     /// Only this pacticipant.
     pub pacticipant_id: Option<i64>,
-    /// Only versions with this number.
+    /// Only this version.
+    pub version_id: Option<i64>,
+    /// Only versions with this number, of any pacticipant (not indexed: the domain passes
+    /// `version_id` instead when it knows the pacticipant).
     pub version_number: Option<String>,
 }
 
@@ -220,6 +223,9 @@ pub fn list_currently_supported(
         .into_boxed();
     if let Some(pacticipant_id) = filter.pacticipant_id {
         query = query.filter(released_versions::pacticipant_id.eq(pacticipant_id));
+    }
+    if let Some(version_id) = filter.version_id {
+        query = query.filter(released_versions::version_id.eq(version_id));
     }
     if let Some(number) = &filter.version_number {
         query = query.filter(

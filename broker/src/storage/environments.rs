@@ -105,6 +105,25 @@ pub fn update_environment(
         .first(conn)?)
 }
 
+/// Serialises the writes that change what an environment holds: on PostgreSQL the
+/// environment's row is locked until the transaction ends, so two deployments recorded at once
+/// cannot both see the old version as current; SQLite's write transactions (`BEGIN IMMEDIATE`)
+/// are serial already.
+pub fn lock_environment(conn: &mut AnyConnection, id: i64) -> StorageResult<()> {
+    // Per-backend: only PostgreSQL needs (and supports) the row lock.
+    match conn {
+        AnyConnection::Pg(pg) => {
+            environments::table
+                .filter(environments::id.eq(id))
+                .select(environments::id)
+                .for_update()
+                .first::<i64>(pg)?;
+        }
+        AnyConnection::Sqlite(_) => {}
+    }
+    Ok(())
+}
+
 /// Deletes an environment with every deployed and released version recorded in it.
 pub fn delete_environment(conn: &mut AnyConnection, id: i64) -> StorageResult<()> {
     diesel::delete(deployed_versions::table.filter(deployed_versions::environment_id.eq(id)))

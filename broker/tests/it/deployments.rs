@@ -265,3 +265,50 @@ dbtest!(
         assert_eq!(page.body["_links"]["pb:record-deployment"], json!([]));
     }
 );
+
+dbtest!(
+    async fn concurrent_deployments_leave_exactly_one_current_version(backend) {
+        let app = TestApp::start(backend).await;
+        let env = create_environment(&app, "production", true).await;
+        let numbers: Vec<String> = (1..=8).map(|n| n.to_string()).collect();
+        for number in &numbers {
+            version(&app, "Foo", number).await;
+        }
+        let mut tasks = Vec::new();
+        for number in &numbers {
+            let client = app.client.clone();
+            let url = app.url(&format!("/pacticipants/Foo/versions/{number}/deployed-versions/environment/{env}"));
+            tasks.push(tokio::spawn(async move {
+                client.post(url).header("Content-Type", "application/json").body("{}").send().await.unwrap().status().as_u16()
+            }));
+        }
+        for task in tasks {
+            assert_eq!(task.await.unwrap(), 201);
+        }
+        let current = app.get(&format!("/environments/{env}/deployed-versions/currently-deployed")).await;
+        assert_eq!(entries(&current, "deployedVersions").len(), 1, "{}", current.body);
+    }
+);
+
+dbtest!(
+    async fn a_version_lists_its_records_in_one_environment(backend) {
+        let app = TestApp::start(backend).await;
+        let env = create_environment(&app, "test", false).await;
+        for number in ["1", "2"] {
+            version(&app, "Foo", number).await;
+        }
+        deploy(&app, "Foo", "1", &env, json!({})).await;
+        deploy(&app, "Foo", "2", &env, json!({})).await;
+        deploy(&app, "Foo", "1", &env, json!({})).await;
+        let path = format!("/pacticipants/Foo/versions/1/deployed-versions/environment/{env}");
+        let listing = app.get(&path).await;
+        let flags: Vec<bool> = listing.body["_embedded"]["deployedVersions"].as_array().unwrap().iter().map(|e| e["currentlyDeployed"].as_bool().unwrap()).collect();
+        assert_eq!(flags, [true, false], "newest first: {}", listing.body);
+        assert_eq!(listing.body["_links"]["self"]["href"], app.url(&path));
+        let released_path = format!("/pacticipants/Foo/versions/1/released-versions/environment/{env}");
+        assert_eq!(app.get(&released_path).await.body["_embedded"]["releasedVersions"], json!([]));
+        release(&app, "Foo", "1", &env).await;
+        assert_eq!(entries(&app.get(&released_path).await, "releasedVersions"), [row("Foo", "1", None)]);
+        assert_eq!(app.get(&format!("/pacticipants/Foo/versions/9/deployed-versions/environment/{env}")).await.status, 404);
+    }
+);

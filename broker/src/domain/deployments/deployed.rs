@@ -10,7 +10,7 @@ use crate::domain::versions::require_version;
 use crate::domain::{DomainError, FieldError, PacticipantName, VersionNumber};
 use crate::storage::deployments::{self as store, DeployedFilter};
 use crate::storage::models::DeployedVersionRow;
-use crate::storage::{AnyConnection, Db, pacticipants};
+use crate::storage::{AnyConnection, Db, environments, pacticipants};
 
 /// Records that a version was deployed to an environment (optionally as an instance); `true`
 /// if a new deployment was recorded, `false` if that version was already deployed there.
@@ -26,6 +26,7 @@ pub async fn record_deployment(
         let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
         let version = require_version(conn, &pacticipant, number.as_str())?;
         let environment = require_environment(conn, &environment_uuid)?;
+        environments::lock_environment(conn, environment.id)?;
         let rows =
             store::list_currently_deployed_for_pacticipant(conn, environment.id, pacticipant.id)?;
         let current: Vec<CurrentDeployment> = rows

@@ -20,7 +20,7 @@ pub use released::{
     get_released_version, list_currently_supported, patch_released_version, record_release,
 };
 
-use crate::domain::environments::Environment;
+use crate::domain::environments::{Environment, require_environment};
 use crate::domain::pacticipants::require_pacticipant;
 use crate::domain::versions::require_version;
 use crate::domain::{DomainError, PacticipantName, VersionNumber};
@@ -118,6 +118,35 @@ pub async fn get_version_deployments(
             deployed: hydrate::hydrate_deployed(conn, deployed)?,
             released: hydrate::hydrate_released(conn, released)?,
         })
+    })
+    .await
+}
+
+/// A version's records in one environment: every deployment (newest first) and its release,
+/// if any (what a GET of the version's `pb:record-deployment` / `pb:record-release` href lists).
+pub async fn get_version_in_environment(
+    db: &Db,
+    pacticipant: PacticipantName,
+    number: VersionNumber,
+    environment_uuid: String,
+) -> Result<(Environment, Vec<DeployedVersion>, Vec<ReleasedVersion>), DomainError> {
+    db.run(move |conn| {
+        let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
+        let version = require_version(conn, &pacticipant, number.as_str())?;
+        let environment = require_environment(conn, &environment_uuid)?;
+        let mut deployed: Vec<_> = store::list_deployed_versions_of_version(conn, version.id)?
+            .into_iter()
+            .filter(|row| row.environment_id == environment.id)
+            .collect();
+        deployed.reverse();
+        let released: Vec<_> = store::find_released_version(conn, version.id, environment.id)?
+            .into_iter()
+            .collect();
+        Ok((
+            Environment::from_row(environment),
+            hydrate::hydrate_deployed(conn, deployed)?,
+            hydrate::hydrate_released(conn, released)?,
+        ))
     })
     .await
 }

@@ -9,7 +9,7 @@ use crate::domain::versions::require_version;
 use crate::domain::{DomainError, FieldError, PacticipantName, VersionNumber};
 use crate::storage::deployments::{self as store, ReleasedFilter};
 use crate::storage::models::ReleasedVersionRow;
-use crate::storage::{AnyConnection, Db, pacticipants};
+use crate::storage::{AnyConnection, Db, environments, pacticipants, versions};
 
 /// Records that a version was released to an environment; `true` if this is its first release
 /// there. Releasing it again turns its support back on and keeps the same record.
@@ -23,6 +23,7 @@ pub async fn record_release(
         let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
         let version = require_version(conn, &pacticipant, number.as_str())?;
         let environment = require_environment(conn, &environment_uuid)?;
+        environments::lock_environment(conn, environment.id)?;
         let (row, created) = match store::find_released_version(conn, version.id, environment.id)? {
             Some(existing) => (
                 store::set_currently_supported(conn, existing.id, true)?,
@@ -85,17 +86,22 @@ pub async fn list_currently_supported(
 ) -> Result<(Environment, Vec<ReleasedVersion>), DomainError> {
     db.run(move |conn| {
         let environment = require_environment(conn, &environment_uuid)?;
-        let pacticipant_id = match &query.pacticipant {
-            None => None,
-            Some(name) => match pacticipants::find_pacticipant(conn, name)? {
-                Some(row) => Some(row.id),
-                None => return Ok((Environment::from_row(environment), Vec::new())),
-            },
-        };
-        let filter = ReleasedFilter {
-            pacticipant_id,
-            version_number: query.version.clone(),
-        };
+        let mut filter = ReleasedFilter::default();
+        if let Some(name) = &query.pacticipant {
+            let Some(pacticipant) = pacticipants::find_pacticipant(conn, name)? else {
+                return Ok((Environment::from_row(environment), Vec::new()));
+            };
+            filter.pacticipant_id = Some(pacticipant.id);
+            // With the pacticipant known, the version is one indexed lookup.
+            if let Some(number) = &query.version {
+                let Some(version) = versions::find_version(conn, pacticipant.id, number)? else {
+                    return Ok((Environment::from_row(environment), Vec::new()));
+                };
+                filter.version_id = Some(version.id);
+            }
+        } else {
+            filter.version_number = query.version.clone();
+        }
         let rows = store::list_currently_supported(conn, environment.id, &filter)?;
         Ok((
             Environment::from_row(environment),

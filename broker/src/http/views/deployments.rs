@@ -104,6 +104,9 @@ pub fn released_version(links: &Links, item: &ReleasedVersion, with_environment:
     let mut body = json!({
         "uuid": item.uuid,
         "currentlySupported": item.currently_supported,
+        // Not in the Pact Broker: `pact broker describe-version --environment` reads this
+        // field (and prints "Unknown" without it).
+        "currentlyReleased": item.currently_supported,
         "createdAt": item.created_at,
         "_embedded": embedded,
         "_links": { "self": { "href": released_version_url(links, &item.uuid) } },
@@ -116,12 +119,12 @@ pub fn released_version(links: &Links, item: &ReleasedVersion, with_environment:
     body
 }
 
-/// `…/deployed-versions/currently-deployed` of an environment; `self_href` keeps the query.
-pub fn currently_deployed_list(
+/// A collection of deployed versions under `self_href` (which keeps the query string).
+pub fn deployed_list(
     links: &Links,
-    environment: &Environment,
     items: &[DeployedVersion],
     self_href: &str,
+    title: &str,
 ) -> Value {
     let entries: Vec<Value> = items
         .iter()
@@ -129,19 +132,16 @@ pub fn currently_deployed_list(
         .collect();
     json!({
         "_embedded": { "deployedVersions": entries },
-        "_links": { "self": {
-            "href": self_href,
-            "title": format!("Currently deployed versions for {}", environment.display_name),
-        } },
+        "_links": { "self": { "href": self_href, "title": title } },
     })
 }
 
-/// `…/released-versions/currently-supported` of an environment; `self_href` keeps the query.
-pub fn currently_supported_list(
+/// A collection of released versions under `self_href` (which keeps the query string).
+pub fn released_list(
     links: &Links,
-    environment: &Environment,
     items: &[ReleasedVersion],
     self_href: &str,
+    title: &str,
 ) -> Value {
     let entries: Vec<Value> = items
         .iter()
@@ -149,11 +149,36 @@ pub fn currently_supported_list(
         .collect();
     json!({
         "_embedded": { "releasedVersions": entries },
-        "_links": { "self": {
-            "href": self_href,
-            "title": format!("Currently supported versions in {}", environment.display_name),
-        } },
+        "_links": { "self": { "href": self_href, "title": title } },
     })
+}
+
+/// `…/deployed-versions/currently-deployed` of an environment.
+pub fn currently_deployed_list(
+    links: &Links,
+    environment: &Environment,
+    items: &[DeployedVersion],
+    self_href: &str,
+) -> Value {
+    let title = format!(
+        "Currently deployed versions for {}",
+        environment.display_name
+    );
+    deployed_list(links, items, self_href, &title)
+}
+
+/// `…/released-versions/currently-supported` of an environment.
+pub fn currently_supported_list(
+    links: &Links,
+    environment: &Environment,
+    items: &[ReleasedVersion],
+    self_href: &str,
+) -> Value {
+    let title = format!(
+        "Currently supported versions in {}",
+        environment.display_name
+    );
+    released_list(links, items, self_href, &title)
 }
 
 /// Fills a rendered version resource's `pb:record-deployment` and `pb:record-release` (one
