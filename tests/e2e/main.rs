@@ -14,6 +14,8 @@ mod deployments;
 mod durability;
 // The real `pact` CLI (publish, list, describe-version) against treaty-broker.
 mod pact_cli;
+// can-i-deploy and can-i-merge by the real `pact` CLI and by `treaty`: yes, no, exit codes, explanations.
+mod pact_cli_can_i_deploy;
 // The real `pact` CLI's environment, deployment and release commands against treaty-broker.
 mod pact_cli_deployments;
 // treaty-broker verified against the Pact Broker client's own contract with the Pact Broker.

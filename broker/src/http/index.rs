@@ -37,6 +37,8 @@ pub async fn get_index(request: HttpRequest) -> HttpResponse {
             "pb:latest-main-branch-pact-versions": t("/pacts/provider/{provider}/consumer/{consumer}/branch/latest/versions"),
             "pb:provider-pacts-for-verification": t("/pacts/provider/{provider}/for-verification"),
             "beta:provider-pacts-for-verification": t("/pacts/provider/{provider}/for-verification"),
+            "pb:can-i-deploy-pacticipant-version-to-tag": t("/can-i-deploy?pacticipant={pacticipant}&version={version}&to={tag}"),
+            "pb:can-i-deploy-pacticipant-version-to-environment": t("/can-i-deploy?pacticipant={pacticipant}&version={version}&environment={environment}"),
             "pb:environments": { "href": links.url(&["environments"]), "title": "Environments" },
             "pb:environment": t("/environments/{uuid}"),
             "pb:webhooks": { "href": links.url(&["webhooks"]), "title": "Webhooks" },

@@ -4,7 +4,7 @@
 //! Each function names the index it relies on. The indexes come from the migrations:
 //! `versions_pacticipant_id_id_idx` (pacticipant_id, id) (migration 2026-12-04-010100),
 //! `versions_pacticipant_id_number_key`, `version_heads_pacticipant_scope_key`,
-//! `tags_name_idx`, `branch_versions_branch_id_version_id_key`,
+//! `tags_name_idx`, `branches_pacticipant_id_name_key`, `branch_versions_branch_id_version_id_key`,
 //! `publications_consumer_version_id_provider_id_revision_key`,
 //! `pact_heads_provider_scope_consumer_key`, `pact_heads_consumer_id_idx`,
 //! `verifications_content_id_provider_version_id_idx`,
@@ -18,8 +18,8 @@ use diesel::prelude::*;
 
 use crate::storage::models::{EnvironmentRow, PublicationRow, VerificationRow, VersionRow};
 use crate::storage::schema::{
-    contents, deployed_versions, environments, pact_heads, pacticipants, publications,
-    released_versions, tags, verifications, version_heads, versions,
+    branch_versions, branches, contents, deployed_versions, environments, pact_heads, pacticipants,
+    publications, released_versions, tags, verifications, version_heads, versions,
 };
 use crate::storage::{AnyConnection, StorageResult};
 
@@ -82,6 +82,26 @@ pub fn list_tagged_versions(
         .inner_join(tags::table)
         .filter(tags::name.eq(tag))
         .filter(versions::pacticipant_id.eq(pacticipant_id))
+        .order(versions::id.desc())
+        .limit(limit)
+        .select(VersionRow::as_select())
+        .load(conn)?)
+}
+
+/// Up to `limit` versions on a pacticipant's branch, newest first, for a `branch` selector
+/// without `latest` (the matrix page). Indexes: `branches_pacticipant_id_name_key`, then
+/// `branch_versions_branch_id_version_id_key`; the branch's memberships are read before the
+/// cut at `limit` (a `latest` branch selector reads `version_heads` instead).
+pub fn list_branch_versions(
+    conn: &mut AnyConnection,
+    pacticipant_id: i64,
+    branch: &str,
+    limit: i64,
+) -> StorageResult<Vec<VersionRow>> {
+    Ok(versions::table
+        .inner_join(branch_versions::table.inner_join(branches::table))
+        .filter(branches::pacticipant_id.eq(pacticipant_id))
+        .filter(branches::name.eq(branch))
         .order(versions::id.desc())
         .limit(limit)
         .select(VersionRow::as_select())
@@ -216,8 +236,9 @@ pub fn list_pacts_of_consumer_versions(
 }
 
 /// The newest `limit` pacts of an integration (newest consumer versions first), for a selector
-/// that names only the consumer (the matrix page, never can-i-deploy). Index:
-/// `publications_provider_id_idx`, bounded by `limit`.
+/// that names only the consumer (the matrix page; can-i-deploy never asks this). Index:
+/// `publications_provider_id_idx`; this one reads the provider's publications before cutting
+/// at `limit`, so it grows with that history, which is why can-i-deploy does not use it.
 pub fn list_recent_pacts_of_integration(
     conn: &mut AnyConnection,
     consumer_id: i64,
@@ -247,24 +268,26 @@ fn newest_revision_per_version(rows: Vec<(PublicationRow, String)>) -> Vec<PactO
         .collect()
 }
 
-/// The latest verification of a content, for one integration, by each of the given provider
-/// versions. Index: `verifications_content_id_provider_version_id_idx`; the rows read are the
+/// The latest verification of a content, for one consumer, by each of the given provider
+/// versions (which imply the provider). Index: `verifications_content_id_provider_version_id_idx`; the rows read are the
 /// results of this content by these versions only.
 pub fn list_latest_verifications_by_versions(
     conn: &mut AnyConnection,
     consumer_id: i64,
-    provider_id: i64,
     content_id: i64,
     provider_version_ids: &[i64],
 ) -> StorageResult<Vec<VerificationRow>> {
     if provider_version_ids.is_empty() {
         return Ok(Vec::new());
     }
+    // No provider filter: the provider version implies the provider, and with one the
+    // planner may prefer `verifications_provider_id_content_id_idx`, which reads every result
+    // of the content instead of those of the selected versions (SQLite does, checked with
+    // EXPLAIN QUERY PLAN).
     let rows: Vec<VerificationRow> = verifications::table
         .filter(verifications::content_id.eq(content_id))
         .filter(verifications::provider_version_id.eq_any(provider_version_ids))
         .filter(verifications::consumer_id.eq(consumer_id))
-        .filter(verifications::provider_id.eq(provider_id))
         .order(verifications::id.desc())
         .select(VerificationRow::as_select())
         .load(conn)?;

@@ -252,9 +252,16 @@ dbtest!(
         verify(&app, "web", "1", "orders", "4", true).await;
         let production = create_environment(&app, "production", true).await;
         deploy(&app, "orders", "4", &production).await;
-        let answer = app.get("/can-i-deploy?pacticipant=web&version=1&environment=production").await;
+        let index = app.get("/").await;
+        let template = index.body["_links"]["pb:can-i-deploy-pacticipant-version-to-environment"]["href"].as_str().unwrap().to_owned();
+        assert_eq!(index.body["_links"]["pb:can-i-deploy-pacticipant-version-to-environment"]["templated"], true);
+        let href = template.replace("{pacticipant}", "web").replace("{version}", "1").replace("{environment}", "production");
+        let answer = app.get(href.trim_start_matches(&app.base)).await;
         assert_eq!(answer.status, 200, "{}", answer.body);
         assert_eq!(answer.body["summary"]["deployable"], true);
+        let to_tag = app.get("/can-i-deploy?pacticipant=web&version=1&to=prod").await;
+        assert_eq!(to_tag.body["summary"]["deployable"], Value::Null, "no orders version is tagged prod: {}", to_tag.body);
+        assert_notice(&to_tag.body, "the latest version of orders with tag prod (no such version exists)");
         let refused = app.get("/can-i-deploy?pacticipant=web&version=1").await;
         assert_eq!(refused.status, 400);
         assert_eq!(refused.body["errors"][0], "Must specify either an environment or a 'to' tag.");
@@ -277,5 +284,32 @@ dbtest!(
         let none = app.get("/matrix").await;
         assert_eq!(none.status, 400);
         assert_eq!(none.body["errors"][0], "Please provide 1 or more version selectors.");
+    }
+);
+
+dbtest!(
+    async fn a_branch_selector_between_two_named_pacticipants_lists_each_version(backend) {
+        let app = TestApp::start(backend).await;
+        for version in ["1", "2"] {
+            let document = pact("web", "orders", &["get order", version]);
+            let reply = app.publish(&PublishBody::new("web", version, "orders", &document).branch("feat/x").build()).await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+        }
+        publish(&app, "web", "3", "orders", &["on another branch"]).await;
+        verify(&app, "web", "1", "orders", "4", true).await;
+        let answer = app
+            .get("/matrix?q[][pacticipant]=web&q[][branch]=feat%2Fx&q[][pacticipant]=orders&q[][version]=4&latestby=cvpv")
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let rows: Vec<(String, Value)> = answer.body["matrix"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| (row["consumer"]["version"]["number"].as_str().unwrap().to_owned(), row["verificationResult"]["success"].clone()))
+            .collect();
+        assert_eq!(rows, vec![("2".to_owned(), Value::Null), ("1".to_owned(), json!(true))]);
+        assert_eq!(answer.body["summary"]["deployable"], Value::Null);
+        assert_eq!(answer.body["matrix"][0]["consumer"]["version"]["branch"], "feat/x");
+        assert_notice(&answer.body, "There is no verified pact between one of the versions of web from branch feat/x (2) and version 4 of orders");
     }
 );

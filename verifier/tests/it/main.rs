@@ -8,6 +8,8 @@
 
 // A fake Pact broker (wiremock) serving pacts for verification, pact documents and publishing.
 mod broker_fake;
+// `treaty can-i-deploy` / `can-i-merge` against a fake broker: query, retries, exit codes, output.
+mod can_i_deploy;
 // The Pact specification's matching cases (V1-V4) through the matching engine.
 mod conformance;
 // The V2-V4 response cases end to end: a real provider serves `actual`, `treaty verify` checks it.

@@ -5,12 +5,9 @@
 //!
 //! No IO: [`super::load`] gathers the facts; the tests below are tables of facts and answers.
 
-use std::collections::HashSet;
-
 use crate::domain::matrix::query::{Destination, LatestBy, VersionSpec};
 use crate::domain::matrix::{
     Integration, MatrixFacts, MatrixRow, ResolvedIgnore, ResolvedSelector, Selection,
-    SelectorOrigin,
 };
 
 /// The answer to a matrix question.
@@ -444,19 +441,3 @@ fn decided(facts: &MatrixFacts, row: MatrixRow) -> DecidedRow {
         provider_selector,
     }
 }
-
-/// Whether the selector was named in the query.
-pub fn is_specified(selector: &ResolvedSelector) -> bool {
-    selector.origin == SelectorOrigin::Specified
-}
-
-/// Distinct pacticipant ids of the rows, for callers that group by pacticipant.
-pub fn pacticipants_in(rows: &[DecidedRow]) -> HashSet<i64> {
-    rows.iter()
-        .flat_map(|decided| [decided.row.consumer.id, decided.row.provider.id])
-        .collect()
-}
-
-#[cfg(test)]
-#[path = "decide_tests.rs"]
-mod tests;

@@ -14,6 +14,9 @@ pub mod explain;
 pub mod load;
 pub mod query;
 
+#[cfg(test)]
+mod tables;
+
 pub use decide::{Counts, Verdict, decide};
 pub use load::can_i_deploy;
 pub use query::{MatrixQuery, parse_can_i_deploy_query, parse_matrix_query};

@@ -17,8 +17,8 @@ pub(super) fn json(out: &mut impl Write, body: &Value) -> Result<(), Error> {
     writeln!(out, "{body}").map_err(Error::Output)
 }
 
-/// What is being asked, in a few words (`web 1.2.3 to production`).
-fn subject(question: &MatrixQuestion) -> String {
+/// The versions asked about, in a few words (`web 1.2.3 and orders 4.5.6`).
+fn versions(question: &MatrixQuestion) -> String {
     let versions: Vec<String> = question
         .selectors
         .iter()
@@ -36,28 +36,36 @@ fn subject(question: &MatrixQuestion) -> String {
             },
         )
         .collect();
-    let destination = match (&question.to_environment, &question.to_tag, question.merge) {
-        (Some(environment), _, _) => format!(" to {environment}"),
-        (None, Some(tag), _) => format!(" with the versions tagged {tag}"),
-        (None, None, true) => " into the main branch".to_owned(),
-        _ => String::new(),
+    versions.join(" and ")
+}
+
+/// `can` or `cannot`, and what: `cannot be deployed to production`.
+fn outcome(question: &MatrixQuestion, yes: bool) -> String {
+    let can = if yes { "can" } else { "cannot" };
+    let plural = if question.selectors.len() > 1 {
+        " together"
+    } else {
+        ""
     };
-    format!("{}{destination}", versions.join(" and "))
+    match (&question.to_environment, &question.to_tag, question.merge) {
+        (_, _, true) => format!("{can} be merged into the main branch"),
+        (Some(environment), _, _) => format!("{can} be deployed{plural} to {environment}"),
+        (None, Some(tag), _) => format!("{can} be deployed{plural} with the versions tagged {tag}"),
+        (None, None, false) => format!("{can} be deployed{plural} with the latest versions"),
+    }
 }
 
 /// The error message of a "no" (exit 1).
 pub(super) fn refusal(question: &MatrixQuestion, deployable: Option<bool>) -> String {
-    let verb = if question.merge { "merge" } else { "deploy" };
-    match deployable {
-        None => format!(
-            "cannot {verb} {}: the answer is unknown (a verification is missing); see the explanation above",
-            subject(question)
-        ),
-        _ => format!(
-            "cannot {verb} {}: see the explanation above",
-            subject(question)
-        ),
-    }
+    let why = match deployable {
+        None => "the answer is unknown (a verification is missing)",
+        _ => "a verification failed or a version does not exist",
+    };
+    format!(
+        "{} {}: {why}; see the explanation above",
+        versions(question),
+        outcome(question, false)
+    )
 }
 
 /// The explanation, then the table.
@@ -66,19 +74,25 @@ pub(super) fn table(
     question: &MatrixQuestion,
     answer: &MatrixAnswer,
 ) -> Result<(), Error> {
-    let verb = if question.merge { "merge" } else { "deploy" };
     let verdict = match answer.deployable() {
-        Some(true) => format!("Computer says yes \\o/  {} can {verb}", subject(question)),
+        Some(true) => format!(
+            "Computer says yes \\o/  {} {}",
+            versions(question),
+            outcome(question, true)
+        ),
         Some(false) => format!(
-            "Computer says no ¯\\_(ツ)_/¯  {} cannot {verb}",
-            subject(question)
+            "Computer says no ¯\\_(ツ)_/¯  {} {}",
+            versions(question),
+            outcome(question, false)
         ),
         None => format!(
-            "Computer says no ¯\\_(ツ)_/¯  unknown whether {} can {verb}",
-            subject(question)
+            "Computer says no ¯\\_(ツ)_/¯  {} {} yet: unknown",
+            versions(question),
+            outcome(question, false)
         ),
     };
-    let mut text = format!("{verdict}\n\n");
+    let mut text = wrap(&verdict, "", "  ");
+    text.push('\n');
     let has_explanation = answer.notices.iter().any(|notice| notice.explanation);
     for notice in &answer.notices {
         let shown = !has_explanation || notice.explanation || notice.notice.kind == "warning";
@@ -86,18 +100,43 @@ pub(super) fn table(
             continue;
         }
         let marker = match notice.notice.kind.as_str() {
-            "success" => "ok  ",
-            "error" | "danger" => "FIX ",
-            "warning" => "warn",
-            _ => "    ",
+            "success" => "ok   ",
+            "error" | "danger" => "fix  ",
+            "warning" => "warn ",
+            _ => "     ",
         };
-        text.push_str(&format!("{marker} {}\n", notice.notice.text));
+        text.push_str(&wrap(&notice.notice.text, marker, "     "));
     }
     if !answer.matrix.is_empty() {
         text.push('\n');
         text.push_str(&rows_table(&answer.matrix));
     }
     out.write_all(text.as_bytes()).map_err(Error::Output)
+}
+
+/// `text` after `first`, broken between words into lines of at most [`WIDTH`] characters, the
+/// later ones indented by `rest` (a word longer than a line stays whole).
+fn wrap(text: &str, first: &str, rest: &str) -> String {
+    let mut wrapped = String::new();
+    let mut line = first.to_owned();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let length = line.chars().count() + usize::from(!empty) + word.chars().count();
+        if !empty && length > WIDTH {
+            wrapped.push_str(line.trim_end());
+            wrapped.push('\n');
+            line = rest.to_owned();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    wrapped.push_str(line.trim_end());
+    wrapped.push('\n');
+    wrapped
 }
 
 fn cells(row: &Row) -> [String; 5] {
@@ -206,6 +245,25 @@ mod tests {
             }),
             ignored: false,
         }
+    }
+
+    #[test]
+    fn explanations_wrap_at_80_columns() {
+        let text = "orders has no version recorded in production: record its deployment or release, or --ignore orders";
+        let wrapped = wrap(text, "fix  ", "     ");
+        assert!(wrapped.lines().count() == 2, "{wrapped}");
+        assert!(
+            wrapped.lines().all(|line| line.chars().count() <= WIDTH),
+            "{wrapped}"
+        );
+        assert_eq!(
+            wrapped
+                .split_whitespace()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .join(" "),
+            text
+        );
     }
 
     #[test]

@@ -68,14 +68,12 @@ impl MatrixSource for StorageSource<'_> {
         branch: &str,
         limit: usize,
     ) -> Result<Vec<(i64, String)>, StorageError> {
-        let Some(branch) = branches::find_branch(self.conn, pacticipant_id, branch)? else {
-            return Ok(Vec::new());
-        };
-        Ok(branches::list_branch_versions(self.conn, branch.id)?
-            .into_iter()
-            .take(limit)
-            .map(|row| (row.id, row.number))
-            .collect())
+        Ok(
+            matrix::list_branch_versions(self.conn, pacticipant_id, branch, as_limit(limit))?
+                .into_iter()
+                .map(|row| (row.id, row.number))
+                .collect(),
+        )
     }
 
     fn tagged_versions(
@@ -187,7 +185,6 @@ impl MatrixSource for StorageSource<'_> {
             Some(ids) => matrix::list_latest_verifications_by_versions(
                 self.conn,
                 consumer_id,
-                provider_id,
                 content_id,
                 ids,
             )?,
