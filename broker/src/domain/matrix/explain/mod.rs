@@ -270,8 +270,8 @@ fn unverified_text(facts: &MatrixFacts, decided: &DecidedRow, consumer_label: &s
                 )
             } else {
                 format!(
-                    "run {} verification of this pact at that version (the `contract_requiring_verification_published` webhook triggers it), then ask again",
-                    possessive(provider)
+                    "check out that version of {0} and run its verification of this pact with `--publish`, or deploy a {0} version that verified it first, then ask again",
+                    provider
                 )
             };
             format!(

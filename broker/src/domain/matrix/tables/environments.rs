@@ -48,7 +48,7 @@ fn consumer_provider_and_both() {
             query: to_env!("web", "1", "production"),
             deployable: None,
             counts: (0, 0, 1),
-            notice: "no verification of web 1 (the version asked about) by orders 4 (deployed to production)",
+            notice: "no verification of web 1 (the version asked about) by orders 4 (deployed to production): check out that version of orders and run its verification of this pact with `--publish`",
         },
         Case {
             name: "consumer whose deployed provider failed its pact",
