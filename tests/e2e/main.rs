@@ -18,6 +18,8 @@ mod pact_cli;
 mod pact_cli_can_i_deploy;
 // The real `pact` CLI's environment, deployment and release commands against treaty-broker.
 mod pact_cli_deployments;
+// treaty-broker verified against the Pact Broker client's own contract with the Pact Broker.
+mod pact_broker_client_contracts;
 // `treaty publish` of V2/V3/V4 files to a real broker, fetched back; idempotence and 409.
 mod publish;
 // Pact files (fixtures, and files the real `pact mock` server wrote) parse and hash stably.

@@ -112,6 +112,10 @@ pub enum Error {
         /// Contracts verified.
         total: usize,
     },
+    /// Something named on the command line (an environment, a pacticipant version, a deployment
+    /// to undo) does not exist in the broker; the message says what to do instead.
+    #[error("{0}")]
+    UnknownInBroker(String),
     /// `treaty verify` verified nothing: no contract came back, or the filters matched no
     /// interaction (`--ignore-no-pacts-error` turns this into a warning).
     #[error("nothing was verified: {0}")]
@@ -124,10 +128,6 @@ pub enum Error {
         /// How many were attempted.
         total: usize,
     },
-    /// Something named on the command line (an environment, a pacticipant version, a deployment
-    /// to undo) does not exist in the broker; the message says what to do instead.
-    #[error("{0}")]
-    UnknownInBroker(String),
     /// A report file could not be written.
     #[error("could not write the report {}", path.display())]
     WriteReport {
@@ -147,8 +147,8 @@ impl Error {
             | Error::Refused { .. }
             | Error::SomeRefused { .. }
             | Error::VerificationFailed { .. }
-            | Error::NothingVerified(_)
-            | Error::NotDeployable(_) => EXIT_CONTRACT_FAILURE,
+            | Error::NotDeployable(_)
+            | Error::NothingVerified(_) => EXIT_CONTRACT_FAILURE,
             Error::Usage(_)
             | Error::Read { .. }
             | Error::NoContracts { .. }
@@ -159,8 +159,8 @@ impl Error {
             | Error::CannotAsk { .. }
             | Error::Source(_)
             | Error::ProviderUnreachable(_)
-            | Error::ResultsNotPublished { .. }
             | Error::UnknownInBroker(_)
+            | Error::ResultsNotPublished { .. }
             | Error::WriteReport { .. } => EXIT_COULD_NOT_RUN,
         }
     }

@@ -29,6 +29,11 @@ pub enum ApiError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// Invalid matrix or can-i-deploy parameters: a 400 whose `errors` is a list of messages,
+    /// the shape the Pact Broker's matrix resources answer (the Pact clients' contracts expect
+    /// an array there).
+    #[error("invalid matrix query")]
+    InvalidMatrixQuery(Vec<FieldError>),
     /// No route matches.
     #[error("no resource at {0}")]
     NoRoute(String),
@@ -43,6 +48,15 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// This error as the matrix resources answer it: invalid input as
+    /// [`ApiError::InvalidMatrixQuery`], anything else unchanged.
+    pub fn in_matrix(self) -> Self {
+        match self {
+            Self::Domain(DomainError::Invalid(faults)) => Self::InvalidMatrixQuery(faults),
+            other => other,
+        }
+    }
+
     /// A 400 for one invalid field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Domain(DomainError::invalid(field, message))
@@ -63,9 +77,9 @@ fn errors_body(faults: &[FieldError]) -> Value {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Domain(DomainError::Invalid(_)) | Self::MalformedBody(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            Self::Domain(DomainError::Invalid(_))
+            | Self::InvalidMatrixQuery(_)
+            | Self::MalformedBody(_) => StatusCode::BAD_REQUEST,
             Self::Domain(DomainError::NotFound(_)) | Self::NoRoute(_) => StatusCode::NOT_FOUND,
             Self::Domain(DomainError::ContractConflict { .. } | DomainError::Conflict { .. }) => {
                 StatusCode::CONFLICT
@@ -85,6 +99,10 @@ impl ResponseError for ApiError {
         let (content_type, body) = match self {
             Self::Domain(DomainError::Invalid(faults) | DomainError::Unprocessable(faults)) => {
                 (HAL_JSON, errors_body(faults))
+            }
+            Self::InvalidMatrixQuery(faults) => {
+                let messages: Vec<&str> = faults.iter().map(|f| f.message.as_str()).collect();
+                (HAL_JSON, json!({ "errors": messages }))
             }
             Self::UnsupportedMediaType { expected, found } => (
                 HAL_JSON,

@@ -5,7 +5,6 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::app::AppState;
-use crate::domain::DomainError;
 use crate::domain::matrix::{self, MatrixQuery};
 use crate::http::error::ApiError;
 use crate::http::hal::{Links, ok};
@@ -17,7 +16,8 @@ pub async fn get_matrix(
     request: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = matrix::parse_matrix_query(request.query_string()).map_err(DomainError::Invalid)?;
+    let query =
+        matrix::parse_matrix_query(request.query_string()).map_err(ApiError::InvalidMatrixQuery)?;
     answer(&request, &state, query).await
 }
 
@@ -27,8 +27,8 @@ pub async fn get_can_i_deploy(
     request: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let query =
-        matrix::parse_can_i_deploy_query(request.query_string()).map_err(DomainError::Invalid)?;
+    let query = matrix::parse_can_i_deploy_query(request.query_string())
+        .map_err(ApiError::InvalidMatrixQuery)?;
     answer(&request, &state, query).await
 }
 
@@ -37,7 +37,9 @@ async fn answer(
     state: &AppState,
     query: MatrixQuery,
 ) -> Result<HttpResponse, ApiError> {
-    let answer = matrix::can_i_deploy(&state.db, query).await?;
+    let answer = matrix::can_i_deploy(&state.db, query)
+        .await
+        .map_err(|error| ApiError::from(error).in_matrix())?;
     let links = Links::from_request(request);
     let self_href = format!("{}{}", links.url(&[]).trim_end_matches('/'), request.uri());
     Ok(ok(views::matrix::matrix(&links, &answer, &self_href)))

@@ -2,7 +2,7 @@
 //! with old versions, old publications or old verifications.
 //!
 //! Each function names the index it relies on. The indexes come from the migrations:
-//! `versions_pacticipant_id_id_idx` (pacticipant_id, id) (migration 2026-12-04-040000),
+//! `versions_pacticipant_id_id_idx` (pacticipant_id, id) (migration 2026-12-04-010100),
 //! `versions_pacticipant_id_number_key`, `version_heads_pacticipant_scope_key`,
 //! `tags_name_idx`, `branches_pacticipant_id_name_key`, `branch_versions_branch_id_version_id_key`,
 //! `publications_consumer_version_id_provider_id_revision_key`,

@@ -10,8 +10,8 @@
 pub mod deployments;
 pub mod environments;
 pub mod hal;
-pub mod pacts;
 pub mod matrix;
+pub mod pacts;
 pub mod publish;
 pub mod retry;
 pub mod verification_results;

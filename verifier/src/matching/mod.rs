@@ -18,6 +18,7 @@ mod mismatch;
 mod path;
 mod query;
 mod regex_cache;
+mod regex_dialect;
 mod rules;
 mod status;
 

@@ -171,12 +171,13 @@ fn shared_whole(pattern: &str) -> Shared {
         return hit.clone();
     }
     let build = || {
+        let pattern = super::regex_dialect::with_literal_braces(pattern);
         let source = format!("^(?:{pattern})$");
         // The DFA is searched anchored and must end at the end of the text, which is what
         // `^(?:p)$` means only when `p` is a whole regex: a pattern such as `a)|(b` closes the
         // wrapper's group and leaves `^` and `$` each on one branch, which `Regex` searches
         // unanchored, so only `Regex` gives the same verdict for it.
-        let whole_regex = regex_syntax::Parser::new().parse(pattern).is_ok();
+        let whole_regex = regex_syntax::Parser::new().parse(&pattern).is_ok();
         match lazy_dfa(&source).filter(|_| whole_regex) {
             Some(dfa) => Shared::Dfa(Arc::new(dfa)),
             None => Shared::Regex(compiled(&source)),
@@ -220,7 +221,10 @@ impl Whole {
         match self {
             Whole::Dfa(matcher) => match matcher.matches(text) {
                 Some(verdict) => Ok(verdict),
-                None => compiled(&format!("^(?:{pattern})$")).map(|regex| regex.is_match(text)),
+                None => {
+                    let pattern = super::regex_dialect::with_literal_braces(pattern);
+                    compiled(&format!("^(?:{pattern})$")).map(|regex| regex.is_match(text))
+                }
             },
             Whole::Regex(regex) => Ok(regex.is_match(text)),
             Whole::Invalid(error) => Err(error.clone()),

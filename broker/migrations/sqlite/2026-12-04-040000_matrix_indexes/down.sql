@@ -1,2 +1,0 @@
--- Reverses up.sql.
-DROP INDEX versions_pacticipant_id_id_idx;
