@@ -267,7 +267,7 @@ fn treaty_verify_selects_verifies_and_publishes_through_the_broker() {
         let broker = Broker::start(&database);
         publish_with_treaty(&broker);
         let provider = provider_without_currency();
-        check_the_story(&broker, &provider, &database.backend, treaty_verify);
+        check_the_story(&broker, &provider, database.backend, treaty_verify);
     }
 }
 
@@ -334,6 +334,6 @@ fn pact_verifier_selects_verifies_and_publishes_through_the_broker() {
             assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
         }
         let provider = provider_without_currency();
-        check_the_story(&broker, &provider, &database.backend, pact_verify);
+        check_the_story(&broker, &provider, database.backend, pact_verify);
     }
 }
