@@ -8,7 +8,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
-use crate::domain::deployments::{self, DeployedQuery, ReleasedQuery};
+use crate::domain::deployments::{
+    self, DeployedQuery, DeployedVersion, ReleasedQuery, ReleasedVersion,
+};
+use crate::domain::environments::Environment;
 use crate::domain::{PacticipantName, VersionNumber};
 use crate::http::error::ApiError;
 use crate::http::extract::{query_pairs, segment};
@@ -59,6 +62,15 @@ fn require_merge_patch(request: &HttpRequest) -> Result<(), ApiError> {
             found: found.to_owned(),
         })
     }
+}
+
+/// The body of a `PATCH`: 415 unless it is a JSON merge patch, then parsed (empty = default).
+fn merge_patch_body<T: DeserializeOwned + Default>(
+    request: &HttpRequest,
+    body: &[u8],
+) -> Result<T, ApiError> {
+    require_merge_patch(request)?;
+    optional_json(body)
 }
 
 /// The URL of this request, query included, for a collection's `self` link.
@@ -118,8 +130,7 @@ pub async fn patch_deployed_version(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    require_merge_patch(&request)?;
-    let body: DeployedVersionPatch = optional_json(&body)?;
+    let body: DeployedVersionPatch = merge_patch_body(&request, &body)?;
     let patched =
         deployments::patch_deployed_version(&state.db, path.into_inner(), body.currently_deployed)
             .await?;
@@ -211,8 +222,7 @@ pub async fn patch_released_version(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    require_merge_patch(&request)?;
-    let body: ReleasedVersionPatch = optional_json(&body)?;
+    let body: ReleasedVersionPatch = merge_patch_body(&request, &body)?;
     let patched =
         deployments::patch_released_version(&state.db, path.into_inner(), body.currently_supported)
             .await?;
@@ -263,18 +273,18 @@ pub async fn list_deployed_versions_for_version(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (pacticipant, number, environment) = version_path(path.into_inner())?;
-    let segments = version_segments(&pacticipant, &number, "deployed-versions", &environment);
-    let (environment, deployed, _) =
-        deployments::get_version_in_environment(&state.db, pacticipant, number, environment)
-            .await?;
-    let links = Links::from_request(&request);
+    let list =
+        version_in_environment(&request, &state, path.into_inner(), "deployed-versions").await?;
     let title = format!(
-        "Deployed versions for {} version {} in environment {}",
-        segments[1], segments[3], environment.display_name
+        "Deployed versions for {} in environment {}",
+        list.subject, list.environment.display_name
     );
-    let href = links.url(&segments.iter().map(String::as_str).collect::<Vec<_>>());
-    Ok(ok(deployed_list(&links, &deployed, &href, &title)))
+    Ok(ok(deployed_list(
+        &list.links,
+        &list.deployed,
+        &list.href,
+        &title,
+    )))
 }
 
 /// `GET /pacticipants/P/versions/V/released-versions/environment/E`: its release there, if any.
@@ -284,36 +294,61 @@ pub async fn list_released_versions_for_version(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (pacticipant, number, environment) = version_path(path.into_inner())?;
-    let segments = version_segments(&pacticipant, &number, "released-versions", &environment);
-    let (environment, _, released) =
-        deployments::get_version_in_environment(&state.db, pacticipant, number, environment)
-            .await?;
-    let links = Links::from_request(&request);
+    let list =
+        version_in_environment(&request, &state, path.into_inner(), "released-versions").await?;
     let title = format!(
-        "Released versions for {} version {} in {}",
-        segments[1], segments[3], environment.display_name
+        "Released versions for {} in {}",
+        list.subject, list.environment.display_name
     );
-    let href = links.url(&segments.iter().map(String::as_str).collect::<Vec<_>>());
-    Ok(ok(released_list(&links, &released, &href, &title)))
+    Ok(ok(released_list(
+        &list.links,
+        &list.released,
+        &list.href,
+        &title,
+    )))
 }
 
-/// The path of a version's records in one environment, as segments.
-fn version_segments(
-    pacticipant: &PacticipantName,
-    number: &VersionNumber,
+/// What a list of one version's records in one environment renders around them.
+struct VersionList {
+    links: Links,
+    /// The list's own URL.
+    href: String,
+    /// `P version V`, for the title.
+    subject: String,
+    environment: Environment,
+    deployed: Vec<DeployedVersion>,
+    released: Vec<ReleasedVersion>,
+}
+
+/// Parses `/pacticipants/P/versions/V/{kind}/environment/E` and loads that version's
+/// deployments and releases there.
+async fn version_in_environment(
+    request: &HttpRequest,
+    state: &AppState,
+    path: (String, String, String),
     kind: &str,
-    environment: &str,
-) -> Vec<String> {
-    [
+) -> Result<VersionList, ApiError> {
+    let (pacticipant, number, environment) = version_path(path)?;
+    let links = Links::from_request(request);
+    let href = links.url(&[
         "pacticipants",
         pacticipant.as_str(),
         "versions",
         number.as_str(),
         kind,
         "environment",
+        &environment,
+    ]);
+    let subject = format!("{pacticipant} version {number}");
+    let (environment, deployed, released) =
+        deployments::get_version_in_environment(&state.db, pacticipant, number, environment)
+            .await?;
+    Ok(VersionList {
+        links,
+        href,
+        subject,
         environment,
-    ]
-    .map(str::to_owned)
-    .to_vec()
+        deployed,
+        released,
+    })
 }

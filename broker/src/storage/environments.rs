@@ -32,7 +32,7 @@ pub fn find_environment_by_uuid(
         .optional()?)
 }
 
-/// The environment with this exact name.
+/// The environment with this exact name. Index: `environments_name_key`.
 pub fn find_environment_by_name(
     conn: &mut AnyConnection,
     name: &str,

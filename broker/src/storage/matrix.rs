@@ -26,32 +26,6 @@ use crate::storage::{AnyConnection, StorageResult};
 /// The scope of `pact_heads` rows that hold the newest publication of each integration.
 const LATEST_SCOPE: &str = "latest";
 
-/// The environment called `name`. Index: `environments_name_key`.
-pub fn find_environment_named(
-    conn: &mut AnyConnection,
-    name: &str,
-) -> StorageResult<Option<EnvironmentRow>> {
-    Ok(environments::table
-        .filter(environments::name.eq(name))
-        .select(EnvironmentRow::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-/// The pacticipant's newest version. Index: `versions_pacticipant_id_id_idx` (one index step,
-/// however many versions there are).
-pub fn find_latest_version(
-    conn: &mut AnyConnection,
-    pacticipant_id: i64,
-) -> StorageResult<Option<VersionRow>> {
-    Ok(versions::table
-        .filter(versions::pacticipant_id.eq(pacticipant_id))
-        .order(versions::id.desc())
-        .select(VersionRow::as_select())
-        .first(conn)
-        .optional()?)
-}
-
 /// The head version of a pacticipant's branch (`scope = "branch"`) or tag (`scope = "tag"`),
 /// as `version_heads` keeps it. Index: `version_heads_pacticipant_scope_key`.
 pub fn find_head_version(

@@ -74,7 +74,8 @@ pub fn find_or_insert_version(
     Ok((created, true))
 }
 
-/// The pacticipant's most recently created version (by the `(pacticipant_id, id)` index).
+/// The pacticipant's most recently created version. Index: `versions_pacticipant_id_id_idx`
+/// (one index step, however many versions there are).
 pub fn find_latest_version(
     conn: &mut AnyConnection,
     pacticipant_id: i64,

@@ -13,20 +13,12 @@ mod render;
 
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::broker::matrix::{Ignore, MatrixQuestion, Selector};
 use crate::cli::BrokerArgs;
+use crate::cli::text_table::TableOrJson;
 use crate::error::Error;
-
-/// How the answer is printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MatrixOutput {
-    /// The explanation, then a table readable at 80 columns.
-    Table,
-    /// The broker's answer as one JSON document.
-    Json,
-}
 
 /// Flags of `treaty can-i-deploy`.
 #[derive(Debug, Clone, Args)]
@@ -69,8 +61,8 @@ pub struct CanIDeployArgs {
     pub to: Option<String>,
 
     /// Output format.
-    #[arg(long, short = 'o', env = "TREATY_OUTPUT", value_enum, default_value_t = MatrixOutput::Table)]
-    pub output: MatrixOutput,
+    #[arg(long, short = 'o', env = "TREATY_OUTPUT", value_enum, default_value_t = TableOrJson::Table)]
+    pub output: TableOrJson,
 
     /// While the answer is unknown (a verification is still running), ask again up to N times.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -101,8 +93,8 @@ pub struct CanIMergeArgs {
     pub version: String,
 
     /// Output format.
-    #[arg(long, short = 'o', env = "TREATY_OUTPUT", value_enum, default_value_t = MatrixOutput::Table)]
-    pub output: MatrixOutput,
+    #[arg(long, short = 'o', env = "TREATY_OUTPUT", value_enum, default_value_t = TableOrJson::Table)]
+    pub output: TableOrJson,
 
     /// While the answer is unknown, ask again up to N times.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -125,7 +117,7 @@ pub struct CanIMergeArgs {
 #[derive(Debug, Clone)]
 struct AskConfig {
     question: MatrixQuestion,
-    output: MatrixOutput,
+    output: TableOrJson,
     retries: u32,
     interval: Duration,
     dry_run: bool,
@@ -338,8 +330,8 @@ async fn ask(broker: &BrokerArgs, config: AskConfig) -> Result<(), Error> {
     };
     let mut out = std::io::stdout().lock();
     match config.output {
-        MatrixOutput::Json => render::json(&mut out, &body)?,
-        MatrixOutput::Table => render::table(&mut out, &config.question, &answer)?,
+        TableOrJson::Json => render::json(&mut out, &body)?,
+        TableOrJson::Table => render::table(&mut out, &config.question, &answer)?,
     }
     match answer.deployable() {
         Some(true) => Ok(()),

@@ -10,7 +10,9 @@
 use clap::Args;
 use serde_json::{Value, json};
 
+use crate::broker::BrokerClient;
 use crate::broker::deployments::{EnvironmentEntry, Holding};
+use crate::broker::environments::Environment;
 use crate::cli::BrokerArgs;
 use crate::cli::environments::{OutputArgs, single_line};
 use crate::cli::text_table::{TableOrJson, print, print_json};
@@ -112,11 +114,71 @@ fn instance_suffix(instance: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// The pacticipant, version and environment names given, each checked to be one line.
+fn version_names(
+    pacticipant: &str,
+    version: &str,
+    environment: &str,
+) -> Result<(String, String, String), Error> {
+    Ok((
+        single_line("--pacticipant", pacticipant)?,
+        single_line("--version", version)?,
+        single_line("--environment", environment)?,
+    ))
+}
+
+/// Posts `body` to the version's `relation` entry for the environment, then prints the record
+/// (JSON) or `message` (table).
+async fn record(
+    broker: &BrokerArgs,
+    output: TableOrJson,
+    relation: &str,
+    (pacticipant, version, environment): &(String, String, String),
+    body: &Value,
+    message: String,
+) -> Result<(), Error> {
+    let recorded = broker
+        .client()?
+        .record_in_environment(relation, pacticipant, version, environment, body)
+        .await?;
+    match output {
+        TableOrJson::Json => print_json(&recorded),
+        TableOrJson::Table => print(&message),
+    }
+}
+
+/// What the environment called `name` currently holds of `pacticipant`.
+async fn holdings(
+    client: &BrokerClient,
+    name: &str,
+    holding: Holding,
+    pacticipant: &str,
+) -> Result<(Environment, Vec<EnvironmentEntry>), Error> {
+    let environment = client.find_environment(name).await?;
+    let entries = client
+        .environment_holdings(&environment, holding, Some(pacticipant))
+        .await?;
+    Ok((environment, entries))
+}
+
+/// Sets `field` to false on each entry, calling `ended` after each; the patched records.
+async fn end_each(
+    client: &BrokerClient,
+    entries: Vec<&EnvironmentEntry>,
+    field: &str,
+    mut ended: impl FnMut(&EnvironmentEntry) -> Result<(), Error>,
+) -> Result<Vec<Value>, Error> {
+    let mut patched = Vec::new();
+    for entry in entries {
+        patched.push(client.end_in_environment(entry, field).await?);
+        ended(entry)?;
+    }
+    Ok(patched)
+}
+
 /// Runs `treaty record-deployment`.
 pub async fn record_deployment(args: RecordDeploymentArgs) -> Result<(), Error> {
-    let pacticipant = single_line("--pacticipant", &args.pacticipant)?;
-    let version = single_line("--version", &args.version)?;
-    let environment = single_line("--environment", &args.environment)?;
+    let names = version_names(&args.pacticipant, &args.version, &args.environment)?;
     let instance = args
         .application_instance
         .as_deref()
@@ -126,54 +188,38 @@ pub async fn record_deployment(args: RecordDeploymentArgs) -> Result<(), Error> 
         Some(instance) => json!({ "applicationInstance": instance, "target": instance }),
         None => json!({}),
     };
-    let recorded = args
-        .broker
-        .client()?
-        .record_in_environment(
-            "pb:record-deployment",
-            &pacticipant,
-            &version,
-            &environment,
-            &body,
-        )
-        .await?;
-    match args.output.output {
-        TableOrJson::Json => print_json(&recorded),
-        TableOrJson::Table => print(&format!(
-            "recorded deployment of {pacticipant} version {version} to {environment}{}\n",
-            instance_suffix(instance.as_deref())
-        )),
-    }
+    let (pacticipant, version, environment) = &names;
+    let message = format!(
+        "recorded deployment of {pacticipant} version {version} to {environment}{}\n",
+        instance_suffix(instance.as_deref())
+    );
+    let output = args.output.output;
+    record(
+        &args.broker,
+        output,
+        "pb:record-deployment",
+        &names,
+        &body,
+        message,
+    )
+    .await
 }
 
 /// Runs `treaty record-release`.
 pub async fn record_release(args: ReleaseArgs) -> Result<(), Error> {
-    let (pacticipant, version, environment) = release_names(&args)?;
-    let recorded = args
-        .broker
-        .client()?
-        .record_in_environment(
-            "pb:record-release",
-            &pacticipant,
-            &version,
-            &environment,
-            &json!({}),
-        )
-        .await?;
-    match args.output.output {
-        TableOrJson::Json => print_json(&recorded),
-        TableOrJson::Table => print(&format!(
-            "recorded release of {pacticipant} version {version} to {environment}\n"
-        )),
-    }
-}
-
-fn release_names(args: &ReleaseArgs) -> Result<(String, String, String), Error> {
-    Ok((
-        single_line("--pacticipant", &args.pacticipant)?,
-        single_line("--version", &args.version)?,
-        single_line("--environment", &args.environment)?,
-    ))
+    let names = version_names(&args.pacticipant, &args.version, &args.environment)?;
+    let (pacticipant, version, environment) = &names;
+    let message = format!("recorded release of {pacticipant} version {version} to {environment}\n");
+    let output = args.output.output;
+    record(
+        &args.broker,
+        output,
+        "pb:record-release",
+        &names,
+        &json!({}),
+        message,
+    )
+    .await
 }
 
 /// The deployments to end: those in the instance asked for (none = recorded without one).
@@ -192,10 +238,8 @@ pub async fn record_undeployment(args: RecordUndeploymentArgs) -> Result<(), Err
     let pacticipant = single_line("--pacticipant", &args.pacticipant)?;
     let instance = args.application_instance.as_deref();
     let client = args.broker.client()?;
-    let environment = client.find_environment(&args.environment).await?;
-    let deployed = client
-        .environment_holdings(&environment, Holding::Deployed, Some(&pacticipant))
-        .await?;
+    let (environment, deployed) =
+        holdings(&client, &args.environment, Holding::Deployed, &pacticipant).await?;
     let matching = deployments_to_end(&deployed, instance);
     if matching.is_empty() {
         let instances: Vec<&str> = deployed
@@ -219,22 +263,18 @@ pub async fn record_undeployment(args: RecordUndeploymentArgs) -> Result<(), Err
             instance_suffix(instance)
         )));
     }
-    let mut undeployed = Vec::new();
-    for entry in matching {
-        undeployed.push(
-            client
-                .end_in_environment(entry, "currentlyDeployed")
-                .await?,
-        );
-        if args.output.output == TableOrJson::Table {
-            print(&format!(
-                "recorded undeployment of {pacticipant} version {} from {}{}\n",
-                entry.version,
-                environment.name,
-                instance_suffix(instance)
-            ))?;
+    let undeployed = end_each(&client, matching, "currentlyDeployed", |entry| {
+        if args.output.output != TableOrJson::Table {
+            return Ok(());
         }
-    }
+        print(&format!(
+            "recorded undeployment of {pacticipant} version {} from {}{}\n",
+            entry.version,
+            environment.name,
+            instance_suffix(instance)
+        ))
+    })
+    .await?;
     match args.output.output {
         TableOrJson::Json => print_json(&Value::Array(undeployed)),
         TableOrJson::Table => Ok(()),
@@ -243,12 +283,11 @@ pub async fn record_undeployment(args: RecordUndeploymentArgs) -> Result<(), Err
 
 /// Runs `treaty record-support-ended`.
 pub async fn record_support_ended(args: ReleaseArgs) -> Result<(), Error> {
-    let (pacticipant, version, environment_name) = release_names(&args)?;
+    let (pacticipant, version, environment_name) =
+        version_names(&args.pacticipant, &args.version, &args.environment)?;
     let client = args.broker.client()?;
-    let environment = client.find_environment(&environment_name).await?;
-    let released = client
-        .environment_holdings(&environment, Holding::Released, Some(&pacticipant))
-        .await?;
+    let (_, released) =
+        holdings(&client, &environment_name, Holding::Released, &pacticipant).await?;
     let matching: Vec<&EnvironmentEntry> = released
         .iter()
         .filter(|entry| entry.version == version)
@@ -258,14 +297,7 @@ pub async fn record_support_ended(args: ReleaseArgs) -> Result<(), Error> {
             "{pacticipant} version {version} is not a currently supported release in {environment_name}: record it with `treaty record-release` first, or check `treaty describe-version --pacticipant {pacticipant} --environment {environment_name}`"
         )));
     }
-    let mut ended = Vec::new();
-    for entry in matching {
-        ended.push(
-            client
-                .end_in_environment(entry, "currentlySupported")
-                .await?,
-        );
-    }
+    let ended = end_each(&client, matching, "currentlySupported", |_| Ok(())).await?;
     match args.output.output {
         TableOrJson::Json => print_json(&Value::Array(ended)),
         TableOrJson::Table => print(&format!(

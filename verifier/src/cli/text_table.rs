@@ -12,55 +12,98 @@ use crate::error::Error;
 /// How a broker command prints its result (the Pact CLI's `--output table|json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TableOrJson {
-    /// Aligned columns for people (`text` is accepted too, as `treaty publish` spells it).
+    /// Aligned columns readable at 80 columns, for people (`text` is accepted too, as `treaty
+    /// publish` spells it).
     #[value(alias = "text")]
     Table,
     /// The broker's JSON, for pipes.
     Json,
 }
 
-/// Renders `rows` under `headers`; a cell longer than 40 characters is cut with `…`.
+/// The widest a table may be.
+pub const WIDTH: usize = 80;
+
+/// How the columns of a table are drawn.
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    /// Between two cells of a line.
+    separator: &'static str,
+    /// Between two dashed column rules under the header, if the table has such a line.
+    rule: Option<&'static str>,
+    /// The widest a cell may be before the table is fitted to [`WIDTH`].
+    max_cell: usize,
+}
+
+/// Renders `rows` under `headers` in columns two spaces apart; a cell longer than 40 characters
+/// is cut with `…`, and the widest columns give way so that no line is over [`WIDTH`].
 pub fn render(headers: &[&str], rows: &[Vec<String>]) -> String {
-    const MAX_CELL: usize = 40;
-    let cut = |cell: &str| -> String {
-        if cell.chars().count() > MAX_CELL {
-            let kept: String = cell.chars().take(MAX_CELL - 1).collect();
-            format!("{kept}…")
-        } else {
-            cell.to_owned()
-        }
+    let style = Style {
+        separator: "  ",
+        rule: None,
+        max_cell: 40,
     };
-    let mut cells: Vec<Vec<String>> = vec![headers.iter().map(|h| (*h).to_owned()).collect()];
-    cells.extend(
-        rows.iter()
-            .map(|row| row.iter().map(|cell| cut(cell)).collect()),
-    );
-    let widths: Vec<usize> = (0..headers.len())
+    render_with(style, headers, rows)
+}
+
+/// Renders `rows` under `headers` in columns separated by ` | `, with a `-+-` rule under the
+/// header; the widest columns give way, cut with `…`, so that no line is over [`WIDTH`].
+pub fn render_ruled(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let style = Style {
+        separator: " | ",
+        rule: Some("-+-"),
+        max_cell: usize::MAX,
+    };
+    render_with(style, headers, rows)
+}
+
+fn render_with(style: Style, headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = (0..headers.len())
         .map(|column| {
-            cells
-                .iter()
+            rows.iter()
                 .filter_map(|row| row.get(column))
                 .map(|cell| cell.chars().count())
+                .chain([headers[column].chars().count()])
                 .max()
                 .unwrap_or(0)
+                .min(style.max_cell)
         })
         .collect();
-    let mut text = String::new();
-    for row in &cells {
-        let mut line = String::new();
-        for (column, cell) in row.iter().enumerate() {
-            if column + 1 == row.len() {
-                line.push_str(cell);
-            } else {
-                let padding = widths[column].saturating_sub(cell.chars().count()) + 2;
-                line.push_str(cell);
-                line.push_str(&" ".repeat(padding));
-            }
+    let separators = style.separator.chars().count() * widths.len().saturating_sub(1);
+    while widths.iter().sum::<usize>() + separators > WIDTH {
+        let Some((widest, _)) = widths.iter().enumerate().max_by_key(|(_, width)| **width) else {
+            break;
+        };
+        if widths[widest] <= 8 {
+            break;
         }
-        text.push_str(line.trim_end());
-        text.push('\n');
+        widths[widest] -= 1;
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| -> String {
+        let parts: Vec<String> = cells
+            .zip(&widths)
+            .map(|(cell, width)| fit(cell, *width))
+            .collect();
+        format!("{}\n", parts.join(style.separator).trim_end())
+    };
+    let mut text = line(&mut headers.iter().copied());
+    if let Some(rule) = style.rule {
+        let dashes: Vec<String> = widths.iter().map(|width| "-".repeat(*width)).collect();
+        text.push_str(&format!("{}\n", dashes.join(rule)));
+    }
+    for row in rows {
+        text.push_str(&line(&mut row.iter().map(String::as_str)));
     }
     text
+}
+
+/// `cell` padded to `width`, or cut to it with `…`.
+fn fit(cell: &str, width: usize) -> String {
+    if cell.chars().count() <= width {
+        format!("{cell:width$}")
+    } else {
+        let kept: String = cell.chars().take(width.saturating_sub(1)).collect();
+        format!("{kept}…")
+    }
 }
 
 /// Writes `text` to standard output; a closed pipe is reported as such (and exits quietly).
@@ -97,5 +140,21 @@ mod tests {
             lines[2].starts_with(&format!("{}…  true", "x".repeat(39))),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_widest_columns_give_way_to_fit_80_columns() {
+        let row = vec!["n".repeat(40), "d".repeat(40), "true".into()];
+        let text = render(&["NAME", "DISPLAY NAME", "PRODUCTION"], &[row]);
+        for line in text.lines() {
+            assert!(line.chars().count() <= WIDTH, "{text}");
+        }
+        assert!(
+            text.lines()
+                .nth(1)
+                .is_some_and(|line| line.ends_with("true")),
+            "{text}"
+        );
+        assert!(text.contains('…'), "{text}");
     }
 }

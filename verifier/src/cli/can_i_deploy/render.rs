@@ -7,10 +7,8 @@ use std::io::Write;
 use serde_json::Value;
 
 use crate::broker::matrix::{MatrixAnswer, MatrixQuestion, Row};
+use crate::cli::text_table::{WIDTH, render_ruled};
 use crate::error::Error;
-
-/// The widest the table may be.
-const WIDTH: usize = 80;
 
 /// `--output json`: the broker's answer, one document.
 pub(super) fn json(out: &mut impl Write, body: &Value) -> Result<(), Error> {
@@ -166,57 +164,11 @@ fn cells(row: &Row) -> [String; 5] {
     ]
 }
 
-/// A plain table whose lines are at most [`WIDTH`] characters: the widest columns give way,
-/// cut with `…`.
+/// The matrix rows as a ruled table whose lines are at most [`WIDTH`] characters.
 pub(super) fn rows_table(rows: &[Row]) -> String {
     const HEADER: [&str; 5] = ["CONSUMER", "C.VERSION", "PROVIDER", "P.VERSION", "SUCCESS?"];
-    let body: Vec<[String; 5]> = rows.iter().map(cells).collect();
-    let mut widths: Vec<usize> = (0..5)
-        .map(|column| {
-            body.iter()
-                .map(|cells| cells[column].chars().count())
-                .chain([HEADER[column].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let separators = 3 * (widths.len() - 1);
-    while widths.iter().sum::<usize>() + separators > WIDTH {
-        let Some((widest, _)) = widths.iter().enumerate().max_by_key(|(_, width)| **width) else {
-            break;
-        };
-        if widths[widest] <= 8 {
-            break;
-        }
-        widths[widest] -= 1;
-    }
-    let line = |cells: [&str; 5]| -> String {
-        let parts: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(cell, width)| fit(cell, *width))
-            .collect();
-        format!("{}\n", parts.join(" | ").trim_end())
-    };
-    let mut table = line(HEADER);
-    let rule: Vec<String> = widths.iter().map(|width| "-".repeat(*width)).collect();
-    table.push_str(&format!("{}\n", rule.join("-+-")));
-    for cells in &body {
-        table.push_str(&line([
-            &cells[0], &cells[1], &cells[2], &cells[3], &cells[4],
-        ]));
-    }
-    table
-}
-
-fn fit(cell: &str, width: usize) -> String {
-    let length = cell.chars().count();
-    if length <= width {
-        format!("{cell:width$}")
-    } else {
-        let kept: String = cell.chars().take(width.saturating_sub(1)).collect();
-        format!("{kept}…")
-    }
+    let body: Vec<Vec<String>> = rows.iter().map(|row| cells(row).to_vec()).collect();
+    render_ruled(&HEADER, &body)
 }
 
 #[cfg(test)]

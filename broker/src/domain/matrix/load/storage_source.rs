@@ -6,7 +6,9 @@ use crate::domain::matrix::load::{FoundPacticipant, MatrixSource, PactFact, Veri
 use crate::domain::matrix::{
     EnvironmentFacts, Pacticipant, SelectedVersion, Selection, VerificationFacts, VersionFacts,
 };
-use crate::storage::{AnyConnection, StorageError, branches, matrix, pacticipants, tags, versions};
+use crate::storage::{
+    AnyConnection, StorageError, branches, environments, matrix, pacticipants, tags, versions,
+};
 
 /// [`MatrixSource`] over the database, one storage function per method.
 pub struct StorageSource<'a> {
@@ -34,7 +36,7 @@ impl MatrixSource for StorageSource<'_> {
     }
 
     fn environment_exists(&mut self, name: &str) -> Result<bool, StorageError> {
-        Ok(matrix::find_environment_named(self.conn, name)?.is_some())
+        Ok(environments::find_environment_by_name(self.conn, name)?.is_some())
     }
 
     fn version(
@@ -57,7 +59,7 @@ impl MatrixSource for StorageSource<'_> {
             (None, Some(branch)) => {
                 matrix::find_head_version(self.conn, pacticipant_id, "branch", branch)?
             }
-            (None, None) => matrix::find_latest_version(self.conn, pacticipant_id)?,
+            (None, None) => versions::find_latest_version(self.conn, pacticipant_id)?,
         };
         Ok(row.map(|row| (row.id, row.number)))
     }
@@ -95,7 +97,7 @@ impl MatrixSource for StorageSource<'_> {
         pacticipant_id: i64,
         environment: &str,
     ) -> Result<Vec<SelectedVersion>, StorageError> {
-        let Some(found) = matrix::find_environment_named(self.conn, environment)? else {
+        let Some(found) = environments::find_environment_by_name(self.conn, environment)? else {
             return Ok(Vec::new());
         };
         let mut selected: Vec<SelectedVersion> = Vec::new();
