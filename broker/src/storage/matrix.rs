@@ -297,28 +297,67 @@ fn latest_per_provider_version(rows_newest_first: Vec<VerificationRow>) -> Vec<V
         .collect()
 }
 
-/// The environments a version is currently deployed or released to, with when each record
-/// was made. Indexes: `deployed_versions_version_id_idx`,
-/// `released_versions_version_id_environment_id_key`.
-pub fn list_current_environments_of_version(
+/// The branch names of each of `version_ids`, as `(version id, branch name)` in branch order.
+/// One query whatever the number of versions. Index: `branch_versions_version_id_idx`.
+pub fn list_branch_names_of_versions(
     conn: &mut AnyConnection,
-    version_id: i64,
-) -> StorageResult<Vec<(EnvironmentRow, String)>> {
-    let mut deployed: Vec<(EnvironmentRow, String)> = deployed_versions::table
+    version_ids: &[i64],
+) -> StorageResult<Vec<(i64, String)>> {
+    Ok(branch_versions::table
+        .inner_join(branches::table)
+        .filter(branch_versions::version_id.eq_any(version_ids))
+        .order(branches::id.asc())
+        .select((branch_versions::version_id, branches::name))
+        .load(conn)?)
+}
+
+/// The tag names of each of `version_ids`, as `(version id, tag name)` in tagging order. One
+/// query whatever the number of versions. Index: `tags_version_id_name_key`.
+pub fn list_tag_names_of_versions(
+    conn: &mut AnyConnection,
+    version_ids: &[i64],
+) -> StorageResult<Vec<(i64, String)>> {
+    Ok(tags::table
+        .filter(tags::version_id.eq_any(version_ids))
+        .order(tags::id.asc())
+        .select((tags::version_id, tags::name))
+        .load(conn)?)
+}
+
+/// The environments each of `version_ids` is currently deployed or released in, as
+/// `(version id, environment)`, each environment once per version, in the order the version
+/// went there. Two queries whatever the number of versions. Indexes:
+/// `deployed_versions_version_id_idx`, `released_versions_version_id_environment_id_key`.
+pub fn list_current_environments_of_versions(
+    conn: &mut AnyConnection,
+    version_ids: &[i64],
+) -> StorageResult<Vec<(i64, EnvironmentRow)>> {
+    let mut found: Vec<(i64, EnvironmentRow, String)> = deployed_versions::table
         .inner_join(environments::table)
-        .filter(deployed_versions::version_id.eq(version_id))
+        .filter(deployed_versions::version_id.eq_any(version_ids))
         .filter(deployed_versions::currently_deployed.eq(true))
-        .select((EnvironmentRow::as_select(), deployed_versions::created_at))
+        .select((
+            deployed_versions::version_id,
+            EnvironmentRow::as_select(),
+            deployed_versions::created_at,
+        ))
         .load(conn)?;
-    let released: Vec<(EnvironmentRow, String)> = released_versions::table
+    let released: Vec<(i64, EnvironmentRow, String)> = released_versions::table
         .inner_join(environments::table)
-        .filter(released_versions::version_id.eq(version_id))
+        .filter(released_versions::version_id.eq_any(version_ids))
         .filter(released_versions::currently_supported.eq(true))
-        .select((EnvironmentRow::as_select(), released_versions::created_at))
+        .select((
+            released_versions::version_id,
+            EnvironmentRow::as_select(),
+            released_versions::created_at,
+        ))
         .load(conn)?;
-    deployed.extend(released);
-    deployed.sort_by(|a, b| a.1.cmp(&b.1));
+    found.extend(released);
+    found.sort_by(|a, b| a.2.cmp(&b.2));
     let mut seen = HashSet::new();
-    deployed.retain(|(environment, _)| seen.insert(environment.id));
-    Ok(deployed)
+    found.retain(|(version_id, environment, _)| seen.insert((*version_id, environment.id)));
+    Ok(found
+        .into_iter()
+        .map(|(version_id, environment, _)| (version_id, environment))
+        .collect())
 }

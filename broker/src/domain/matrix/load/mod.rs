@@ -124,8 +124,9 @@ pub trait MatrixSource {
         provider_version_ids: Option<&[i64]>,
         limit: usize,
     ) -> Result<Vec<VerificationFact>, Self::Error>;
-    /// Number, branches, tags and current environments of a version.
-    fn version_facts(&mut self, version_id: i64) -> Result<VersionFacts, Self::Error>;
+    /// Number, branches, tags and current environments of each version, in any order (a
+    /// version that does not exist is left out). One call for all the rows' versions.
+    fn versions_facts(&mut self, version_ids: &[i64]) -> Result<Vec<VersionFacts>, Self::Error>;
 }
 
 /// Why [`gather`] could not assemble the facts.
@@ -157,7 +158,7 @@ pub struct MatrixAnswer {
 /// Answers a matrix or can-i-deploy question from the database.
 pub async fn can_i_deploy(db: &Db, query: MatrixQuery) -> Result<MatrixAnswer, DomainError> {
     db.run(move |conn| {
-        let facts = gather(&mut StorageSource { conn }, query).map_err(|error| match error {
+        let facts = gather(&mut StorageSource::new(conn), query).map_err(|error| match error {
             GatherError::Invalid(faults) => DomainError::Invalid(faults),
             GatherError::Source(error) => DomainError::Storage(error),
         })?;

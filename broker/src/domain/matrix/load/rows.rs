@@ -93,8 +93,8 @@ pub(super) fn load_rows<S: MatrixSource>(
             named
         }
     };
-    let mut version_cache: HashMap<i64, VersionFacts> = HashMap::new();
-    let mut rows = Vec::new();
+    // First the rows with their versions' ids, then every version's facts in one call.
+    let mut pending: Vec<PendingRow<'_>> = Vec::new();
     for integration in integrations {
         let consumer_versions = versions_of(&selectors_of(integration.consumer.id));
         let provider_versions = versions_of(&selectors_of(integration.provider.id));
@@ -125,34 +125,59 @@ pub(super) fn load_rows<S: MatrixSource>(
                     slot.insert(found).clone()
                 }
             };
-            let consumer_version =
-                cached_facts(source, &mut version_cache, pact.consumer_version_id)?;
             if verifications.is_empty() {
-                rows.push(MatrixRow {
-                    consumer: integration.consumer.clone(),
-                    consumer_version: consumer_version.clone(),
-                    provider: integration.provider.clone(),
-                    provider_version: None,
+                pending.push(PendingRow {
+                    integration,
+                    consumer_version_id: pact.consumer_version_id,
                     pact_sha: pact.sha.clone(),
                     pact_created_at: pact.created_at.clone(),
                     verification: None,
                 });
             }
             for found in verifications {
-                let provider_version =
-                    cached_facts(source, &mut version_cache, found.provider_version_id)?;
-                rows.push(MatrixRow {
-                    consumer: integration.consumer.clone(),
-                    consumer_version: consumer_version.clone(),
-                    provider: integration.provider.clone(),
-                    provider_version: Some(provider_version),
+                pending.push(PendingRow {
+                    integration,
+                    consumer_version_id: pact.consumer_version_id,
                     pact_sha: pact.sha.clone(),
                     pact_created_at: pact.created_at.clone(),
-                    verification: Some(found.verification),
+                    verification: Some(found),
                 });
             }
         }
     }
+    let mut version_ids: Vec<i64> = pending
+        .iter()
+        .flat_map(|row| {
+            std::iter::once(row.consumer_version_id).chain(
+                row.verification
+                    .as_ref()
+                    .map(|found| found.provider_version_id),
+            )
+        })
+        .collect();
+    version_ids.sort_unstable();
+    version_ids.dedup();
+    let facts: HashMap<i64, VersionFacts> = source
+        .versions_facts(&version_ids)?
+        .into_iter()
+        .map(|facts| (facts.id, facts))
+        .collect();
+    let facts_of = |id: i64| facts.get(&id).cloned().unwrap_or_default();
+    let mut rows: Vec<MatrixRow> = pending
+        .into_iter()
+        .map(|row| MatrixRow {
+            consumer: row.integration.consumer.clone(),
+            consumer_version: facts_of(row.consumer_version_id),
+            provider: row.integration.provider.clone(),
+            provider_version: row
+                .verification
+                .as_ref()
+                .map(|found| facts_of(found.provider_version_id)),
+            pact_sha: row.pact_sha,
+            pact_created_at: row.pact_created_at,
+            verification: row.verification.map(|found| found.verification),
+        })
+        .collect();
     rows.sort_by(|a, b| {
         let key = |row: &MatrixRow| {
             (
@@ -171,15 +196,11 @@ pub(super) fn load_rows<S: MatrixSource>(
     Ok(rows)
 }
 
-fn cached_facts<S: MatrixSource>(
-    source: &mut S,
-    cache: &mut HashMap<i64, VersionFacts>,
-    version_id: i64,
-) -> Result<VersionFacts, S::Error> {
-    if let Some(facts) = cache.get(&version_id) {
-        return Ok(facts.clone());
-    }
-    let facts = source.version_facts(version_id)?;
-    cache.insert(version_id, facts.clone());
-    Ok(facts)
+/// A row before its versions' facts are read: which integration, which versions.
+struct PendingRow<'a> {
+    integration: &'a Integration,
+    consumer_version_id: i64,
+    pact_sha: String,
+    pact_created_at: String,
+    verification: Option<VerificationFact>,
 }

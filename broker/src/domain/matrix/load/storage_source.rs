@@ -2,18 +2,45 @@
 //! [`crate::storage::matrix`] (or of the version, branch and tag storage), named after its query;
 //! the indexes each one uses are listed there.
 
+use std::collections::HashMap;
+
 use crate::domain::matrix::load::{FoundPacticipant, MatrixSource, PactFact, VerificationFact};
 use crate::domain::matrix::{
     EnvironmentFacts, Pacticipant, SelectedVersion, Selection, VerificationFacts, VersionFacts,
 };
-use crate::storage::{
-    AnyConnection, StorageError, branches, environments, matrix, pacticipants, tags, versions,
-};
+use crate::storage::{AnyConnection, StorageError, environments, matrix, pacticipants, versions};
 
-/// [`MatrixSource`] over the database, one storage function per method.
+/// [`MatrixSource`] over the database, one storage function per method. A question names the
+/// same pacticipants and environment several times (as selectors, counterparts and
+/// destinations), so their look-ups are kept for the question's lifetime.
 pub struct StorageSource<'a> {
     /// The connection the reads run on.
-    pub conn: &'a mut AnyConnection,
+    conn: &'a mut AnyConnection,
+    /// Pacticipants looked up by name so far.
+    pacticipants: HashMap<String, Option<FoundPacticipant>>,
+    /// Environment ids looked up by name so far.
+    environments: HashMap<String, Option<i64>>,
+}
+
+impl<'a> StorageSource<'a> {
+    /// A source reading through `conn`, with nothing looked up yet.
+    pub fn new(conn: &'a mut AnyConnection) -> Self {
+        Self {
+            conn,
+            pacticipants: HashMap::new(),
+            environments: HashMap::new(),
+        }
+    }
+
+    /// The id of the environment named `name`, looked up once per question.
+    fn environment_id(&mut self, name: &str) -> Result<Option<i64>, StorageError> {
+        if let Some(known) = self.environments.get(name) {
+            return Ok(*known);
+        }
+        let id = environments::find_environment_by_name(self.conn, name)?.map(|row| row.id);
+        self.environments.insert(name.to_owned(), id);
+        Ok(id)
+    }
 }
 
 fn as_limit(limit: usize) -> i64 {
@@ -24,19 +51,22 @@ impl MatrixSource for StorageSource<'_> {
     type Error = StorageError;
 
     fn pacticipant(&mut self, name: &str) -> Result<Option<FoundPacticipant>, StorageError> {
-        Ok(
-            pacticipants::find_pacticipant(self.conn, name)?.map(|row| FoundPacticipant {
-                pacticipant: Pacticipant {
-                    id: row.id,
-                    name: row.name,
-                },
-                main_branch: row.main_branch,
-            }),
-        )
+        if let Some(known) = self.pacticipants.get(name) {
+            return Ok(known.clone());
+        }
+        let found = pacticipants::find_pacticipant(self.conn, name)?.map(|row| FoundPacticipant {
+            pacticipant: Pacticipant {
+                id: row.id,
+                name: row.name,
+            },
+            main_branch: row.main_branch,
+        });
+        self.pacticipants.insert(name.to_owned(), found.clone());
+        Ok(found)
     }
 
     fn environment_exists(&mut self, name: &str) -> Result<bool, StorageError> {
-        Ok(environments::find_environment_by_name(self.conn, name)?.is_some())
+        Ok(self.environment_id(name)?.is_some())
     }
 
     fn version(
@@ -97,11 +127,13 @@ impl MatrixSource for StorageSource<'_> {
         pacticipant_id: i64,
         environment: &str,
     ) -> Result<Vec<SelectedVersion>, StorageError> {
-        let Some(found) = environments::find_environment_by_name(self.conn, environment)? else {
+        let Some(environment_id) = self.environment_id(environment)? else {
             return Ok(Vec::new());
         };
         let mut selected: Vec<SelectedVersion> = Vec::new();
-        for entry in matrix::list_versions_in_environment(self.conn, found.id, pacticipant_id)? {
+        for entry in
+            matrix::list_versions_in_environment(self.conn, environment_id, pacticipant_id)?
+        {
             let selection = match entry.deployed_as {
                 Some(instance) => Selection::Deployed {
                     environment: environment.to_owned(),
@@ -211,36 +243,45 @@ impl MatrixSource for StorageSource<'_> {
             .collect())
     }
 
-    fn version_facts(&mut self, version_id: i64) -> Result<VersionFacts, StorageError> {
-        let number = versions::find_versions_by_ids(self.conn, &[version_id])?
-            .into_iter()
-            .next()
-            .map(|row| row.number)
-            .unwrap_or_default();
-        let branches = branches::list_branches_of_version(self.conn, version_id)?
-            .into_iter()
-            .map(|(branch, _)| branch.name)
-            .collect();
-        let tags = tags::list_tags_for_version(self.conn, version_id)?
-            .into_iter()
-            .map(|row| row.name)
-            .collect();
-        let environments = matrix::list_current_environments_of_version(self.conn, version_id)?
-            .into_iter()
-            .map(|(row, _)| EnvironmentFacts {
-                uuid: row.uuid,
-                name: row.name,
-                display_name: row.display_name,
-                production: row.production,
-            })
-            .collect();
-        Ok(VersionFacts {
-            id: version_id,
-            number,
-            branches,
-            tags,
-            environments,
-        })
+    fn versions_facts(&mut self, version_ids: &[i64]) -> Result<Vec<VersionFacts>, StorageError> {
+        if version_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut facts: HashMap<i64, VersionFacts> =
+            versions::find_versions_by_ids(self.conn, version_ids)?
+                .into_iter()
+                .map(|row| {
+                    let facts = VersionFacts {
+                        id: row.id,
+                        number: row.number,
+                        ..VersionFacts::default()
+                    };
+                    (row.id, facts)
+                })
+                .collect();
+        for (version_id, name) in matrix::list_branch_names_of_versions(self.conn, version_ids)? {
+            if let Some(version) = facts.get_mut(&version_id) {
+                version.branches.push(name);
+            }
+        }
+        for (version_id, name) in matrix::list_tag_names_of_versions(self.conn, version_ids)? {
+            if let Some(version) = facts.get_mut(&version_id) {
+                version.tags.push(name);
+            }
+        }
+        for (version_id, row) in
+            matrix::list_current_environments_of_versions(self.conn, version_ids)?
+        {
+            if let Some(version) = facts.get_mut(&version_id) {
+                version.environments.push(EnvironmentFacts {
+                    uuid: row.uuid,
+                    name: row.name,
+                    display_name: row.display_name,
+                    production: row.production,
+                });
+            }
+        }
+        Ok(facts.into_values().collect())
     }
 }
 

@@ -458,7 +458,18 @@ impl MatrixSource for World {
         Ok(latest)
     }
 
-    fn version_facts(&mut self, version_id: i64) -> Result<VersionFacts, Infallible> {
+    fn versions_facts(&mut self, version_ids: &[i64]) -> Result<Vec<VersionFacts>, Infallible> {
+        Ok(version_ids
+            .iter()
+            .filter(|id| self.versions.iter().any(|v| v.id == **id))
+            .map(|id| self.version_facts(*id))
+            .collect())
+    }
+}
+
+impl World {
+    /// Number, branches, tags and current environments of one version.
+    fn version_facts(&self, version_id: i64) -> VersionFacts {
         let version = self.versions.iter().find(|v| v.id == version_id).cloned();
         let environments = self
             .deployments
@@ -471,14 +482,12 @@ impl MatrixSource for World {
                 production: d.environment == "production",
             })
             .collect();
-        Ok(
-            version.map_or_else(VersionFacts::default, |v| VersionFacts {
-                id: v.id,
-                number: v.number,
-                branches: v.branches,
-                tags: v.tags,
-                environments,
-            }),
-        )
+        version.map_or_else(VersionFacts::default, |v| VersionFacts {
+            id: v.id,
+            number: v.number,
+            branches: v.branches,
+            tags: v.tags,
+            environments,
+        })
     }
 }
