@@ -69,6 +69,17 @@ c = sqlite3.connect(sys.argv[1], isolation_level=None); c.executescript(sys.stdi
     fi
 }
 
+# Runs EXPLAIN statements from stdin (plans.py) and prints their output.
+run_sql_plans() {
+    local url=$1
+    if [[ $url == sqlite:* ]]; then
+        command -v sqlite3 >/dev/null || { echo "(sqlite3 CLI missing: no plans)"; return 0; }
+        sqlite3 "${url#sqlite:}"
+    else
+        psql "$url" -q -v ON_ERROR_STOP=1
+    fi
+}
+
 # Runs one query and prints its rows (for facts about the seeded data and for plans).
 query() {
     local url=$1 sql=$2
@@ -84,11 +95,31 @@ for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join(map
     fi
 }
 
+# Warns when the migrated schema has a table or column seed.py does not fill (a later
+# migration's derived table would stay empty: the figures would not mean what they say).
+check_schema_known() {
+    local url=$1 sql unknown
+    if [[ $url == sqlite:* ]]; then
+        sql="SELECT m.name || '.' || p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '__diesel%' ORDER BY 1"
+    else
+        sql="SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '__diesel%' ORDER BY 1"
+    fi
+    unknown=$(comm -23 <(query "$url" "$sql" | sort) \
+        <(python3 "$BENCH_DIR/seed.py" known-columns --backend sqlite | sort) | tr '\n' ' ')
+    if [[ -n $unknown ]]; then
+        log "WARNING: the schema has columns seed.py does not fill: $unknown"
+        log "WARNING: extend bench/broker/seed.py (KNOWN_COLUMNS and the scenarios) or the figures may not mean what they say"
+        SCHEMA_WARNING="unseeded columns: $unknown"
+    fi
+}
+SCHEMA_WARNING=""
+
 # Seeds a database: seed_database URL SCENARIO [seed.py options...]
 seed_database() {
     local url=$1 scenario=$2 backend=sqlite start
     shift 2
     [[ $url == postgres* ]] && backend=postgres
+    check_schema_known "$url"
     start=$(date +%s.%N)
     python3 "$BENCH_DIR/seed.py" "$scenario" --backend "$backend" "$@" | run_sql "$url" \
         || die "seeding $url failed"
@@ -150,10 +181,10 @@ trap 'exit 130' INT TERM
 check_endpoint() {
     local method=$1 path=$2 body=${3:-} code file=$OUT_DIR/check.body
     if [[ -n $body ]]; then
-        code=$(curl -s -o "$file" -w '%{http_code}' -X "$method" -H 'Content-Type: application/json' \
+        code=$(curl -g -s -o "$file" -w '%{http_code}' -X "$method" -H 'Content-Type: application/json' \
             -H 'Accept: application/hal+json' --data "$body" "$BROKER_URL$path" || echo 000)
     else
-        code=$(curl -s -o "$file" -w '%{http_code}' -X "$method" -H 'Accept: application/hal+json' \
+        code=$(curl -g -s -o "$file" -w '%{http_code}' -X "$method" -H 'Accept: application/hal+json' \
             "$BROKER_URL$path" || echo 000)
     fi
     if [[ $code == 2* ]]; then

@@ -47,7 +47,7 @@ for size in $SIZES; do
     log "size $size: $(query "$DB_URL" "SELECT (SELECT COUNT(*) FROM versions) || ' versions, ' || (SELECT COUNT(*) FROM publications) || ' publications, ' || (SELECT COUNT(*) FROM contents) || ' contents, ' || (SELECT COUNT(*) FROM branches) || ' branches, ' || (SELECT COUNT(*) FROM tags) || ' tags, ' || (SELECT COUNT(*) FROM pact_heads) || ' pact heads'")"
     {
         echo "## SQLite, $size consumer versions"
-        python3 "$BENCH_DIR/plans.py" latest --backend sqlite | sqlite3 "${DB_URL#sqlite:}"
+        python3 "$BENCH_DIR/plans.py" latest --backend sqlite | run_sql_plans "$DB_URL"
         echo
     } >>"$PLANS" 2>&1 || log "could not capture the plans (sqlite3 missing?)"
     start_broker "$DB_URL"
@@ -74,6 +74,7 @@ echo "### latest.sh: SQLite, wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATI
 echo
 echo "before: $MACHINE_BEFORE"
 echo "after:  $(machine_line)"
+[[ -z $SCHEMA_WARNING ]] || echo "WARNING: $SCHEMA_WARNING (extend seed.py)"
 echo
 python3 "$BENCH_DIR/measure.py" table "$RESULTS" --group-by versions
 echo

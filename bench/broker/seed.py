@@ -6,6 +6,7 @@ Benchmark data, not test data: nothing here runs in CI. Usage:
     seed.py latest       --backend sqlite   [--versions N] [--branches B] [--contents K] [--tag-every T]
     seed.py verification --backend postgres [--scale S]  (50 consumers, 1 provider `P`)
     seed.py matrix       --backend sqlite   [--verifications N] (100 applications)
+    seed.py known-columns --backend sqlite  (the table.column names it fills, one a line)
 
 The SQL is set-based (INSERT ... SELECT over a temporary integer series), so a million rows take
 seconds. Every id is explicit and follows creation order; timestamps are RFC 3339 text with
@@ -117,6 +118,30 @@ TABLES = [
     "publications", "pact_heads", "version_heads", "verifications", "environments",
     "deployed_versions", "released_versions",
 ]
+
+
+# Every column seed.py fills, per table (the 2026-12-04-000000 schema). The scripts compare this
+# with the migrated database and warn about any table or column the seeder does not know (a
+# later migration's derived table would stay empty and the figures would be wrong).
+KNOWN_COLUMNS = {
+    "pacticipants": "id name display_name repository_url main_branch created_at updated_at",
+    "versions": "id pacticipant_id number build_url created_at",
+    "branches": "id pacticipant_id name created_at",
+    "branch_versions": "id branch_id version_id created_at",
+    "tags": "id version_id name created_at",
+    "contents": "id sha content created_at",
+    "publications": "id consumer_version_id provider_id content_id revision created_at",
+    "pact_heads": "id provider_id consumer_id scope scope_name consumer_version_id publication_id "
+                  "content_id updated_at",
+    "version_heads": "id pacticipant_id scope scope_name version_id updated_at",
+    "verifications": "id consumer_id provider_id content_id provider_version_id number success wip "
+                     "build_url test_results verified_by created_at",
+    "environments": "id uuid name display_name production contacts created_at updated_at",
+    "deployed_versions": "id uuid pacticipant_id version_id environment_id application_instance "
+                         "currently_deployed created_at undeployed_at",
+    "released_versions": "id uuid pacticipant_id version_id environment_id currently_supported "
+                         "created_at support_ended_at",
+}
 
 
 def pact_json(consumer, provider, n):
@@ -532,7 +557,7 @@ def scenario_matrix(d, a):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scenario", choices=["latest", "verification", "matrix"])
+    parser.add_argument("scenario", choices=["latest", "verification", "matrix", "known-columns"])
     parser.add_argument("--backend", choices=["sqlite", "postgres"], required=True)
     parser.add_argument("--versions", type=int, default=1000, help="latest: consumer versions")
     parser.add_argument("--branches", type=int, default=100, help="latest: branches (main + features)")
@@ -544,6 +569,11 @@ def main():
     parser.add_argument("--end-epoch", type=int, default=int(time.time()) - 3600,
                         help="unix time of the newest row (default: an hour ago)")
     a = parser.parse_args()
+    if a.scenario == "known-columns":
+        for table, columns in KNOWN_COLUMNS.items():
+            for column in columns.split():
+                print(f"{table}.{column}")
+        return
     spans = {
         "latest": a.versions * 60 + 60,
         "verification": 400 * 86400 * a.scale + 86400,
