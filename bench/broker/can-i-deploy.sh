@@ -14,9 +14,10 @@
 #
 # Goal (issue 9): p99 under 10 ms at 1 000 000, and 1 000 000 within 1.5x of 10 000.
 # Knobs: BACKENDS ("postgres sqlite"), VERIFICATIONS ("10000 100000 1000000"), REQUESTS (1000),
-# WARMUP (20), BENCH_PG_URL, TREATY_BROKER_BIN, BROKER_LOG, BENCH_OUT. Exit code 1 when the
-# broker answered non-2xx or a body without `matrix` (reported as FAILED, never as a
-# latency), 2 when the benchmark could not run.
+# WARMUP (20), REFERENCE (1: also measure GET /pacticipants/app-1/versions/1.198.0, which main
+# serves today, REFERENCE_REQUESTS (200) times; 0 skips it), BENCH_PG_URL, TREATY_BROKER_BIN,
+# BROKER_LOG, BENCH_OUT. Exit code 1 when the broker answered non-2xx or a body without
+# `matrix` (reported as FAILED, never as a latency), 2 when the benchmark could not run.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 BACKENDS=${BACKENDS:-"postgres sqlite"}
@@ -60,6 +61,15 @@ for backend in $BACKENDS; do
             printf '{"label": "%s", "verifications": "%s", "status": "FAILED", "error": "non-2xx answer, see the log above"}\n' \
                 "$label" "$count" >>"$RESULTS"
             failed=1
+        fi
+        if [[ ${REFERENCE:-1} == 1 ]]; then
+            # An endpoint main already serves, measured the same way: shows the machinery works
+            # (and gives a figure) before the feature exists.
+            if check_endpoint GET "/pacticipants/app-1/versions/1.198.0"; then
+                python3 "$BENCH_DIR/measure.py" run --base-url "$BROKER_URL" \
+                    --label "reference: GET /pacticipants/app-1/versions/1.198.0 ($backend)" --path "/pacticipants/app-1/versions/1.198.0" --requests "${REFERENCE_REQUESTS:-200}" \
+                    --warmup 5 --expect any --meta verifications "$count" --out "$RESULTS" || failed=1
+            fi
         fi
         stop_broker
         drop_database "$DB_URL"

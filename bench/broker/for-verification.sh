@@ -11,10 +11,11 @@
 #
 # Goal (issue 8): p99 under 50 ms at full size, and no more than 2x the 1/10 figure.
 # Knobs: SCALES ("0.1 1"), REQUESTS (500), WARMUP (20), BACKENDS (postgres; "postgres sqlite"
-# adds SQLite), WIP_SINCE (30 days ago, yyyy-mm-dd as `pact verifier` sends it),
-# BENCH_PG_URL (postgres://postgres@127.0.0.1:5432), TREATY_BROKER_BIN, BROKER_LOG, BENCH_OUT.
-# Exit code 1 when the broker answered non-2xx or a body without `_embedded.pacts` (reported
-# as FAILED, never as a latency), 2 when the benchmark could not run.
+# adds SQLite), WIP_SINCE (30 days ago, yyyy-mm-dd as `pact verifier` sends it), REFERENCE (1:
+# also measure GET /pacts/provider/P/latest, which main serves today, REFERENCE_REQUESTS (200)
+# times; 0 skips it), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432), TREATY_BROKER_BIN,
+# BROKER_LOG, BENCH_OUT. Exit code 1 when the broker answered non-2xx or a body without
+# `_embedded.pacts` (reported as FAILED, never as a latency), 2 when the benchmark could not run.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 SCALES=${SCALES:-"0.1 1"}
@@ -56,6 +57,15 @@ for backend in $BACKENDS; do
             printf '{"label": "%s", "scale": "%s", "path": "%s", "status": "FAILED", "error": "non-2xx answer, see the log above"}\n' \
                 "$label" "$scale" "$PATH_FV" >>"$RESULTS"
             failed=1
+        fi
+        if [[ ${REFERENCE:-1} == 1 ]]; then
+            # An endpoint main already serves, measured the same way: shows the machinery works
+            # (and gives a figure) before the feature exists.
+            if check_endpoint GET "/pacts/provider/P/latest"; then
+                python3 "$BENCH_DIR/measure.py" run --base-url "$BROKER_URL" \
+                    --label "reference: GET /pacts/provider/P/latest ($backend)" --path "/pacts/provider/P/latest" --requests "${REFERENCE_REQUESTS:-200}" \
+                    --warmup 5 --expect any --meta scale "$scale" --out "$RESULTS" || failed=1
+            fi
         fi
         stop_broker
         drop_database "$DB_URL"

@@ -9,6 +9,7 @@
 #   bench/broker/latest.sh        # about 3 minutes on 2 cores
 #
 # Knobs: SIZES ("1000 100000"), WRK_DURATION (10s), WRK_CONNECTIONS (32), WRK_THREADS (2),
+# WRK_TIMEOUT (30s: a slower answer counts as a socket timeout, which fails the row),
 # ENDPOINTS (labels to run, default all), TREATY_BROKER_BIN (skip the build), BROKER_LOG (warn),
 # BENCH_OUT (bench/out/broker). Exit code 1 when any endpoint answered non-2xx (reported as
 # FAILED, never as a latency), 2 when the benchmark could not run.
@@ -18,6 +19,7 @@ SIZES=${SIZES:-"1000 100000"}
 WRK_DURATION=${WRK_DURATION:-10s}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 WRK_THREADS=${WRK_THREADS:-2}
+WRK_TIMEOUT=${WRK_TIMEOUT:-30s}
 ALL_ENDPOINTS="latest latest-tag branch-main branch-oldest list-latest health"
 ENDPOINTS=${ENDPOINTS:-$ALL_ENDPOINTS}
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
@@ -60,7 +62,8 @@ for size in $SIZES; do
             continue
         fi
         log "wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION --latency $path ($size versions)"
-        wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency -H 'Accept: application/hal+json' \
+        wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency --timeout "$WRK_TIMEOUT" \
+            -H 'Accept: application/hal+json' \
             "$BROKER_URL$path" >"$OUT_DIR/wrk-$label-$size.txt" 2>&1 || true
         python3 "$BENCH_DIR/measure.py" wrk --label "$label" --meta versions "$size" --meta path "$path" \
             --out "$RESULTS" <"$OUT_DIR/wrk-$label-$size.txt" || failed=1
