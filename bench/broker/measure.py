@@ -11,9 +11,9 @@
     measure.py wrk --label L --out FILE.jsonl < wrk-output
         Reads `wrk --latency` output: req/s, p50, p99; any non-2xx/3xx answer or socket error
         marks the line FAILED (exit 1).
-    measure.py table FILE.jsonl [--group-by KEY] [--ratio-goal X]
-        Prints the lines as a Markdown table, with the ratio of each figure to the first
-        size of its group.
+    measure.py table FILE.jsonl [--group-by KEY]
+        Prints the lines as a Markdown table, with the ratio of p99 and req/s to the first
+        (smallest) size of the same label; a FAILED row shows its reason and no figures.
 """
 
 import argparse
@@ -168,7 +168,7 @@ def parse_wrk(args):
         elif "requests in" in line:
             record["total_requests"] = int(words[0])
         elif line.strip().startswith("Non-2xx or 3xx responses:"):
-            problems.append(line.strip())
+            problems.append(line.strip() + " of {total} requests")
         elif line.strip().startswith("Socket errors:"):
             problems.append(line.strip())
     if "req_per_s" not in record or "p99_ms" not in record:
@@ -177,7 +177,7 @@ def parse_wrk(args):
         problems.append("no request completed")
     if problems:
         record["status"] = "FAILED"
-        record["error"] = "; ".join(problems)
+        record["error"] = "; ".join(problems).replace("{total}", str(record.get("total_requests", "?")))
         print(f"FAILED {args.label}: {record['error']}", file=sys.stderr)
     else:
         record["status"] = "ok"
@@ -198,12 +198,14 @@ def table(args):
     header += figures + ["ratio p99 to first"]
     if any("req_per_s" in r for r in rows):
         header.append("ratio req/s to first")
-    header += ["answers", "status"]
+    show_answers = any(r.get("answers") for r in rows)
+    header += (["answers"] if show_answers else []) + ["status"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for r in rows:
         cells = [r["label"]] + ([str(r.get(group, ""))] if group else [])
-        cells += [str(r.get(k, "–")) for k in figures]
+        # A failed row's figures (kept in the .jsonl) mix failures with answers: not shown.
+        cells += [str(r.get(k, "–")) if r.get("status") == "ok" else "–" for k in figures]
         base = first.setdefault(r["label"], r) if r.get("status") == "ok" else None
         def ratio(key):
             if base is None or not base.get(key) or r.get(key) is None:
@@ -212,8 +214,9 @@ def table(args):
         cells.append(ratio("p99_ms"))
         if "ratio req/s to first" in header:
             cells.append(ratio("req_per_s") if "req_per_s" in r else "–")
-        answers = r.get("answers")
-        cells.append(json.dumps(answers, separators=(",", ":")) if answers else "")
+        if show_answers:
+            answers = r.get("answers")
+            cells.append(json.dumps(answers, separators=(",", ":")) if answers else "")
         cells.append(r.get("status", "?") if r.get("status") == "ok" else f"FAILED: {r.get('error', '')[:160]}")
         print("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return 0
