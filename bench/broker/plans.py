@@ -68,15 +68,14 @@ def verification(backend, since):
          "JOIN publications p ON p.consumer_version_id = r.version_id AND p.provider_id = 51 "
          "WHERE r.pacticipant_id IN (SELECT consumer_id FROM pact_heads WHERE provider_id = 51 AND "
          f"scope = 'latest' AND scope_name = '') AND r.currently_supported = {true}"),
-        (f"WIP candidates: branch heads published since {since}",
-         f"{heads} JOIN publications p ON p.id = h.publication_id WHERE h.provider_id = 51 AND "
-         f"h.scope = 'branch' AND p.created_at >= '{since}'"),
-        ("pending/WIP: which of those contents provider branch main verified successfully",
-         "SELECT DISTINCT vr.content_id FROM verifications vr JOIN branch_versions bv ON "
-         "bv.version_id = vr.provider_version_id JOIN branches b ON b.id = bv.branch_id AND "
-         "b.pacticipant_id = 51 AND b.name = 'main' WHERE vr.provider_id = 51 AND vr.success = "
-         f"{true} AND vr.content_id IN (SELECT content_id FROM pact_heads WHERE provider_id = 51 AND "
-         "scope = 'branch')"),
+        (f"WIP candidates: branch heads updated (published) since {since}",
+         f"{heads} WHERE h.provider_id = 51 AND h.scope = 'branch' AND h.updated_at >= '{since}'"),
+        ("pending/WIP: per candidate content, whether provider branch main verified it successfully",
+         "SELECT h.content_id, EXISTS (SELECT 1 FROM verifications vr JOIN branch_versions bv ON "
+         "bv.version_id = vr.provider_version_id WHERE vr.provider_id = 51 AND vr.content_id = "
+         f"h.content_id AND vr.success = {true} AND bv.branch_id = (SELECT id FROM branches WHERE "
+         "pacticipant_id = 51 AND name = 'main')) AS verified_by_main FROM pact_heads h WHERE "
+         f"h.provider_id = 51 AND h.scope = 'branch' AND h.updated_at >= '{since}'"),
     ]
 
 
