@@ -70,12 +70,22 @@ def verification(backend, since):
          f"scope = 'latest' AND scope_name = '') AND r.currently_supported = {true}"),
         (f"WIP candidates: branch heads updated (published) since {since}",
          f"{heads} WHERE h.provider_id = 51 AND h.scope = 'branch' AND h.updated_at >= '{since}'"),
-        ("pending/WIP: per candidate content, whether provider branch main verified it successfully",
+        ("pending/WIP, EXISTS form: PostgreSQL may hash it into a scan of every successful "
+         "verification by the provider main branch (grows with history)",
          "SELECT h.content_id, EXISTS (SELECT 1 FROM verifications vr JOIN branch_versions bv ON "
          "bv.version_id = vr.provider_version_id WHERE vr.provider_id = 51 AND vr.content_id = "
          f"h.content_id AND vr.success = {true} AND bv.branch_id = (SELECT id FROM branches WHERE "
          "pacticipant_id = 51 AND name = 'main')) AS verified_by_main FROM pact_heads h WHERE "
          f"h.provider_id = 51 AND h.scope = 'branch' AND h.updated_at >= '{since}'"),
+        ("pending/WIP, per-content form: per candidate content, its successful verifications "
+         "(index verifications (provider_id, content_id)), the first whose provider version is on "
+         "main (branch_versions (version_id))",
+         "SELECT h.content_id, (SELECT vr.id FROM verifications vr WHERE vr.provider_id = 51 AND "
+         f"vr.content_id = h.content_id AND vr.success = {true} AND EXISTS (SELECT 1 FROM "
+         "branch_versions bv JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id = "
+         "vr.provider_version_id AND b.pacticipant_id = 51 AND b.name = 'main') LIMIT 1) AS "
+         "verified_by_main FROM pact_heads h WHERE h.provider_id = 51 AND h.scope = 'branch' AND "
+         f"h.updated_at >= '{since}'"),
     ]
 
 
