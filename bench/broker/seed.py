@@ -500,15 +500,18 @@ def scenario_matrix(d, a):
         "bench_v WHERE pacticipant_id % 10 = 0 AND j % 50 = 0;"
     )
     out += deployments_sql(d, step, True, True)
-    # Verifications. Targeted ones (present at every size): in each environment, the deployed
-    # consumer version's pact verified by the deployed provider version; the newest main version
-    # (j = per - 2) of each application verified with its counterparts in production, both ways,
-    # except for integrations where (consumer + provider) % 17 = 0 (left unknown). The rest are
-    # history: a random publication verified by a provider version near it in time.
+    # Verifications. Targeted ones (present at every size): in each environment, the deployed or
+    # supported consumer versions' pacts verified by the deployed or supported provider versions;
+    # the newest main version (j = per - 2) of each application verified with what is deployed
+    # or supported in production, both ways, except for integrations where (consumer +
+    # provider) % 17 = 0 (left unknown). The rest are history: a random publication verified by
+    # a provider version near it in time.
     latest_j = per - 2
     out.append(
         "CREATE TEMP TABLE bench_cur AS SELECT pacticipant_id, environment_id, version_id FROM "
-        f"deployed_versions WHERE currently_deployed = {d.boolean(True)};"
+        f"deployed_versions WHERE currently_deployed = {d.boolean(True)} UNION SELECT "
+        "pacticipant_id, environment_id, version_id FROM released_versions WHERE "
+        f"currently_supported = {d.boolean(True)};"
     )
     out.append(
         "CREATE TEMP TABLE bench_t AS "
