@@ -181,10 +181,10 @@ trap 'exit 130' INT TERM
 check_endpoint() {
     local method=$1 path=$2 body=${3:-} code file=$OUT_DIR/check.body
     if [[ -n $body ]]; then
-        code=$(curl -g -s -o "$file" -w '%{http_code}' -X "$method" -H 'Content-Type: application/json' \
+        code=$(curl -g -s --max-time 120 -o "$file" -w '%{http_code}' -X "$method" -H 'Content-Type: application/json' \
             -H 'Accept: application/hal+json' --data "$body" "$BROKER_URL$path" || echo 000)
     else
-        code=$(curl -g -s -o "$file" -w '%{http_code}' -X "$method" -H 'Accept: application/hal+json' \
+        code=$(curl -g -s --max-time 120 -o "$file" -w '%{http_code}' -X "$method" -H 'Accept: application/hal+json' \
             "$BROKER_URL$path" || echo 000)
     fi
     if [[ $code == 2* ]]; then
