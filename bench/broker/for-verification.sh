@@ -7,7 +7,7 @@
 # WIP since 30 days ago) from a second process over one keep-alive connection; p50 and p99 per
 # size, the ratio of full size to 1/10, and the plans of the (representative) lookups.
 #
-#   bench/broker/for-verification.sh     # about 2 minutes on 2 cores
+#   bench/broker/for-verification.sh     # about 3 minutes on 2 cores
 #
 # Goal (issue 8): p99 under 50 ms at full size, and no more than 2x the 1/10 figure.
 # Knobs: SCALES ("0.1 1"), REQUESTS (500), WARMUP (20), BACKENDS (postgres; "postgres sqlite"
