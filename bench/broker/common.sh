@@ -22,16 +22,19 @@ die() { log "error: $*"; exit 2; }
 build_broker() {
     if [[ -n "${TREATY_BROKER_BIN:-}" ]]; then
         BROKER=$TREATY_BROKER_BIN
+        BROKER_COMMIT="binary $BROKER (TREATY_BROKER_BIN), scripts at"
     else
         log "cargo build --release -p treaty-broker"
         (cd "$REPO" && cargo build --release -p treaty-broker --quiet) || die "the build failed"
         BROKER=$REPO/target/release/treaty-broker
     fi
     [[ -x "$BROKER" ]] || die "no broker binary at $BROKER"
-    BROKER_COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    local commit
+    commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
     if [[ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
-        BROKER_COMMIT="$BROKER_COMMIT+dirty"
+        commit="$commit+dirty"
     fi
+    BROKER_COMMIT="${BROKER_COMMIT:+$BROKER_COMMIT }$commit"
 }
 
 # Creates a fresh, migrated database (backend sqlite|postgres, a short name) and sets DB_URL
