@@ -16,7 +16,9 @@ use std::collections::HashSet;
 
 use diesel::prelude::*;
 
-use crate::storage::models::{EnvironmentRow, PublicationRow, VerificationRow, VersionRow};
+use crate::storage::models::{
+    EnvironmentRow, PacticipantRow, PublicationRow, VerificationRow, VersionRow,
+};
 use crate::storage::schema::{
     branch_versions, branches, contents, deployed_versions, environments, pact_heads, pacticipants,
     publications, released_versions, tags, verifications, version_heads, versions,
@@ -91,19 +93,24 @@ pub struct VersionInEnvironment {
     pub deployed_as: Option<Option<String>>,
 }
 
-/// The versions of a pacticipant currently deployed to or supported in an environment.
-/// Indexes: `deployed_versions_environment_current_idx` (environment_id, currently_deployed,
+/// The versions of the given pacticipants currently deployed to or supported in an environment
+/// (each entry's version names its pacticipant), deployments first, each in the order they
+/// happened. Two queries whatever the number of pacticipants. Indexes:
+/// `deployed_versions_environment_current_idx` (environment_id, currently_deployed,
 /// pacticipant_id) and `released_versions_environment_current_idx`.
 pub fn list_versions_in_environment(
     conn: &mut AnyConnection,
     environment_id: i64,
-    pacticipant_id: i64,
+    pacticipant_ids: &[i64],
 ) -> StorageResult<Vec<VersionInEnvironment>> {
+    if pacticipant_ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let deployed: Vec<(VersionRow, Option<String>)> = deployed_versions::table
         .inner_join(versions::table)
         .filter(deployed_versions::environment_id.eq(environment_id))
         .filter(deployed_versions::currently_deployed.eq(true))
-        .filter(deployed_versions::pacticipant_id.eq(pacticipant_id))
+        .filter(deployed_versions::pacticipant_id.eq_any(pacticipant_ids))
         .order(deployed_versions::id.asc())
         .select((
             VersionRow::as_select(),
@@ -114,7 +121,7 @@ pub fn list_versions_in_environment(
         .inner_join(versions::table)
         .filter(released_versions::environment_id.eq(environment_id))
         .filter(released_versions::currently_supported.eq(true))
-        .filter(released_versions::pacticipant_id.eq(pacticipant_id))
+        .filter(released_versions::pacticipant_id.eq_any(pacticipant_ids))
         .order(released_versions::id.asc())
         .select(VersionRow::as_select())
         .load(conn)?;
@@ -136,14 +143,14 @@ pub fn list_versions_in_environment(
 pub fn list_providers_of_consumer_versions(
     conn: &mut AnyConnection,
     consumer_version_ids: &[i64],
-) -> StorageResult<Vec<(i64, String)>> {
+) -> StorageResult<Vec<PacticipantRow>> {
     if consumer_version_ids.is_empty() {
         return Ok(Vec::new());
     }
     Ok(publications::table
         .inner_join(pacticipants::table.on(pacticipants::id.eq(publications::provider_id)))
         .filter(publications::consumer_version_id.eq_any(consumer_version_ids))
-        .select((pacticipants::id, pacticipants::name))
+        .select(PacticipantRow::as_select())
         .distinct()
         .load(conn)?)
 }
@@ -153,12 +160,12 @@ pub fn list_providers_of_consumer_versions(
 pub fn list_providers_of_consumer(
     conn: &mut AnyConnection,
     consumer_id: i64,
-) -> StorageResult<Vec<(i64, String)>> {
+) -> StorageResult<Vec<PacticipantRow>> {
     Ok(pact_heads::table
         .inner_join(pacticipants::table.on(pacticipants::id.eq(pact_heads::provider_id)))
         .filter(pact_heads::consumer_id.eq(consumer_id))
         .filter(pact_heads::scope.eq(LATEST_SCOPE))
-        .select((pacticipants::id, pacticipants::name))
+        .select(PacticipantRow::as_select())
         .load(conn)?)
 }
 
@@ -167,12 +174,12 @@ pub fn list_providers_of_consumer(
 pub fn list_consumers_of_provider(
     conn: &mut AnyConnection,
     provider_id: i64,
-) -> StorageResult<Vec<(i64, String)>> {
+) -> StorageResult<Vec<PacticipantRow>> {
     Ok(pact_heads::table
         .inner_join(pacticipants::table.on(pacticipants::id.eq(pact_heads::consumer_id)))
         .filter(pact_heads::provider_id.eq(provider_id))
         .filter(pact_heads::scope.eq(LATEST_SCOPE))
-        .select((pacticipants::id, pacticipants::name))
+        .select(PacticipantRow::as_select())
         .load(conn)?)
 }
 
@@ -185,23 +192,25 @@ pub struct PactOfVersion {
     pub sha: String,
 }
 
-/// The pacts the given consumer versions published for a provider, newest revision each.
-/// Index: `publications_consumer_version_id_provider_id_revision_key`; the rows read are the
-/// revisions of these versions only.
+/// The pacts the given consumer versions published for any of the given providers, the newest
+/// revision of each (consumer version, provider): one query for every integration of a
+/// question. Index: `publications_consumer_version_id_provider_id_revision_key`; the rows read
+/// are the revisions of these versions only.
 pub fn list_pacts_of_consumer_versions(
     conn: &mut AnyConnection,
     consumer_version_ids: &[i64],
-    provider_id: i64,
+    provider_ids: &[i64],
 ) -> StorageResult<Vec<PactOfVersion>> {
-    if consumer_version_ids.is_empty() {
+    if consumer_version_ids.is_empty() || provider_ids.is_empty() {
         return Ok(Vec::new());
     }
     let rows: Vec<(PublicationRow, String)> = publications::table
         .inner_join(contents::table)
         .filter(publications::consumer_version_id.eq_any(consumer_version_ids))
-        .filter(publications::provider_id.eq(provider_id))
+        .filter(publications::provider_id.eq_any(provider_ids))
         .order((
             publications::consumer_version_id.asc(),
+            publications::provider_id.asc(),
             publications::revision.desc(),
         ))
         .select((PublicationRow::as_select(), contents::sha))
@@ -234,24 +243,28 @@ pub fn list_recent_pacts_of_integration(
     Ok(newest_revision_per_version(rows))
 }
 
+/// The first row of each (consumer version, provider) in `rows`, which come newest revision
+/// first within each.
 fn newest_revision_per_version(rows: Vec<(PublicationRow, String)>) -> Vec<PactOfVersion> {
     let mut seen = HashSet::new();
     rows.into_iter()
-        .filter(|(publication, _)| seen.insert(publication.consumer_version_id))
+        .filter(|(publication, _)| {
+            seen.insert((publication.consumer_version_id, publication.provider_id))
+        })
         .map(|(publication, sha)| PactOfVersion { publication, sha })
         .collect()
 }
 
-/// The latest verification of a content, for one consumer, by each of the given provider
-/// versions (which imply the provider). Index: `verifications_content_id_provider_version_id_idx`; the rows read are the
-/// results of this content by these versions only.
+/// The latest verification of each of the given contents by each of the given provider
+/// versions (which imply the provider), per consumer: one query for every integration of a
+/// question. Index: `verifications_content_id_provider_version_id_idx`; the rows read are the
+/// results of these contents by these versions only.
 pub fn list_latest_verifications_by_versions(
     conn: &mut AnyConnection,
-    consumer_id: i64,
-    content_id: i64,
+    content_ids: &[i64],
     provider_version_ids: &[i64],
 ) -> StorageResult<Vec<VerificationRow>> {
-    if provider_version_ids.is_empty() {
+    if content_ids.is_empty() || provider_version_ids.is_empty() {
         return Ok(Vec::new());
     }
     // No provider filter: the provider version implies the provider, and with one the
@@ -259,9 +272,8 @@ pub fn list_latest_verifications_by_versions(
     // of the content instead of those of the selected versions (SQLite does, checked with
     // EXPLAIN QUERY PLAN).
     let rows: Vec<VerificationRow> = verifications::table
-        .filter(verifications::content_id.eq(content_id))
+        .filter(verifications::content_id.eq_any(content_ids))
         .filter(verifications::provider_version_id.eq_any(provider_version_ids))
-        .filter(verifications::consumer_id.eq(consumer_id))
         .order(verifications::id.desc())
         .select(VerificationRow::as_select())
         .load(conn)?;
@@ -289,11 +301,12 @@ pub fn list_recent_verifications_of_content(
     Ok(latest_per_provider_version(rows))
 }
 
+/// The newest row of each (consumer, content, provider version) in `rows_newest_first`.
 fn latest_per_provider_version(rows_newest_first: Vec<VerificationRow>) -> Vec<VerificationRow> {
     let mut seen = HashSet::new();
     rows_newest_first
         .into_iter()
-        .filter(|row| seen.insert(row.provider_version_id))
+        .filter(|row| seen.insert((row.consumer_id, row.content_id, row.provider_version_id)))
         .collect()
 }
 

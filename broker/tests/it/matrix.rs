@@ -202,6 +202,49 @@ dbtest!(
 );
 
 dbtest!(
+    async fn each_integration_gets_its_own_rows_when_all_are_read_together(backend) {
+        // orders consumes stock and payments and is consumed by web, and every counterpart is in
+        // production: the loader reads the pacts and verifications of all four integrations in
+        // one query each, and each row must still pair the right versions.
+        let app = TestApp::start(backend).await;
+        publish(&app, "orders", "3", "stock", &["reserve"]).await;
+        publish(&app, "orders", "3", "payments", &["charge"]).await;
+        publish(&app, "web", "9", "orders", &["get order"]).await;
+        publish(&app, "mobile", "2", "orders", &["list orders"]).await;
+        verify(&app, "orders", "3", "stock", "11", true).await;
+        verify(&app, "orders", "3", "payments", "21", false).await;
+        verify(&app, "orders", "3", "payments", "22", true).await;
+        verify(&app, "web", "9", "orders", "3", true).await;
+        let production = create_environment(&app, "production", true).await;
+        for (pacticipant, number) in [("stock", "11"), ("payments", "21"), ("web", "9"), ("mobile", "2")] {
+            deploy(&app, pacticipant, number, &production).await;
+        }
+
+        let answer = app.get(&to_environment("orders", "3", "production")).await;
+        assert_eq!(answer.body["summary"]["deployable"], Value::Null, "{}", answer.body);
+        let summary = &answer.body["summary"];
+        assert_eq!((summary["success"].clone(), summary["failed"].clone(), summary["unknown"].clone()), (json!(2), json!(1), json!(1)), "{}", answer.body);
+        let rows: Vec<(String, String, String, String, Value)> = answer.body["matrix"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                let name = |side: &str| row[side]["name"].as_str().unwrap_or_default().to_owned();
+                let number = |side: &str| row[side]["version"]["number"].as_str().unwrap_or("-").to_owned();
+                (name("consumer"), number("consumer"), name("provider"), number("provider"), row["verificationResult"]["success"].clone())
+            })
+            .collect();
+        let row = |c: &str, cv: &str, p: &str, pv: &str, success: Value| (c.to_owned(), cv.to_owned(), p.to_owned(), pv.to_owned(), success);
+        assert_eq!(rows, vec![
+            row("mobile", "2", "orders", "-", Value::Null),
+            row("orders", "3", "payments", "21", json!(false)),
+            row("orders", "3", "stock", "11", json!(true)),
+            row("web", "9", "orders", "3", json!(true)),
+        ]);
+    }
+);
+
+dbtest!(
     async fn two_applications_released_together_are_checked_against_each_other(backend) {
         let app = TestApp::start(backend).await;
         publish(&app, "web", "1", "orders", &["get order"]).await;

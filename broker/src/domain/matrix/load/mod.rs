@@ -38,6 +38,8 @@ pub struct FoundPacticipant {
 pub struct PactFact {
     /// The consumer version.
     pub consumer_version_id: i64,
+    /// The provider.
+    pub provider_id: i64,
     /// The content's id.
     pub content_id: i64,
     /// The content's hash.
@@ -46,9 +48,13 @@ pub struct PactFact {
     pub created_at: String,
 }
 
-/// The latest verification of a content by one provider version.
+/// The latest verification of a content, published for one consumer, by one provider version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerificationFact {
+    /// The consumer whose pact was verified (contents are shared between consumers).
+    pub consumer_id: i64,
+    /// The content verified.
+    pub content_id: i64,
     /// The provider version.
     pub provider_version_id: i64,
     /// The result.
@@ -90,12 +96,13 @@ pub trait MatrixSource {
         tag: &str,
         limit: usize,
     ) -> Result<Vec<(i64, String)>, Self::Error>;
-    /// The versions currently deployed or released to an environment.
+    /// The versions of the given pacticipants currently deployed or released to an
+    /// environment, as `(pacticipant id, version)`. One call for every counterpart.
     fn versions_in_environment(
         &mut self,
-        pacticipant_id: i64,
+        pacticipant_ids: &[i64],
         environment: &str,
-    ) -> Result<Vec<SelectedVersion>, Self::Error>;
+    ) -> Result<Vec<(i64, SelectedVersion)>, Self::Error>;
     /// The providers these consumer versions have pacts with.
     fn providers_of_versions(
         &mut self,
@@ -105,23 +112,35 @@ pub trait MatrixSource {
     fn providers_of(&mut self, consumer_id: i64) -> Result<Vec<Pacticipant>, Self::Error>;
     /// The consumers that have ever had a pact with a provider.
     fn consumers_of(&mut self, provider_id: i64) -> Result<Vec<Pacticipant>, Self::Error>;
-    /// The pacts of the given consumer versions (or the newest `limit` of any version) with a
-    /// provider, newest revision each.
-    fn pacts(
+    /// The pacts the given consumer versions have with any of the given providers, newest
+    /// revision of each (consumer version, provider). One call for every integration.
+    fn pacts_of_versions(
+        &mut self,
+        consumer_version_ids: &[i64],
+        provider_ids: &[i64],
+    ) -> Result<Vec<PactFact>, Self::Error>;
+    /// The pacts of the newest `limit` consumer versions of an integration, for a selector that
+    /// names only the consumer.
+    fn recent_pacts(
         &mut self,
         consumer_id: i64,
-        consumer_version_ids: Option<&[i64]>,
         provider_id: i64,
         limit: usize,
     ) -> Result<Vec<PactFact>, Self::Error>;
-    /// The latest verification of a content by each of the given provider versions (or by the
-    /// newest `limit` that verified it).
-    fn verifications(
+    /// The latest verification of each of the contents by each of the provider versions, per
+    /// consumer. One call for every integration.
+    fn verifications_by_versions(
+        &mut self,
+        content_ids: &[i64],
+        provider_version_ids: &[i64],
+    ) -> Result<Vec<VerificationFact>, Self::Error>;
+    /// The latest verification of a content by each of the newest `limit` provider versions that
+    /// verified it, for a selector that names only the provider.
+    fn recent_verifications(
         &mut self,
         consumer_id: i64,
         provider_id: i64,
         content_id: i64,
-        provider_version_ids: Option<&[i64]>,
         limit: usize,
     ) -> Result<Vec<VerificationFact>, Self::Error>;
     /// Number, branches, tags and current environments of each version, in any order (a
@@ -255,13 +274,16 @@ pub fn gather<S: MatrixSource>(
                 }
             }
         }
+        let mut counterparts = Vec::new();
         for pacticipant in names.into_values() {
-            let Some(found) = source.pacticipant(&pacticipant.name)? else {
-                continue;
-            };
-            let versions = resolve(source, &found, &spec, limit)?;
+            if let Some(found) = source.pacticipant(&pacticipant.name)? {
+                counterparts.push(found);
+            }
+        }
+        let resolved = resolve_all(source, &counterparts, &spec, limit)?;
+        for (found, versions) in counterparts.into_iter().zip(resolved) {
             inferred.push(ResolvedSelector {
-                pacticipant,
+                pacticipant: found.pacticipant,
                 spec: spec.clone(),
                 origin: SelectorOrigin::Inferred,
                 versions,
@@ -295,6 +317,34 @@ fn inferred_spec(destination: &Destination) -> VersionSpec {
         Destination::Environment(name) => VersionSpec::Environment(name.clone()),
         Destination::MainBranch => VersionSpec::MainBranch,
     }
+}
+
+/// [`resolve`] for several pacticipants with one spec: an environment's versions of all of them
+/// are read in one call, the other specs one pacticipant at a time.
+fn resolve_all<S: MatrixSource>(
+    source: &mut S,
+    found: &[FoundPacticipant],
+    spec: &VersionSpec,
+    limit: usize,
+) -> Result<Vec<Option<Vec<SelectedVersion>>>, S::Error> {
+    if let VersionSpec::Environment(environment) = spec {
+        let ids: Vec<i64> = found.iter().map(|found| found.pacticipant.id).collect();
+        let mut by_pacticipant: BTreeMap<i64, Vec<SelectedVersion>> = BTreeMap::new();
+        for (pacticipant_id, version) in source.versions_in_environment(&ids, environment)? {
+            by_pacticipant
+                .entry(pacticipant_id)
+                .or_default()
+                .push(version);
+        }
+        return Ok(ids
+            .iter()
+            .map(|id| Some(by_pacticipant.remove(id).unwrap_or_default()))
+            .collect());
+    }
+    found
+        .iter()
+        .map(|found| resolve(source, found, spec, limit))
+        .collect()
 }
 
 fn resolve<S: MatrixSource>(
@@ -347,6 +397,10 @@ fn resolve<S: MatrixSource>(
             source.tagged_versions(id, tag, limit)?,
             Selection::WithTag(tag.clone()),
         ),
-        VersionSpec::Environment(environment) => source.versions_in_environment(id, environment)?,
+        VersionSpec::Environment(environment) => source
+            .versions_in_environment(&[id], environment)?
+            .into_iter()
+            .map(|(_, version)| version)
+            .collect(),
     }))
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::matrix::load::{MatrixSource, VerificationFact};
+use crate::domain::matrix::load::{MatrixSource, PactFact, VerificationFact};
 use crate::domain::matrix::{Integration, MatrixRow, ResolvedSelector, VersionFacts};
 
 /// The integrations of the named selectors: with a destination or a single selector, every
@@ -93,56 +93,37 @@ pub(super) fn load_rows<S: MatrixSource>(
             named
         }
     };
-    // First the rows with their versions' ids, then every version's facts in one call.
+    // Each integration's selected versions (`None`: every version).
+    let wanted: Vec<Wanted<'_>> = integrations
+        .iter()
+        .map(|integration| Wanted {
+            integration,
+            consumer_versions: versions_of(&selectors_of(integration.consumer.id)),
+            provider_versions: versions_of(&selectors_of(integration.provider.id)),
+        })
+        .filter(|wanted| !wanted.consumer_versions.as_ref().is_some_and(Vec::is_empty))
+        .collect();
+    let pacts = load_pacts(source, &wanted, limit)?;
+    let verifications = load_verifications(source, &wanted, &pacts, limit)?;
+    // The rows with their versions' ids, then every version's facts in one call.
     let mut pending: Vec<PendingRow<'_>> = Vec::new();
-    for integration in integrations {
-        let consumer_versions = versions_of(&selectors_of(integration.consumer.id));
-        let provider_versions = versions_of(&selectors_of(integration.provider.id));
-        if consumer_versions.as_ref().is_some_and(Vec::is_empty) {
-            continue;
-        }
-        let pacts = source.pacts(
-            integration.consumer.id,
-            consumer_versions.as_deref(),
-            integration.provider.id,
-            limit,
-        )?;
-        let mut by_content: HashMap<i64, Vec<VerificationFact>> = HashMap::new();
-        for pact in pacts {
-            let verifications = match by_content.entry(pact.content_id) {
-                std::collections::hash_map::Entry::Occupied(known) => known.get().clone(),
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    let found = match &provider_versions {
-                        Some(ids) if ids.is_empty() => Vec::new(),
-                        _ => source.verifications(
-                            integration.consumer.id,
-                            integration.provider.id,
-                            pact.content_id,
-                            provider_versions.as_deref(),
-                            limit,
-                        )?,
-                    };
-                    slot.insert(found).clone()
-                }
+    for (index, wanted) in wanted.iter().enumerate() {
+        for pact in &pacts[index] {
+            let found: Vec<&VerificationFact> = verifications[index]
+                .iter()
+                .filter(|found| found.content_id == pact.content_id)
+                .collect();
+            let row = |verification: Option<VerificationFact>| PendingRow {
+                integration: wanted.integration,
+                consumer_version_id: pact.consumer_version_id,
+                pact_sha: pact.sha.clone(),
+                pact_created_at: pact.created_at.clone(),
+                verification,
             };
-            if verifications.is_empty() {
-                pending.push(PendingRow {
-                    integration,
-                    consumer_version_id: pact.consumer_version_id,
-                    pact_sha: pact.sha.clone(),
-                    pact_created_at: pact.created_at.clone(),
-                    verification: None,
-                });
+            if found.is_empty() {
+                pending.push(row(None));
             }
-            for found in verifications {
-                pending.push(PendingRow {
-                    integration,
-                    consumer_version_id: pact.consumer_version_id,
-                    pact_sha: pact.sha.clone(),
-                    pact_created_at: pact.created_at.clone(),
-                    verification: Some(found),
-                });
-            }
+            pending.extend(found.into_iter().map(|found| row(Some(found.clone()))));
         }
     }
     let mut version_ids: Vec<i64> = pending
@@ -194,6 +175,117 @@ pub(super) fn load_rows<S: MatrixSource>(
         key(a).cmp(&key(b))
     });
     Ok(rows)
+}
+
+/// An integration and the versions its selectors select (`None`: every version).
+struct Wanted<'a> {
+    integration: &'a Integration,
+    consumer_versions: Option<Vec<i64>>,
+    provider_versions: Option<Vec<i64>>,
+}
+
+/// The pacts of each wanted integration, in `wanted` order: those of selected consumer versions
+/// read in one call for all integrations, those of a consumer-only selector per integration.
+fn load_pacts<S: MatrixSource>(
+    source: &mut S,
+    wanted: &[Wanted<'_>],
+    limit: usize,
+) -> Result<Vec<Vec<PactFact>>, S::Error> {
+    let mut version_ids: Vec<i64> = Vec::new();
+    let mut provider_ids: Vec<i64> = Vec::new();
+    for wanted in wanted {
+        if let Some(ids) = &wanted.consumer_versions {
+            version_ids.extend(ids);
+            provider_ids.push(wanted.integration.provider.id);
+        }
+    }
+    version_ids.sort_unstable();
+    version_ids.dedup();
+    provider_ids.sort_unstable();
+    provider_ids.dedup();
+    let batch = source.pacts_of_versions(&version_ids, &provider_ids)?;
+    wanted
+        .iter()
+        .map(|wanted| {
+            let integration = wanted.integration;
+            match &wanted.consumer_versions {
+                // A consumer version belongs to one consumer, so the provider and the version
+                // pick the integration's pacts out of the batch.
+                Some(ids) => Ok(batch
+                    .iter()
+                    .filter(|pact| {
+                        pact.provider_id == integration.provider.id
+                            && ids.binary_search(&pact.consumer_version_id).is_ok()
+                    })
+                    .cloned()
+                    .collect()),
+                None => {
+                    source.recent_pacts(integration.consumer.id, integration.provider.id, limit)
+                }
+            }
+        })
+        .collect()
+}
+
+/// The latest verifications of each wanted integration's pacts, in `wanted` order: those by
+/// selected provider versions read in one call for all integrations, those for a provider-only
+/// selector per content.
+fn load_verifications<S: MatrixSource>(
+    source: &mut S,
+    wanted: &[Wanted<'_>],
+    pacts: &[Vec<PactFact>],
+    limit: usize,
+) -> Result<Vec<Vec<VerificationFact>>, S::Error> {
+    let mut content_ids: Vec<i64> = Vec::new();
+    let mut version_ids: Vec<i64> = Vec::new();
+    for (wanted, pacts) in wanted.iter().zip(pacts) {
+        if let Some(ids) = wanted
+            .provider_versions
+            .as_ref()
+            .filter(|ids| !ids.is_empty())
+        {
+            content_ids.extend(pacts.iter().map(|pact| pact.content_id));
+            version_ids.extend(ids);
+        }
+    }
+    content_ids.sort_unstable();
+    content_ids.dedup();
+    version_ids.sort_unstable();
+    version_ids.dedup();
+    let batch = source.verifications_by_versions(&content_ids, &version_ids)?;
+    let mut loaded = Vec::with_capacity(wanted.len());
+    for (wanted, pacts) in wanted.iter().zip(pacts) {
+        let integration = wanted.integration;
+        let mut contents: Vec<i64> = pacts.iter().map(|pact| pact.content_id).collect();
+        contents.sort_unstable();
+        contents.dedup();
+        loaded.push(match &wanted.provider_versions {
+            // A provider version belongs to one provider; a content may be shared by
+            // consumers, so the consumer is matched too.
+            Some(ids) => batch
+                .iter()
+                .filter(|found| {
+                    found.consumer_id == integration.consumer.id
+                        && contents.binary_search(&found.content_id).is_ok()
+                        && ids.binary_search(&found.provider_version_id).is_ok()
+                })
+                .cloned()
+                .collect(),
+            None => {
+                let mut found = Vec::new();
+                for content_id in contents {
+                    found.extend(source.recent_verifications(
+                        integration.consumer.id,
+                        integration.provider.id,
+                        content_id,
+                        limit,
+                    )?);
+                }
+                found
+            }
+        });
+    }
+    Ok(loaded)
 }
 
 /// A row before its versions' facts are read: which integration, which versions.

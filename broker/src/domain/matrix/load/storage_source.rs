@@ -8,6 +8,7 @@ use crate::domain::matrix::load::{FoundPacticipant, MatrixSource, PactFact, Veri
 use crate::domain::matrix::{
     EnvironmentFacts, Pacticipant, SelectedVersion, Selection, VerificationFacts, VersionFacts,
 };
+use crate::storage::models::{PacticipantRow, VerificationRow};
 use crate::storage::{AnyConnection, StorageError, environments, matrix, pacticipants, versions};
 
 /// [`MatrixSource`] over the database, one storage function per method. A question names the
@@ -30,6 +31,27 @@ impl<'a> StorageSource<'a> {
             pacticipants: HashMap::new(),
             environments: HashMap::new(),
         }
+    }
+
+    /// Keeps the counterparts' rows a listing found, so that the question does not look them up
+    /// again by name, and hands back their ids and names.
+    fn remember(&mut self, rows: Vec<PacticipantRow>) -> Vec<Pacticipant> {
+        rows.into_iter()
+            .map(|row| {
+                let pacticipant = Pacticipant {
+                    id: row.id,
+                    name: row.name,
+                };
+                self.pacticipants.insert(
+                    pacticipant.name.clone(),
+                    Some(FoundPacticipant {
+                        pacticipant: pacticipant.clone(),
+                        main_branch: row.main_branch,
+                    }),
+                );
+                pacticipant
+            })
+            .collect()
     }
 
     /// The id of the environment named `name`, looked up once per question.
@@ -124,15 +146,15 @@ impl MatrixSource for StorageSource<'_> {
 
     fn versions_in_environment(
         &mut self,
-        pacticipant_id: i64,
+        pacticipant_ids: &[i64],
         environment: &str,
-    ) -> Result<Vec<SelectedVersion>, StorageError> {
+    ) -> Result<Vec<(i64, SelectedVersion)>, StorageError> {
         let Some(environment_id) = self.environment_id(environment)? else {
             return Ok(Vec::new());
         };
-        let mut selected: Vec<SelectedVersion> = Vec::new();
+        let mut selected: Vec<(i64, SelectedVersion)> = Vec::new();
         for entry in
-            matrix::list_versions_in_environment(self.conn, environment_id, pacticipant_id)?
+            matrix::list_versions_in_environment(self.conn, environment_id, pacticipant_ids)?
         {
             let selection = match entry.deployed_as {
                 Some(instance) => Selection::Deployed {
@@ -145,13 +167,16 @@ impl MatrixSource for StorageSource<'_> {
             };
             if !selected
                 .iter()
-                .any(|existing| existing.id == entry.version.id)
+                .any(|(_, existing)| existing.id == entry.version.id)
             {
-                selected.push(SelectedVersion {
-                    id: entry.version.id,
-                    number: entry.version.number,
-                    selection,
-                });
+                selected.push((
+                    entry.version.pacticipant_id,
+                    SelectedVersion {
+                        id: entry.version.id,
+                        number: entry.version.number,
+                        selection,
+                    },
+                ));
             }
         }
         Ok(selected)
@@ -161,86 +186,82 @@ impl MatrixSource for StorageSource<'_> {
         &mut self,
         consumer_version_ids: &[i64],
     ) -> Result<Vec<Pacticipant>, StorageError> {
-        Ok(pacticipants_from(
-            matrix::list_providers_of_consumer_versions(self.conn, consumer_version_ids)?,
-        ))
+        let rows = matrix::list_providers_of_consumer_versions(self.conn, consumer_version_ids)?;
+        Ok(self.remember(rows))
     }
 
     fn providers_of(&mut self, consumer_id: i64) -> Result<Vec<Pacticipant>, StorageError> {
-        Ok(pacticipants_from(matrix::list_providers_of_consumer(
-            self.conn,
-            consumer_id,
-        )?))
+        let rows = matrix::list_providers_of_consumer(self.conn, consumer_id)?;
+        Ok(self.remember(rows))
     }
 
     fn consumers_of(&mut self, provider_id: i64) -> Result<Vec<Pacticipant>, StorageError> {
-        Ok(pacticipants_from(matrix::list_consumers_of_provider(
-            self.conn,
-            provider_id,
-        )?))
+        let rows = matrix::list_consumers_of_provider(self.conn, provider_id)?;
+        Ok(self.remember(rows))
     }
 
-    fn pacts(
+    fn pacts_of_versions(
+        &mut self,
+        consumer_version_ids: &[i64],
+        provider_ids: &[i64],
+    ) -> Result<Vec<PactFact>, StorageError> {
+        Ok(
+            matrix::list_pacts_of_consumer_versions(self.conn, consumer_version_ids, provider_ids)?
+                .into_iter()
+                .map(pact_fact)
+                .collect(),
+        )
+    }
+
+    fn recent_pacts(
         &mut self,
         consumer_id: i64,
-        consumer_version_ids: Option<&[i64]>,
         provider_id: i64,
         limit: usize,
     ) -> Result<Vec<PactFact>, StorageError> {
-        let found = match consumer_version_ids {
-            Some(ids) => matrix::list_pacts_of_consumer_versions(self.conn, ids, provider_id)?,
-            None => matrix::list_recent_pacts_of_integration(
-                self.conn,
-                consumer_id,
-                provider_id,
-                as_limit(limit),
-            )?,
-        };
-        Ok(found
-            .into_iter()
-            .map(|pact| PactFact {
-                consumer_version_id: pact.publication.consumer_version_id,
-                content_id: pact.publication.content_id,
-                sha: pact.sha,
-                created_at: pact.publication.created_at,
-            })
-            .collect())
+        Ok(matrix::list_recent_pacts_of_integration(
+            self.conn,
+            consumer_id,
+            provider_id,
+            as_limit(limit),
+        )?
+        .into_iter()
+        .map(pact_fact)
+        .collect())
     }
 
-    fn verifications(
+    fn verifications_by_versions(
+        &mut self,
+        content_ids: &[i64],
+        provider_version_ids: &[i64],
+    ) -> Result<Vec<VerificationFact>, StorageError> {
+        Ok(matrix::list_latest_verifications_by_versions(
+            self.conn,
+            content_ids,
+            provider_version_ids,
+        )?
+        .into_iter()
+        .map(verification_fact)
+        .collect())
+    }
+
+    fn recent_verifications(
         &mut self,
         consumer_id: i64,
         provider_id: i64,
         content_id: i64,
-        provider_version_ids: Option<&[i64]>,
         limit: usize,
     ) -> Result<Vec<VerificationFact>, StorageError> {
-        let rows = match provider_version_ids {
-            Some(ids) => matrix::list_latest_verifications_by_versions(
-                self.conn,
-                consumer_id,
-                content_id,
-                ids,
-            )?,
-            None => matrix::list_recent_verifications_of_content(
-                self.conn,
-                consumer_id,
-                provider_id,
-                content_id,
-                as_limit(limit),
-            )?,
-        };
-        Ok(rows
-            .into_iter()
-            .map(|row| VerificationFact {
-                provider_version_id: row.provider_version_id,
-                verification: VerificationFacts {
-                    success: row.success,
-                    number: row.number,
-                    verified_at: row.created_at,
-                },
-            })
-            .collect())
+        Ok(matrix::list_recent_verifications_of_content(
+            self.conn,
+            consumer_id,
+            provider_id,
+            content_id,
+            as_limit(limit),
+        )?
+        .into_iter()
+        .map(verification_fact)
+        .collect())
     }
 
     fn versions_facts(&mut self, version_ids: &[i64]) -> Result<Vec<VersionFacts>, StorageError> {
@@ -285,8 +306,25 @@ impl MatrixSource for StorageSource<'_> {
     }
 }
 
-fn pacticipants_from(rows: Vec<(i64, String)>) -> Vec<Pacticipant> {
-    rows.into_iter()
-        .map(|(id, name)| Pacticipant { id, name })
-        .collect()
+fn pact_fact(pact: matrix::PactOfVersion) -> PactFact {
+    PactFact {
+        consumer_version_id: pact.publication.consumer_version_id,
+        provider_id: pact.publication.provider_id,
+        content_id: pact.publication.content_id,
+        sha: pact.sha,
+        created_at: pact.publication.created_at,
+    }
+}
+
+fn verification_fact(row: VerificationRow) -> VerificationFact {
+    VerificationFact {
+        consumer_id: row.consumer_id,
+        content_id: row.content_id,
+        provider_version_id: row.provider_version_id,
+        verification: VerificationFacts {
+            success: row.success,
+            number: row.number,
+            verified_at: row.created_at,
+        },
+    }
 }

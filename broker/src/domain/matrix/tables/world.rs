@@ -316,10 +316,10 @@ impl MatrixSource for World {
 
     fn versions_in_environment(
         &mut self,
-        pacticipant_id: i64,
+        pacticipant_ids: &[i64],
         environment: &str,
-    ) -> Result<Vec<SelectedVersion>, Infallible> {
-        let mut selected: Vec<SelectedVersion> = Vec::new();
+    ) -> Result<Vec<(i64, SelectedVersion)>, Infallible> {
+        let mut selected: Vec<(i64, SelectedVersion)> = Vec::new();
         for deployment in self
             .deployments
             .iter()
@@ -328,11 +328,11 @@ impl MatrixSource for World {
             let Some(version) = self
                 .versions
                 .iter()
-                .find(|v| v.id == deployment.version && v.pacticipant == pacticipant_id)
+                .find(|v| v.id == deployment.version && pacticipant_ids.contains(&v.pacticipant))
             else {
                 continue;
             };
-            if selected.iter().any(|s| s.id == version.id) {
+            if selected.iter().any(|(_, s)| s.id == version.id) {
                 continue;
             }
             let selection = if deployment.released {
@@ -345,11 +345,14 @@ impl MatrixSource for World {
                     instance: deployment.instance.clone(),
                 }
             };
-            selected.push(SelectedVersion {
-                id: version.id,
-                number: version.number.clone(),
-                selection,
-            });
+            selected.push((
+                version.pacticipant,
+                SelectedVersion {
+                    id: version.id,
+                    number: version.number.clone(),
+                    selection,
+                },
+            ));
         }
         Ok(selected)
     }
@@ -396,66 +399,52 @@ impl MatrixSource for World {
         Ok(ids.into_iter().map(|id| self.name_of(id)).collect())
     }
 
-    fn pacts(
+    fn pacts_of_versions(
+        &mut self,
+        consumer_version_ids: &[i64],
+        provider_ids: &[i64],
+    ) -> Result<Vec<PactFact>, Infallible> {
+        Ok(self
+            .pacts_where(|cv, p| consumer_version_ids.contains(&cv) && provider_ids.contains(&p)))
+    }
+
+    fn recent_pacts(
         &mut self,
         consumer_id: i64,
-        consumer_version_ids: Option<&[i64]>,
         provider_id: i64,
         _limit: usize,
     ) -> Result<Vec<PactFact>, Infallible> {
-        let mut latest: HashMap<i64, String> = HashMap::new();
-        for (cv, p, content) in &self.pacts {
-            let of_consumer = self
-                .versions
-                .iter()
-                .any(|v| v.id == *cv && v.pacticipant == consumer_id);
-            if *p == provider_id
-                && of_consumer
-                && consumer_version_ids.is_none_or(|ids| ids.contains(cv))
-            {
-                latest.insert(*cv, content.clone());
-            }
-        }
-        let mut found: Vec<PactFact> = latest
-            .into_iter()
-            .map(|(cv, content)| PactFact {
-                consumer_version_id: cv,
-                content_id: Self::content_id(&content),
-                sha: content,
-                created_at: "2026-12-04T00:00:00.000Z".to_owned(),
-            })
+        let of_consumer: Vec<i64> = self
+            .versions
+            .iter()
+            .filter(|v| v.pacticipant == consumer_id)
+            .map(|v| v.id)
             .collect();
-        found.sort_by_key(|pact| pact.consumer_version_id);
-        Ok(found)
+        Ok(self.pacts_where(|cv, p| p == provider_id && of_consumer.contains(&cv)))
     }
 
-    fn verifications(
+    fn verifications_by_versions(
+        &mut self,
+        content_ids: &[i64],
+        provider_version_ids: &[i64],
+    ) -> Result<Vec<VerificationFact>, Infallible> {
+        Ok(self.latest_verifications_where(|content, pv| {
+            content_ids.contains(&content) && provider_version_ids.contains(&pv)
+        }))
+    }
+
+    fn recent_verifications(
         &mut self,
         consumer_id: i64,
         _provider_id: i64,
         content_id: i64,
-        provider_version_ids: Option<&[i64]>,
         _limit: usize,
     ) -> Result<Vec<VerificationFact>, Infallible> {
-        let mut latest: Vec<VerificationFact> = Vec::new();
-        for (number, (content, pv, success)) in self.verifications.iter().enumerate() {
-            if Self::content_id(content) != content_id
-                || self.consumer_of_content(content) != Some(consumer_id)
-                || !provider_version_ids.is_none_or(|ids| ids.contains(pv))
-            {
-                continue;
-            }
-            latest.retain(|fact| fact.provider_version_id != *pv);
-            latest.push(VerificationFact {
-                provider_version_id: *pv,
-                verification: VerificationFacts {
-                    success: *success,
-                    number: number as i64 + 1,
-                    verified_at: "2026-12-04T00:00:00.000Z".to_owned(),
-                },
-            });
-        }
-        Ok(latest)
+        Ok(self
+            .latest_verifications_where(|content, _| content == content_id)
+            .into_iter()
+            .filter(|fact| fact.consumer_id == consumer_id)
+            .collect())
     }
 
     fn versions_facts(&mut self, version_ids: &[i64]) -> Result<Vec<VersionFacts>, Infallible> {
@@ -468,6 +457,61 @@ impl MatrixSource for World {
 }
 
 impl World {
+    /// The newest pact of each (consumer version, provider) that `wanted` accepts.
+    fn pacts_where(&self, wanted: impl Fn(i64, i64) -> bool) -> Vec<PactFact> {
+        let mut latest: HashMap<(i64, i64), String> = HashMap::new();
+        for (cv, p, content) in &self.pacts {
+            if wanted(*cv, *p) {
+                latest.insert((*cv, *p), content.clone());
+            }
+        }
+        let mut found: Vec<PactFact> = latest
+            .into_iter()
+            .map(|((cv, p), content)| PactFact {
+                consumer_version_id: cv,
+                provider_id: p,
+                content_id: Self::content_id(&content),
+                sha: content,
+                created_at: "2026-12-04T00:00:00.000Z".to_owned(),
+            })
+            .collect();
+        found.sort_by_key(|pact| (pact.consumer_version_id, pact.provider_id));
+        found
+    }
+
+    /// The latest verification of each (consumer, content, provider version) that `wanted`
+    /// accepts (by content id and provider version).
+    fn latest_verifications_where(
+        &self,
+        wanted: impl Fn(i64, i64) -> bool,
+    ) -> Vec<VerificationFact> {
+        let mut latest: Vec<VerificationFact> = Vec::new();
+        for (number, (content, pv, success)) in self.verifications.iter().enumerate() {
+            let content_id = Self::content_id(content);
+            let Some(consumer_id) = self.consumer_of_content(content) else {
+                continue;
+            };
+            if !wanted(content_id, *pv) {
+                continue;
+            }
+            latest.retain(|fact| {
+                (fact.consumer_id, fact.content_id, fact.provider_version_id)
+                    != (consumer_id, content_id, *pv)
+            });
+            latest.push(VerificationFact {
+                consumer_id,
+                content_id,
+                provider_version_id: *pv,
+                verification: VerificationFacts {
+                    success: *success,
+                    number: number as i64 + 1,
+                    verified_at: "2026-12-04T00:00:00.000Z".to_owned(),
+                },
+            });
+        }
+        latest
+    }
+
     /// Number, branches, tags and current environments of one version.
     fn version_facts(&self, version_id: i64) -> VersionFacts {
         let version = self.versions.iter().find(|v| v.id == version_id).cloned();
