@@ -89,29 +89,46 @@ def verification(backend, since):
     ]
 
 
-def matrix(backend):
+def matrix(backend, counterparts_ids=None, env_version_ids=None, content_ids=None):
+    """The queries `can-i-deploy --pacticipant app-1 --version 1.198.0 --to-environment
+    production` sends since the loader reads all integrations together (commit 1cc3695): one per
+    step whatever the number of integrations. With the id lists (what the earlier steps return,
+    read from the seeded database by can-i-deploy.sh), the batched queries get literal lists as
+    the broker sends them; without, subqueries stand in for them."""
     true = "TRUE" if backend == "postgres" else "1"
     v_id = 198 * 100 + 1  # app-1's newest main version, 1.198.0
-    counterparts = ("SELECT provider_id FROM pact_heads WHERE scope = 'latest' AND scope_name = '' "
-                    "AND consumer_id = 1 UNION SELECT consumer_id FROM pact_heads WHERE scope = "
-                    "'latest' AND scope_name = '' AND provider_id = 1")
+    counterparts = ("SELECT provider_id FROM publications WHERE consumer_version_id = "
+                    f"{v_id} UNION SELECT consumer_id FROM pact_heads WHERE provider_id = 1 AND "
+                    "scope = 'latest'")
+    in_list = counterparts_ids or counterparts
     in_env = ("SELECT version_id FROM deployed_versions WHERE environment_id = 3 AND "
-              f"currently_deployed = {true} AND pacticipant_id IN ({counterparts}) UNION SELECT "
+              f"currently_deployed = {true} AND pacticipant_id IN ({in_list}) UNION SELECT "
               f"version_id FROM released_versions WHERE environment_id = 3 AND currently_supported = "
-              f"{true} AND pacticipant_id IN ({counterparts})")
+              f"{true} AND pacticipant_id IN ({in_list})")
+    versions = f"{v_id}, {env_version_ids}" if env_version_ids else f"SELECT {v_id} UNION {in_env}"
+    providers = f"1, {counterparts_ids}" if counterparts_ids else f"SELECT 1 UNION {counterparts}"
+    contents = content_ids or ("SELECT content_id FROM publications WHERE consumer_version_id IN "
+                               f"({versions})")
     return [
         ("the version asked about (app-1 1.198.0)",
          "SELECT id FROM versions WHERE pacticipant_id = 1 AND number = '1.198.0'"),
-        ("its integrations (both directions)", counterparts),
-        ("the counterparts' versions deployed or supported in production", in_env),
-        ("as consumer: app-1 1.198.0's pacts verified by those provider versions (newest result)",
-         "SELECT p.provider_id, vr.provider_version_id, vr.success, vr.number FROM publications p "
-         "JOIN verifications vr ON vr.content_id = p.content_id AND vr.provider_version_id IN "
-         f"({in_env}) WHERE p.consumer_version_id = {v_id} ORDER BY vr.id DESC"),
-        ("as provider: those consumer versions' pacts verified by app-1 1.198.0 (newest result)",
-         "SELECT p.consumer_version_id, vr.success, vr.number FROM publications p JOIN verifications "
-         f"vr ON vr.content_id = p.content_id AND vr.provider_version_id = {v_id} WHERE p.provider_id = 1 "
-         f"AND p.consumer_version_id IN ({in_env}) ORDER BY vr.id DESC"),
+        ("its integrations: providers of the version, consumers of app-1", counterparts),
+        ("the counterparts' versions deployed in production (released: the same on released_versions)",
+         "SELECT d.id, v.id, v.number, d.application_instance FROM deployed_versions d JOIN versions v "
+         f"ON v.id = d.version_id WHERE d.environment_id = 3 AND d.currently_deployed = {true} AND "
+         f"d.pacticipant_id IN ({in_list}) ORDER BY d.id"),
+        ("the pacts of every integration (consumer versions x providers, newest revision)",
+         "SELECT p.consumer_version_id, p.provider_id, p.revision, p.content_id, c.sha FROM "
+         "publications p JOIN contents c ON c.id = p.content_id WHERE p.consumer_version_id IN "
+         f"({versions}) AND p.provider_id IN ({providers}) "
+         "ORDER BY p.consumer_version_id, p.provider_id, p.revision DESC"),
+        ("the latest verifications of those contents by the selected provider versions",
+         "SELECT id, consumer_id, content_id, provider_version_id, success, number FROM "
+         f"verifications WHERE content_id IN ({contents}) AND provider_version_id IN "
+         f"({versions}) ORDER BY id DESC"),
+        ("the rows' versions: branches (tags and environments are read the same way)",
+         "SELECT bv.version_id, b.name FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id "
+         f"WHERE bv.version_id IN ({versions}) ORDER BY b.id"),
     ]
 
 
@@ -120,11 +137,14 @@ def main():
     parser.add_argument("scenario", choices=["latest", "verification", "matrix"])
     parser.add_argument("--backend", choices=["sqlite", "postgres"], required=True)
     parser.add_argument("--since", default="2026-11-04T00:00:00.000Z")
+    parser.add_argument("--counterparts", help="matrix: comma-separated pacticipant ids")
+    parser.add_argument("--env-versions", help="matrix: comma-separated version ids")
+    parser.add_argument("--contents", help="matrix: comma-separated content ids")
     a = parser.parse_args()
     queries = {
         "latest": LATEST,
         "verification": verification(a.backend, a.since),
-        "matrix": matrix(a.backend),
+        "matrix": matrix(a.backend, a.counterparts, a.env_versions, a.contents),
     }[a.scenario]
     for title, sql in queries:
         if a.backend == "postgres":

@@ -158,7 +158,9 @@ impl BrokerArgs {
 /// How a command prints its result on standard output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// Readable lines for people.
+    /// Readable lines for people (`table` is accepted too, so that one `TREATY_OUTPUT` serves
+    /// every command).
+    #[value(alias = "table")]
     Text,
     /// One JSON document, for pipes.
     Json,

@@ -286,4 +286,20 @@ mod tests {
         let args = parse(&["treaty", "publish", "p.json", "-a", " ", "-b", "http://h"]).unwrap();
         assert!(matches!(args.config(), Err(Error::Usage(_))));
     }
+
+    #[test]
+    fn output_accepts_the_spellings_of_the_other_broker_commands() {
+        // One TREATY_OUTPUT serves publish (text|json) and the table|json commands.
+        for (given, expected) in [
+            ("table", OutputFormat::Text),
+            ("text", OutputFormat::Text),
+            ("json", OutputFormat::Json),
+        ] {
+            let args = parse(&[
+                "treaty", "publish", "p.json", "-a", "1", "-b", "http://h", "-o", given,
+            ])
+            .unwrap();
+            assert_eq!(args.output, expected, "{given}");
+        }
+    }
 }
