@@ -2,10 +2,12 @@
 //! the one route table ([`crate::http::configure`]), used alike by `main` and the tests.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use actix_web::{App, HttpServer, web};
 
 pub use crate::config::Config;
+use crate::domain::access::{AccessControl, Mode};
 use crate::domain::publish::PublishSettings;
 use crate::storage::{Db, StorageError, migrate};
 
@@ -18,6 +20,8 @@ pub struct AppState {
     pub publish: PublishSettings,
     /// Request body limit in bytes.
     pub max_body_bytes: usize,
+    /// Who may call what.
+    pub access: Arc<AccessControl>,
 }
 
 /// Why the broker could not start.
@@ -77,16 +81,20 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
             target,
             source: StorageError::Task(error.to_string()),
         })??;
+    let access = Arc::new(AccessControl::new(config.access.clone()));
+    announce_access(&access, &db).await;
     let state = web::Data::new(AppState {
         db: db.clone(),
         publish: PublishSettings {
             allow_contract_overwrite: config.allow_contract_overwrite,
         },
         max_body_bytes: config.max_body_bytes,
+        access,
     });
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .wrap(actix_web::middleware::from_fn(crate::http::auth::authorize))
             .wrap(actix_web::middleware::from_fn(
                 crate::http::problem::negotiate_problem,
             ))
@@ -113,4 +121,24 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         server: server.shutdown_timeout(10).run(),
         db,
     })
+}
+
+/// Says at start-up how the broker is protected, loudly when it is not.
+async fn announce_access(access: &AccessControl, db: &crate::storage::Db) {
+    let policy = access.policy();
+    match access.mode(db).await {
+        Ok(Mode::Open) => tracing::warn!(
+            "NO CREDENTIALS ARE CONFIGURED: anyone who can reach this broker can read, publish and delete. \
+             Create a token with `treaty-broker token create --name NAME --role admin`, or set \
+             PACT_BROKER_BASIC_AUTH_USERNAME and PACT_BROKER_BASIC_AUTH_PASSWORD"
+        ),
+        Ok(Mode::Enforced { public_read }) => tracing::info!(
+            basic_auth = policy.has_basic_auth(),
+            public_read,
+            "credentials are required (tokens and basic auth)"
+        ),
+        Err(error) => {
+            tracing::warn!(error = %error, "cannot tell whether tokens exist; checking on each request")
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::access::{AccessPolicy, BasicUser};
 use crate::storage::DatabaseTarget;
 
 /// `treaty-broker`'s command line.
@@ -22,19 +23,46 @@ pub struct Cli {
 }
 
 /// Subcommands.
-#[derive(Debug, Clone, Copy, Subcommand, PartialEq, Eq)]
+#[derive(Debug, Clone, Subcommand, PartialEq, Eq)]
 pub enum Command {
     /// Migrate the database, then serve the API (the default).
     Serve,
     /// Migrate the database and exit.
     Migrate,
+    /// Create, list and revoke the bearer tokens clients send (`--broker-token`).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// `treaty-broker token …`: works on the database directly (migrating it first), so the first
+/// admin token can be made before anyone can call the API.
+#[derive(Debug, Clone, Subcommand, PartialEq, Eq)]
+pub enum TokenCommand {
+    /// Create a token and print it once, on a line of its own (only a hash is stored).
+    Create {
+        /// A unique name for the token, such as the CI job that will use it.
+        #[arg(long)]
+        name: String,
+        /// What it may do: `read`, `write` (publish, verify, record deployments) or `admin`.
+        #[arg(long)]
+        role: String,
+    },
+    /// List the tokens: names, roles, created and last-used times (never secrets).
+    List,
+    /// Revoke a token by name; requests with it are refused from then on.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
 }
 
 /// How logs are written to stderr.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
 pub enum LogFormat {
-    /// Human-readable lines.
+    /// Text on a terminal, JSON lines otherwise.
     #[default]
+    Auto,
+    /// Human-readable lines (coloured only on a terminal).
     Text,
     /// One JSON object per line.
     Json,
@@ -66,12 +94,51 @@ pub struct Settings {
     /// Let a publication with different content replace an existing consumer version's pact.
     #[arg(long, env = "TREATY_ALLOW_CONTRACT_OVERWRITE", global = true)]
     pub allow_contract_overwrite: bool,
-    /// Log format on stderr.
-    #[arg(long, env = "TREATY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    /// Log format on stderr: JSON lines unless stderr is a terminal.
+    #[arg(long, env = "TREATY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Auto, global = true)]
     pub log_format: LogFormat,
+    /// What to log: `error`, `warn`, `info`, `debug`, `trace`, or per-module directives such as
+    /// `info,treaty_broker::storage=debug`.
+    #[arg(
+        long,
+        env = "TREATY_LOG_LEVEL",
+        default_value = "info",
+        value_name = "LEVEL",
+        global = true
+    )]
+    pub log_level: String,
     /// Maximum number of pooled database connections.
     #[arg(long, env = "TREATY_DB_POOL_SIZE", default_value_t = 10, global = true)]
     pub db_pool_size: u32,
+    /// The basic-auth user that may do everything (the Pact Broker's read-write user).
+    #[arg(long, env = "PACT_BROKER_BASIC_AUTH_USERNAME", value_name = "USER")]
+    pub basic_auth_username: Option<String>,
+    /// Its password.
+    #[arg(
+        long,
+        env = "PACT_BROKER_BASIC_AUTH_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub basic_auth_password: Option<String>,
+    /// The basic-auth user that may only read.
+    #[arg(
+        long,
+        env = "PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME",
+        value_name = "USER"
+    )]
+    pub basic_auth_read_only_username: Option<String>,
+    /// Its password.
+    #[arg(
+        long,
+        env = "PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub basic_auth_read_only_password: Option<String>,
+    /// Let clients without credentials read (GET, and POST for pacts for verification).
+    #[arg(long, env = "PACT_BROKER_ALLOW_PUBLIC_READ")]
+    pub allow_public_read: bool,
 }
 
 /// Validated settings.
@@ -87,6 +154,8 @@ pub struct Config {
     pub allow_contract_overwrite: bool,
     /// Pool size.
     pub db_pool_size: u32,
+    /// Who may call what.
+    pub access: AccessPolicy,
 }
 
 impl Config {
@@ -106,12 +175,37 @@ impl Config {
                 settings.bind
             ));
         }
+        let read_write = basic_user(
+            "--basic-auth-username (PACT_BROKER_BASIC_AUTH_USERNAME)",
+            "--basic-auth-password (PACT_BROKER_BASIC_AUTH_PASSWORD)",
+            &settings.basic_auth_username,
+            &settings.basic_auth_password,
+        )?;
+        let read_only = basic_user(
+            "--basic-auth-read-only-username (PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME)",
+            "--basic-auth-read-only-password (PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD)",
+            &settings.basic_auth_read_only_username,
+            &settings.basic_auth_read_only_password,
+        )?;
+        if let (Some(rw), Some(ro)) = (&read_write, &read_only)
+            && rw.username == ro.username
+        {
+            return Err(format!(
+                "the read-write and the read-only basic-auth users are both `{}`: give them different names",
+                rw.username
+            ));
+        }
         Ok(Self {
             bind: settings.bind.clone(),
             database,
             max_body_bytes: settings.max_body_bytes,
             allow_contract_overwrite: settings.allow_contract_overwrite,
             db_pool_size: settings.db_pool_size,
+            access: AccessPolicy {
+                read_write,
+                read_only,
+                allow_public_read: settings.allow_public_read,
+            },
         })
     }
 
@@ -123,7 +217,36 @@ impl Config {
             max_body_bytes: 10 * 1024 * 1024,
             allow_contract_overwrite: false,
             db_pool_size: 10,
+            access: AccessPolicy::default(),
         }
+    }
+}
+
+/// A basic-auth user from its two settings: both or neither, neither blank.
+fn basic_user(
+    user_setting: &str,
+    password_setting: &str,
+    username: &Option<String>,
+    password: &Option<String>,
+) -> Result<Option<BasicUser>, String> {
+    match (username, password) {
+        (None, None) => Ok(None),
+        (Some(username), Some(password)) if !username.is_empty() && !password.is_empty() => {
+            if username.contains(':') {
+                return Err(format!(
+                    "{user_setting} cannot contain `:`, found `{username}`"
+                ));
+            }
+            Ok(Some(BasicUser {
+                username: username.clone(),
+                password: password.clone(),
+            }))
+        }
+        (Some(_), None) => Err(format!("{user_setting} is set without {password_setting}")),
+        (None, Some(_)) => Err(format!("{password_setting} is set without {user_setting}")),
+        _ => Err(format!(
+            "{user_setting} and {password_setting} must not be blank"
+        )),
     }
 }
 

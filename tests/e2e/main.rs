@@ -8,6 +8,8 @@
     reason = "test code: a panic is the test failing, with its message"
 )]
 
+// Tokens and basic auth: `treaty` and the real `pact` CLI against a broker that needs credentials.
+mod access;
 // `treaty`'s environment, deployment, release and version commands against the real broker.
 mod deployments;
 // Kill -9 the broker right after acknowledged publications; after a restart all are there.

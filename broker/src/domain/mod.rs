@@ -5,6 +5,7 @@
 //! own types, [`crate::storage::Db`] and the synchronous storage functions it runs inside
 //! [`crate::storage::Db::write`] transactions.
 
+pub mod access;
 pub mod branch_pacts;
 pub mod contracts;
 pub mod deployments;

@@ -2,12 +2,14 @@
 //!
 //! Client mistakes get a 4xx with `{"errors": {field: [messages]}}` (what the Pact clients
 //! print; 422 for a change the rules forbid, 415 for a body type a resource does not take); a
-//! publish conflict gets the Pact Broker's 409 shape; a database outage gets 503; anything else is a 500 whose body says nothing internal (`http::logging` logs the cause once).
+//! publish conflict gets the Pact Broker's 409 shape; missing or wrong credentials get 401 with
+//! a `WWW-Authenticate` challenge, a role that may not 403; a database outage gets 503; anything
+//! else is a 500 whose body says nothing internal (`http::logging` logs the cause once).
 
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use actix_web::http::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
 use serde_json::{Value, json};
 
@@ -37,6 +39,17 @@ pub enum ApiError {
     /// No route matches.
     #[error("no resource at {0}")]
     NoRoute(String),
+    /// Missing or wrong credentials: a 401 with a `WWW-Authenticate` challenge.
+    #[error("{message}")]
+    Unauthorized {
+        /// What to send instead.
+        message: String,
+        /// The `WWW-Authenticate` value.
+        challenge: &'static str,
+    },
+    /// The caller's role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// The request body's Content-Type is not one the resource accepts.
     #[error("unsupported media type `{found}`: expected {expected}")]
     UnsupportedMediaType {
@@ -91,6 +104,8 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Domain(DomainError::Unprocessable(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
         }
     }
 
@@ -110,7 +125,9 @@ impl ResponseError for ApiError {
                     "unsupported Content-Type `{found}`: send {expected}"
                 )] } }),
             ),
-            Self::Domain(DomainError::NotFound(message)) => (HAL_JSON, json!({ "error": message })),
+            Self::Domain(DomainError::NotFound(message))
+            | Self::Unauthorized { message, .. }
+            | Self::Forbidden(message) => (HAL_JSON, json!({ "error": message })),
             Self::NoRoute(path) => (
                 HAL_JSON,
                 json!({ "error": format!("no resource at `{path}`: see GET / for the API's relations") }),
@@ -132,20 +149,15 @@ impl ResponseError for ApiError {
                     "the request body is larger than the limit of {limit} bytes: send a smaller body, or raise --max-body-bytes"
                 )] } }),
             ),
-            Self::Domain(DomainError::Storage(error)) if error.is_unavailable() => {
-                tracing::warn!(error = %error, "database unavailable");
-                (
-                    HAL_JSON,
-                    json!({ "error": "the database is unavailable: try again later" }),
-                )
-            }
-            Self::Domain(DomainError::Storage(error)) => {
-                tracing::error!(error = %error, "request failed");
-                (
-                    HAL_JSON,
-                    json!({ "error": "internal error: the failure was logged" }),
-                )
-            }
+            // The cause of a 5xx is logged once, by `http::logging`, from the error on the response.
+            Self::Domain(DomainError::Storage(error)) if error.is_unavailable() => (
+                HAL_JSON,
+                json!({ "error": "the database is unavailable: try again later" }),
+            ),
+            Self::Domain(DomainError::Storage(_)) => (
+                HAL_JSON,
+                json!({ "error": "internal error: the failure was logged" }),
+            ),
         };
         let mut response = HttpResponse::build(status)
             .insert_header((CONTENT_TYPE, content_type))
@@ -154,6 +166,11 @@ impl ResponseError for ApiError {
             response
                 .headers_mut()
                 .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if let Self::Unauthorized { challenge, .. } = self {
+            response
+                .headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
         }
         response
     }

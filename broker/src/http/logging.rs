@@ -1,11 +1,32 @@
-//! Request logging: one line per request with its method, path, status and duration, and for
-//! a 5xx answer the cause, logged here once (the response body says nothing internal).
+//! Request logging: one line per request with its method, route pattern, path, status,
+//! duration and request id (the client's `X-Request-Id` when it is sane, a new one otherwise,
+//! returned in the response's `X-Request-Id`), and for a 5xx answer the cause, logged here once
+//! (the response body says nothing internal).
 
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
+
+/// The header that carries the request id both ways.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The client's request id if it is short plain text, else a new random one.
+pub fn request_id(given: Option<&str>) -> String {
+    let sane = |id: &&str| {
+        !id.is_empty()
+            && id.len() <= 64
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    match given.filter(sane) {
+        Some(id) => id.to_owned(),
+        None => format!("{:016x}", rand::random::<u64>()),
+    }
+}
 
 /// Middleware for `actix_web::middleware::from_fn`.
 pub async fn log_request(
@@ -15,22 +36,51 @@ pub async fn log_request(
     let started = Instant::now();
     let method = request.method().to_string();
     let path = request.path().to_owned();
-    let response = next.call(request).await?;
+    let id = request_id(
+        request
+            .headers()
+            .get(&REQUEST_ID)
+            .and_then(|value| value.to_str().ok()),
+    );
+    let mut response = next.call(request).await?;
+    let route = response
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "(no route)".to_owned());
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
     let status = response.status().as_u16();
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     match response.response().error() {
         Some(error) if status == 503 => {
-            tracing::warn!(http.method = %method, http.path = %path, http.status = status, duration_ms, error = %error, "database unavailable");
+            tracing::warn!(http.method = %method, http.route = %route, http.path = %path, http.status = status, duration_ms, request_id = %id, error = %error, "database unavailable");
         }
         Some(error) if status >= 500 => {
-            tracing::error!(http.method = %method, http.path = %path, http.status = status, duration_ms, error = %error, "request failed");
+            tracing::error!(http.method = %method, http.route = %route, http.path = %path, http.status = status, duration_ms, request_id = %id, error = %error, "request failed");
         }
         _ if path == "/health" || path == "/ready" => {
-            tracing::debug!(http.method = %method, http.path = %path, http.status = status, duration_ms, "request");
+            tracing::debug!(http.method = %method, http.route = %route, http.path = %path, http.status = status, duration_ms, request_id = %id, "request");
         }
         _ => {
-            tracing::info!(http.method = %method, http.path = %path, http.status = status, duration_ms, "request");
+            tracing::info!(http.method = %method, http.route = %route, http.path = %path, http.status = status, duration_ms, request_id = %id, "request");
         }
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sane_client_id_is_kept_and_anything_else_replaced() {
+        assert_eq!(request_id(Some("abc-123_x.y")), "abc-123_x.y");
+        for odd in [None, Some(""), Some("has space"), Some("a\u{e9}")] {
+            let id = request_id(odd);
+            assert_eq!(id.len(), 16, "{odd:?} → {id}");
+            assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
+        }
+        assert_eq!(request_id(Some(&"x".repeat(65))).len(), 16);
+    }
 }

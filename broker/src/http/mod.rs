@@ -3,6 +3,7 @@
 //!
 //! Handlers stay about one screen; rules belong in `crate::domain`.
 
+pub mod auth;
 pub mod branches;
 pub mod contracts;
 pub mod deployments;
@@ -18,6 +19,7 @@ pub mod ops;
 pub mod pacticipants;
 pub mod problem;
 pub mod tags;
+pub mod tokens;
 pub mod verifications;
 pub mod versions;
 pub mod views;
@@ -258,6 +260,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/released-versions/{uuid}")
             .route(get().to(deployments::get_released_version))
             .route(patch().to(deployments::patch_released_version)),
+    )
+    // Bearer tokens (admin only).
+    .service(
+        resource("/tokens")
+            .route(get().to(tokens::list_tokens))
+            .route(post().to(tokens::create_token)),
+    )
+    .service(
+        resource("/tokens/{name}")
+            .route(get().to(tokens::get_token))
+            .route(delete().to(tokens::revoke_token)),
     )
     .default_service(web::to(no_route));
 }

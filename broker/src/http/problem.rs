@@ -4,7 +4,7 @@
 use actix_web::HttpResponse;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{ACCEPT, CONTENT_TYPE};
+use actix_web::http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::middleware::Next;
 use serde_json::{Value, json};
 
@@ -42,8 +42,15 @@ pub async fn negotiate_problem(
         None => Ok(response.map_into_boxed_body()),
         Some(body) => {
             let status = response.status();
-            let (request, _) = response.into_parts();
-            let replaced = HttpResponse::build(status)
+            let (request, original) = response.into_parts();
+            let mut replaced = HttpResponse::build(status);
+            // Keep the headers that say how to proceed (`Retry-After`, `WWW-Authenticate`).
+            for (name, value) in original.headers() {
+                if name != CONTENT_TYPE && name != CONTENT_LENGTH {
+                    replaced.append_header((name.clone(), value.clone()));
+                }
+            }
+            let replaced = replaced
                 .insert_header((CONTENT_TYPE, PROBLEM_JSON))
                 .body(body.to_string());
             Ok(ServiceResponse::new(request, replaced))
@@ -58,6 +65,8 @@ pub fn problem_body(error: &ApiError, base: &str, instance: &str) -> Value {
     let status = error.status_code().as_u16();
     let (kind, title) = match status {
         400 => ("validation-error", "Validation errors"),
+        401 => ("unauthorized", "Credentials required"),
+        403 => ("forbidden", "Forbidden"),
         404 => ("not-found", "Not found"),
         409 => ("conflict", "Conflict"),
         413 => ("payload-too-large", "Request body too large"),

@@ -27,6 +27,7 @@ pub mod publications;
 pub mod schema;
 pub mod selection;
 pub mod tags;
+pub mod tokens;
 pub mod verifications;
 pub mod versions;
 

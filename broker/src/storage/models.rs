@@ -6,8 +6,8 @@
 use diesel::prelude::*;
 
 use crate::storage::schema::{
-    branch_versions, branches, contents, deployed_versions, environments, pact_heads, pacticipants,
-    publications, released_versions, tags, verifications, version_heads, versions,
+    api_tokens, branch_versions, branches, contents, deployed_versions, environments, pact_heads,
+    pacticipants, publications, released_versions, tags, verifications, version_heads, versions,
 };
 
 /// A pacticipant (consumer or provider).
@@ -276,4 +276,26 @@ pub struct ReleasedVersionRow {
     pub created_at: String,
     /// When its support ended.
     pub support_ended_at: Option<String>,
+}
+
+/// A bearer token: its name, role and the salted hash of its secret (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct ApiTokenRow {
+    /// Primary key.
+    pub id: i64,
+    /// Unique name chosen by the operator.
+    pub name: String,
+    /// `read`, `write` or `admin`.
+    pub role: String,
+    /// The token's public part, by which it is looked up.
+    pub public_key: String,
+    /// Random salt, hex.
+    pub salt: String,
+    /// SHA-256 of salt and secret, hex.
+    pub secret_hash: String,
+    /// Creation time.
+    pub created_at: String,
+    /// When a request last used it, to the minute.
+    pub last_used_at: Option<String>,
 }

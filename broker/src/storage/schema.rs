@@ -186,6 +186,19 @@ diesel::joinable!(deployed_versions -> environments (environment_id));
 diesel::joinable!(released_versions -> versions (version_id));
 diesel::joinable!(released_versions -> environments (environment_id));
 
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        role -> Text,
+        public_key -> Text,
+        salt -> Text,
+        secret_hash -> Text,
+        created_at -> Text,
+        last_used_at -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     pacticipants,
     versions,

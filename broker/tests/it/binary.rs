@@ -101,3 +101,112 @@ fn an_unreachable_database_is_reported_once_with_exit_code_2() {
         "the password is never printed: {stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_are_json_lines_without_colour_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log_path = dir.path().join("broker.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_treaty-broker"))
+        .args(["--bind", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("TREATY_BIND")
+        .env_remove("TREATY_LOG_FORMAT")
+        .env_remove("TREATY_LOG_LEVEL")
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .expect("spawn treaty-broker");
+    let stdout = child.stdout.take().expect("stdout");
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("start-up line");
+        line
+    })
+    .await
+    .expect("join");
+    let address = line
+        .trim()
+        .trim_start_matches("treaty-broker listening on http://")
+        .to_owned();
+
+    let client = reqwest::Client::new();
+    let response = client
+        .get(format!("http://{address}/pacticipants/nobody"))
+        .header("X-Request-Id", "ci-run-42")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status().as_u16(), 404);
+    assert_eq!(
+        response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("ci-run-42"),
+        "the client's request id comes back"
+    );
+    let fresh = client
+        .get(format!("http://{address}/"))
+        .send()
+        .await
+        .expect("GET /");
+    let generated = fresh
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        generated.len(),
+        16,
+        "a request id is made when none is sent"
+    );
+
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = tokio::task::spawn_blocking(move || child.wait()).await;
+    let text = std::fs::read_to_string(&log_path).expect("read log");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no ANSI escapes in a log file:\n{text}"
+    );
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    let request_line = lines
+        .iter()
+        .find(|entry| entry["fields"]["request_id"] == "ci-run-42")
+        .unwrap_or_else(|| panic!("a line for the request:\n{text}"));
+    let fields = &request_line["fields"];
+    assert_eq!(fields["http.method"], "GET");
+    assert_eq!(fields["http.route"], "/pacticipants/{pacticipant}");
+    assert_eq!(fields["http.path"], "/pacticipants/nobody");
+    assert_eq!(fields["http.status"], 404);
+    assert!(fields["duration_ms"].is_u64(), "{request_line}");
+    assert!(
+        lines
+            .iter()
+            .any(|entry| entry["fields"]["request_id"] == generated.as_str()),
+        "the generated id is logged too:\n{text}"
+    );
+}
+
+#[test]
+fn a_bad_log_level_is_refused_with_the_setting_named() {
+    let output = Command::new(env!("CARGO_BIN_EXE_treaty-broker"))
+        .args(["migrate", "--log-level", "loud=="])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--log-level (TREATY_LOG_LEVEL)"),
+        "{stderr}"
+    );
+}

@@ -10,6 +10,8 @@
 // The TestApp builder, the dbtest! macro and fixture builders.
 mod support;
 
+// Access control: the role matrix, public read, tokens, basic auth, 401 challenges.
+mod access;
 // The binary: default database, the start-up line on port 0, SIGTERM.
 mod binary;
 // Pacts of a provider by consumer branch (the `get-pacts` listings).

@@ -111,6 +111,16 @@ fn psql(server: &str, sql: &str) {
     );
 }
 
+/// Runs `treaty-broker ARGS --database-url URL` on `database` (for `token …`).
+pub(crate) fn broker_admin(database: &Database, args: &[&str]) -> std::process::Output {
+    Command::new(&binaries().broker)
+        .args(args)
+        .args(["--database-url", &database.url])
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("treaty-broker runs")
+}
+
 /// A running `treaty-broker`.
 #[derive(Debug)]
 pub(crate) struct Broker {
@@ -119,16 +129,26 @@ pub(crate) struct Broker {
     pub(crate) url: String,
     database_url: String,
     log: PathBuf,
+    env: Vec<(String, String)>,
 }
 
 impl Broker {
     /// Starts a broker on `127.0.0.1:0` against `database`, and waits for its start-up line.
     pub(crate) fn start(database: &Database) -> Broker {
-        let log = database.dir.path().join("broker.log");
-        Self::spawn(&database.url, log)
+        Self::start_with_env(database, &[])
     }
 
-    fn spawn(database_url: &str, log: PathBuf) -> Broker {
+    /// Starts a broker with extra environment variables (its settings, such as basic auth).
+    pub(crate) fn start_with_env(database: &Database, env: &[(&str, &str)]) -> Broker {
+        let log = database.dir.path().join("broker.log");
+        let env = env
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        Self::spawn(&database.url, log, env)
+    }
+
+    fn spawn(database_url: &str, log: PathBuf, env: Vec<(String, String)>) -> Broker {
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -138,6 +158,7 @@ impl Broker {
             .args(["--bind", "127.0.0.1:0", "--database-url", database_url])
             .env_remove("DATABASE_URL")
             .env_remove("TREATY_BIND")
+            .envs(env.iter().map(|(name, value)| (name, value)))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log_file)
@@ -166,6 +187,7 @@ impl Broker {
                     url,
                     database_url: database_url.to_owned(),
                     log,
+                    env,
                 }
             }
             Err(_) => {
@@ -188,7 +210,7 @@ impl Broker {
     /// Starts a new broker process on the same database (after [`Broker::kill`]).
     pub(crate) fn restart(&mut self) {
         self.kill();
-        let fresh = Self::spawn(&self.database_url, self.log.clone());
+        let fresh = Self::spawn(&self.database_url, self.log.clone(), self.env.clone());
         let old = std::mem::replace(self, fresh);
         drop(old);
     }

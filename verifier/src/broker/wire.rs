@@ -79,8 +79,12 @@ pub fn error_lines(body: &Value) -> Vec<String> {
         Some(other) => lines.extend(strings(other)),
         None => {}
     }
+    // Problem details say it in `detail`; Treaty's and the Pact Broker's 401, 403 and 404
+    // bodies in `error`.
     if lines.is_empty()
-        && let Some(detail) = body.get("detail").and_then(Value::as_str)
+        && let Some(detail) = ["detail", "error"]
+            .into_iter()
+            .find_map(|key| body.get(key).and_then(Value::as_str))
     {
         lines.push(detail.to_owned());
     }
@@ -166,6 +170,10 @@ mod tests {
         assert_eq!(
             error_lines(&json!({"detail": "only detail"})),
             vec!["only detail"]
+        );
+        assert_eq!(
+            error_lines(&json!({"error": "`ci` has the read role"})),
+            vec!["`ci` has the read role"]
         );
     }
 }

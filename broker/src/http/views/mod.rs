@@ -8,5 +8,6 @@ pub mod matrix;
 pub mod pacticipants;
 pub mod pacts;
 pub mod publish;
+pub mod tokens;
 pub mod verifications;
 pub mod versions;

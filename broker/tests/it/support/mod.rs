@@ -11,6 +11,7 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use serde_json::Value;
 use treaty_broker::app::{self, Config};
+use treaty_broker::domain::access::AccessPolicy;
 use treaty_broker::storage::{DatabaseTarget, Db, introspect};
 
 /// The environment variable naming the PostgreSQL server the tests may use.
@@ -129,9 +130,16 @@ pub(crate) struct TestAppBuilder {
     max_body_bytes: Option<usize>,
     pool_size: Option<u32>,
     database_address: Option<String>,
+    access: AccessPolicy,
 }
 
 impl TestAppBuilder {
+    /// Start with these basic-auth users and public-read setting.
+    pub(crate) fn access(mut self, access: AccessPolicy) -> Self {
+        self.access = access;
+        self
+    }
+
     /// Reach PostgreSQL through `address` (a [`chaos::ChaosProxy`]) instead of directly.
     pub(crate) fn database_address(mut self, address: String) -> Self {
         self.database_address = Some(address);
@@ -167,6 +175,7 @@ impl TestAppBuilder {
         };
         let mut config = Config::for_database(target);
         config.allow_contract_overwrite = self.allow_contract_overwrite;
+        config.access = self.access;
         if let Some(limit) = self.max_body_bytes {
             config.max_body_bytes = limit;
         }
@@ -239,6 +248,7 @@ impl TestApp {
             max_body_bytes: None,
             pool_size: None,
             database_address: None,
+            access: AccessPolicy::default(),
         }
     }
 
