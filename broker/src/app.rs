@@ -62,7 +62,12 @@ pub fn open_database(config: &Config) -> Result<Db, StartError> {
         target: config.database.describe(),
         source,
     };
-    let db = Db::connect(config.database.clone(), config.db_pool_size).map_err(database_error)?;
+    let db = Db::connect_with(
+        config.database.clone(),
+        config.db_pool_size,
+        config.db_timeouts,
+    )
+    .map_err(database_error)?;
     let mut conn = db.connection().map_err(database_error)?;
     let applied = migrate::run_pending_migrations(&mut conn).map_err(database_error)?;
     for name in applied {

@@ -4,7 +4,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::access::{AccessPolicy, BasicUser};
-use crate::storage::DatabaseTarget;
+use crate::storage::{ConnectionSettings, DatabaseTarget};
 
 /// `treaty-broker`'s command line.
 #[derive(Debug, Parser)]
@@ -110,6 +110,24 @@ pub struct Settings {
     /// Maximum number of pooled database connections.
     #[arg(long, env = "TREATY_DB_POOL_SIZE", default_value_t = 10, global = true)]
     pub db_pool_size: u32,
+    /// Seconds to open a database connection or wait for a pooled one; then 503.
+    #[arg(
+        long,
+        env = "TREATY_DB_CONNECT_TIMEOUT",
+        default_value_t = 5,
+        value_name = "SECONDS",
+        global = true
+    )]
+    pub db_connect_timeout: u64,
+    /// Milliseconds a PostgreSQL statement may run (`statement_timeout`).
+    #[arg(
+        long,
+        env = "TREATY_DB_STATEMENT_TIMEOUT_MS",
+        default_value_t = 30_000,
+        value_name = "MS",
+        global = true
+    )]
+    pub db_statement_timeout_ms: u64,
     /// The basic-auth user that may do everything (the Pact Broker's read-write user).
     #[arg(long, env = "PACT_BROKER_BASIC_AUTH_USERNAME", value_name = "USER")]
     pub basic_auth_username: Option<String>,
@@ -154,6 +172,8 @@ pub struct Config {
     pub allow_contract_overwrite: bool,
     /// Pool size.
     pub db_pool_size: u32,
+    /// Connection and statement timeouts.
+    pub db_timeouts: ConnectionSettings,
     /// Who may call what.
     pub access: AccessPolicy,
 }
@@ -168,6 +188,17 @@ impl Config {
         }
         if settings.db_pool_size == 0 {
             return Err("--db-pool-size (TREATY_DB_POOL_SIZE) must be greater than 0".into());
+        }
+        if settings.db_connect_timeout == 0 {
+            return Err(
+                "--db-connect-timeout (TREATY_DB_CONNECT_TIMEOUT) must be at least 1 second".into(),
+            );
+        }
+        if settings.db_statement_timeout_ms == 0 {
+            return Err(
+                "--db-statement-timeout-ms (TREATY_DB_STATEMENT_TIMEOUT_MS) must be greater than 0"
+                    .into(),
+            );
         }
         if !settings.bind.contains(':') {
             return Err(format!(
@@ -201,6 +232,12 @@ impl Config {
             max_body_bytes: settings.max_body_bytes,
             allow_contract_overwrite: settings.allow_contract_overwrite,
             db_pool_size: settings.db_pool_size,
+            db_timeouts: ConnectionSettings {
+                connect_timeout: std::time::Duration::from_secs(settings.db_connect_timeout),
+                statement_timeout: std::time::Duration::from_millis(
+                    settings.db_statement_timeout_ms,
+                ),
+            },
             access: AccessPolicy {
                 read_write,
                 read_only,
@@ -217,6 +254,7 @@ impl Config {
             max_body_bytes: 10 * 1024 * 1024,
             allow_contract_overwrite: false,
             db_pool_size: 10,
+            db_timeouts: ConnectionSettings::default(),
             access: AccessPolicy::default(),
         }
     }

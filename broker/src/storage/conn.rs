@@ -69,30 +69,76 @@ impl DatabaseTarget {
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
 
-/// Settings applied to every PostgreSQL connection: no statement or lock wait may hold a
-/// request (and a pooled connection) forever.
-const POSTGRES_SETTINGS: &str = "SET statement_timeout = '30s'; SET lock_timeout = '10s'; \
-     SET idle_in_transaction_session_timeout = '60s';";
+/// How long a connection may take to open, and a statement to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionSettings {
+    /// Opening a connection (libpq's `connect_timeout` unless the URL sets one), and waiting
+    /// for a pooled one.
+    pub connect_timeout: std::time::Duration,
+    /// PostgreSQL's `statement_timeout`: no query holds a request and a connection longer.
+    pub statement_timeout: std::time::Duration,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: std::time::Duration::from_secs(5),
+            statement_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+impl ConnectionSettings {
+    /// Settings applied to every PostgreSQL connection: no statement or lock wait may hold a
+    /// request (and a pooled connection) forever.
+    fn postgres_session(&self) -> String {
+        let statement_ms = self.statement_timeout.as_millis().max(1);
+        let lock_ms = statement_ms.min(10_000);
+        format!(
+            "SET statement_timeout = {statement_ms}; SET lock_timeout = {lock_ms}; \
+             SET idle_in_transaction_session_timeout = '60s';"
+        )
+    }
+
+    /// `url` with libpq's `connect_timeout` (whole seconds, at least 1) unless it has one.
+    fn postgres_url(&self, url: &str) -> String {
+        if url.contains("connect_timeout=") {
+            return url.to_owned();
+        }
+        let seconds = self.connect_timeout.as_secs().max(1);
+        let separator = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{separator}connect_timeout={seconds}")
+    }
+}
 
 /// Opens [`AnyConnection`]s for an r2d2 pool.
 #[derive(Debug, Clone)]
 pub struct AnyConnectionManager {
     target: DatabaseTarget,
+    settings: ConnectionSettings,
 }
 
 impl AnyConnectionManager {
     /// A manager for the given target.
-    pub fn new(target: DatabaseTarget) -> Self {
-        Self { target }
+    pub fn new(target: DatabaseTarget, settings: ConnectionSettings) -> Self {
+        Self { target, settings }
     }
 }
 
-/// Opens one connection to the target, outside any pool.
+/// Opens one connection to the target with the default settings, outside any pool.
 pub fn establish(target: &DatabaseTarget) -> Result<AnyConnection, diesel::ConnectionError> {
+    establish_with(target, &ConnectionSettings::default())
+}
+
+/// Opens one connection to the target, outside any pool.
+pub fn establish_with(
+    target: &DatabaseTarget,
+    settings: &ConnectionSettings,
+) -> Result<AnyConnection, diesel::ConnectionError> {
     match target {
         DatabaseTarget::Postgres(url) => {
-            let mut conn = PgConnection::establish(url)?;
-            conn.batch_execute(POSTGRES_SETTINGS)
+            let mut conn = PgConnection::establish(&settings.postgres_url(url))?;
+            conn.batch_execute(&settings.postgres_session())
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
             Ok(AnyConnection::Pg(conn))
         }
@@ -110,7 +156,7 @@ impl ManageConnection for AnyConnectionManager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<AnyConnection, Self::Error> {
-        establish(&self.target).map_err(diesel::r2d2::Error::ConnectionError)
+        establish_with(&self.target, &self.settings).map_err(diesel::r2d2::Error::ConnectionError)
     }
 
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {

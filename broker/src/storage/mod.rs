@@ -37,7 +37,7 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionMa
 use diesel::r2d2::{Pool, PooledConnection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-pub use conn::{AnyConnection, AnyConnectionManager, DatabaseTarget};
+pub use conn::{AnyConnection, AnyConnectionManager, ConnectionSettings, DatabaseTarget};
 
 /// What can go wrong below the domain.
 #[derive(Debug, thiserror::Error)]
@@ -130,18 +130,27 @@ impl Db {
     /// Opens a pool of up to `pool_size` connections; fails at once if the database cannot be
     /// reached.
     pub fn connect(target: DatabaseTarget, pool_size: u32) -> StorageResult<Self> {
+        Self::connect_with(target, pool_size, ConnectionSettings::default())
+    }
+
+    /// [`Db::connect`] with these timeouts.
+    pub fn connect_with(
+        target: DatabaseTarget,
+        pool_size: u32,
+        settings: ConnectionSettings,
+    ) -> StorageResult<Self> {
         // One direct connection first: an unreachable database is reported once, immediately,
         // instead of after the pool's retries.
         drop(
-            conn::establish(&target)
+            conn::establish_with(&target, &settings)
                 .map_err(|error| StorageError::Unavailable(error.to_string()))?,
         );
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(5))
+            .connection_timeout(settings.connect_timeout)
             .error_handler(Box::new(PoolErrorLogger))
-            .build(AnyConnectionManager::new(target.clone()))
+            .build(AnyConnectionManager::new(target.clone(), settings))
             .map_err(|error| StorageError::Unavailable(error.to_string()))?;
         Ok(Self { pool, target })
     }

@@ -36,6 +36,9 @@ mod matrix;
 mod pacticipants;
 // Pact resources: old PUT/GET/PATCH, latest, by tag, by branch, by sha, listings.
 mod pacts;
+// PostgreSQL as production runs it: sslmode=require serves, verify-full checks the certificate
+// and name, the statement timeout cancels.
+mod postgres;
 // A provider's pacts by tag, by branch and all of them; the index relations to them.
 mod provider_pacts;
 // POST /contracts/publish: new, idempotent, conflicts, overwrite, merge, validation.

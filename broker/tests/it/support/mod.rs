@@ -130,10 +130,17 @@ pub(crate) struct TestAppBuilder {
     max_body_bytes: Option<usize>,
     pool_size: Option<u32>,
     database_address: Option<String>,
+    postgres_params: Option<String>,
     access: AccessPolicy,
 }
 
 impl TestAppBuilder {
+    /// Append connection parameters (such as `sslmode=require`) to the PostgreSQL URL.
+    pub(crate) fn postgres_params(mut self, params: &str) -> Self {
+        self.postgres_params = Some(params.to_owned());
+        self
+    }
+
     /// Start with these basic-auth users and public-read setting.
     pub(crate) fn access(mut self, access: AccessPolicy) -> Self {
         self.access = access;
@@ -172,6 +179,13 @@ impl TestAppBuilder {
                 chaos::with_address(url, address).expect("a URL with a host"),
             ),
             (target, _) => target.clone(),
+        };
+        let target = match (target, &self.postgres_params) {
+            (DatabaseTarget::Postgres(url), Some(params)) => {
+                let separator = if url.contains('?') { '&' } else { '?' };
+                DatabaseTarget::Postgres(format!("{url}{separator}{params}"))
+            }
+            (target, _) => target,
         };
         let mut config = Config::for_database(target);
         config.allow_contract_overwrite = self.allow_contract_overwrite;
@@ -248,6 +262,7 @@ impl TestApp {
             max_body_bytes: None,
             pool_size: None,
             database_address: None,
+            postgres_params: None,
             access: AccessPolicy::default(),
         }
     }
