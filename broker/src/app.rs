@@ -22,6 +22,8 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Who may call what.
     pub access: Arc<AccessControl>,
+    /// Where links point.
+    pub public_address: crate::http::public_url::PublicAddress,
 }
 
 /// Why the broker could not start.
@@ -95,6 +97,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         },
         max_body_bytes: config.max_body_bytes,
         access,
+        public_address: config.public_address.clone(),
     });
     let server = HttpServer::new(move || {
         App::new()

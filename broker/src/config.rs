@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::access::{AccessPolicy, BasicUser};
+use crate::http::public_url::{PublicAddress, default_trusted_proxies, parse_base_url};
 use crate::storage::{ConnectionSettings, DatabaseTarget};
 
 /// `treaty-broker`'s command line.
@@ -154,6 +155,19 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub basic_auth_read_only_password: Option<String>,
+    /// The broker's public URL, which every link starts with (behind a load balancer or
+    /// ingress); without it links follow a trusted proxy's X-Forwarded-* headers or the request.
+    #[arg(long, env = "PACT_BROKER_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Addresses or networks (CIDR) whose X-Forwarded-Host, -Proto, -Port and -Prefix are
+    /// believed; repeatable or comma-separated. Default: loopback.
+    #[arg(
+        long = "trusted-proxy",
+        env = "TREATY_TRUSTED_PROXIES",
+        value_name = "NET",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
     /// Let clients without credentials read (GET, and POST for pacts for verification).
     #[arg(long, env = "PACT_BROKER_ALLOW_PUBLIC_READ")]
     pub allow_public_read: bool,
@@ -176,6 +190,8 @@ pub struct Config {
     pub db_timeouts: ConnectionSettings,
     /// Who may call what.
     pub access: AccessPolicy,
+    /// Where links point.
+    pub public_address: PublicAddress,
 }
 
 impl Config {
@@ -226,6 +242,22 @@ impl Config {
                 rw.username
             ));
         }
+        let base_url = settings
+            .base_url
+            .as_deref()
+            .filter(|url| !url.trim().is_empty())
+            .map(parse_base_url)
+            .transpose()
+            .map_err(|message| format!("--base-url (PACT_BROKER_BASE_URL) {message}"))?;
+        let trusted_proxies = if settings.trusted_proxies.is_empty() {
+            default_trusted_proxies()
+        } else {
+            settings
+                .trusted_proxies
+                .iter()
+                .map(|net| parse_network(net.trim()))
+                .collect::<Result<_, _>>()?
+        };
         Ok(Self {
             bind: settings.bind.clone(),
             database,
@@ -243,6 +275,10 @@ impl Config {
                 read_only,
                 allow_public_read: settings.allow_public_read,
             },
+            public_address: PublicAddress {
+                base_url,
+                trusted_proxies,
+            },
         })
     }
 
@@ -256,8 +292,18 @@ impl Config {
             db_pool_size: 10,
             db_timeouts: ConnectionSettings::default(),
             access: AccessPolicy::default(),
+            public_address: PublicAddress::default(),
         }
     }
+}
+
+/// A `--trusted-proxy`: an address (`10.0.0.7`) or a network (`10.0.0.0/8`).
+fn parse_network(text: &str) -> Result<ipnet::IpNet, String> {
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| {
+            format!("--trusted-proxy (TREATY_TRUSTED_PROXIES) expects an address or a network such as 10.0.0.0/8, found `{text}`")
+        })
 }
 
 /// A basic-auth user from its two settings: both or neither, neither blank.

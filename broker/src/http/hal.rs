@@ -1,5 +1,6 @@
-//! HAL links in the Pact Broker's shape: absolute hrefs built from the request's scheme and
-//! host, one percent-encoded segment at a time, and `templated: true` on every template.
+//! HAL links in the Pact Broker's shape: absolute hrefs built from the request's public address
+//! (`--base-url`, a trusted proxy's `X-Forwarded-*`, or the request's scheme and host), one
+//! percent-encoded segment at a time, and `templated: true` on every template.
 
 use actix_web::HttpRequest;
 use actix_web::HttpResponse;
@@ -7,6 +8,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_TYPE;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
+
+use crate::http::public_url;
 
 /// The Content-Type of every 2xx body.
 pub const HAL_JSON: &str = "application/hal+json;charset=utf-8";
@@ -18,6 +21,14 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// The public base of a request under the app's settings (the defaults outside an app).
+pub fn public_base_of(request: &HttpRequest) -> String {
+    match request.app_data::<actix_web::web::Data<crate::app::AppState>>() {
+        Some(state) => public_url::request_base(request, &state.public_address),
+        None => public_url::request_base(request, &public_url::PublicAddress::default()),
+    }
+}
+
 /// Builds absolute links for one request.
 #[derive(Debug, Clone)]
 pub struct Links {
@@ -25,11 +36,10 @@ pub struct Links {
 }
 
 impl Links {
-    /// Links rooted at the request's scheme and host.
+    /// Links rooted at the request's public address (see [`crate::http::public_url`]).
     pub fn from_request(request: &HttpRequest) -> Self {
-        let info = request.connection_info();
         Self {
-            base: format!("{}://{}", info.scheme(), info.host()),
+            base: public_base_of(request),
         }
     }
 

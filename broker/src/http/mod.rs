@@ -18,13 +18,14 @@ pub mod matrix;
 pub mod ops;
 pub mod pacticipants;
 pub mod problem;
+pub mod public_url;
 pub mod tags;
 pub mod tokens;
 pub mod verifications;
 pub mod versions;
 pub mod views;
 
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::http::error::ApiError;
 
@@ -275,7 +276,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .default_service(web::to(no_route));
 }
 
-/// Any URL no route matches: a JSON 404.
-async fn no_route(request: HttpRequest) -> HttpResponse {
-    ApiError::NoRoute(request.path().to_owned()).error_response()
+/// Any URL no route matches: a JSON 404 (an error, so that problem details apply to it too).
+async fn no_route(request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NoRoute(request.path().to_owned()))
 }

@@ -25,10 +25,7 @@ pub async fn negotiate_problem(
         .get_all(ACCEPT)
         .filter_map(|value| value.to_str().ok())
         .any(|value| value.contains(PROBLEM_JSON));
-    let base = {
-        let info = request.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    };
+    let base = crate::http::hal::public_base_of(request.request());
     let response = next.call(request).await?;
     if !wants_problem {
         return Ok(response.map_into_boxed_body());

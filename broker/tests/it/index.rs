@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use crate::dbtest;
 use crate::support::TestApp;
+use treaty_broker::http::public_url::PublicAddress;
 
 dbtest!(
     async fn index_lists_the_relations_clients_discover(backend) {
@@ -104,3 +105,78 @@ async fn postgres_outage_gives_503_and_the_broker_recovers() {
     );
     assert_eq!(app.get("/pacticipants").await.status, 200);
 }
+
+/// The index's `pb:pacticipants` href, fetched with `headers`.
+async fn pacticipants_href(app: &TestApp, headers: &[(&str, &str)]) -> String {
+    let mut request = app.client.get(app.url("/"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let body: serde_json::Value = request
+        .send()
+        .await
+        .expect("GET /")
+        .json()
+        .await
+        .expect("json");
+    body["_links"]["pb:pacticipants"]["href"]
+        .as_str()
+        .expect("href")
+        .to_owned()
+}
+
+const FORWARDED: [(&str, &str); 4] = [
+    ("X-Forwarded-Host", "broker.example.com"),
+    ("X-Forwarded-Proto", "https"),
+    ("X-Forwarded-Port", "443"),
+    ("X-Forwarded-Prefix", "/pact"),
+];
+
+dbtest!(
+    async fn links_follow_a_trusted_proxys_forwarded_headers_only(backend) {
+        let app = TestApp::start(backend).await;
+        assert_eq!(pacticipants_href(&app, &[]).await, app.url("/pacticipants"));
+        assert_eq!(
+            pacticipants_href(&app, &FORWARDED).await,
+            "https://broker.example.com/pact/pacticipants",
+            "a proxy on loopback is trusted by default"
+        );
+        let untrusting = TestApp::builder(backend)
+            .public_address(PublicAddress {
+                base_url: None,
+                trusted_proxies: vec!["10.0.0.0/8".parse().expect("net")],
+            })
+            .start()
+            .await;
+        assert_eq!(
+            pacticipants_href(&untrusting, &FORWARDED).await,
+            untrusting.url("/pacticipants"),
+            "forwarded headers from an untrusted peer are ignored"
+        );
+    }
+);
+
+dbtest!(
+    async fn the_base_url_setting_roots_every_link(backend) {
+        let app = TestApp::builder(backend)
+            .public_address(PublicAddress {
+                base_url: Some("https://contracts.example.com/broker".to_owned()),
+                ..PublicAddress::default()
+            })
+            .start()
+            .await;
+        assert_eq!(
+            pacticipants_href(&app, &FORWARDED).await,
+            "https://contracts.example.com/broker/pacticipants"
+        );
+        let reply = app
+            .client
+            .get(app.url("/nowhere"))
+            .header("Accept", "application/problem+json")
+            .send()
+            .await
+            .expect("GET");
+        let body: serde_json::Value = reply.json().await.expect("json");
+        assert_eq!(body["type"], "https://contracts.example.com/broker/problems/not-found");
+    }
+);

@@ -12,6 +12,7 @@ use diesel::{Connection, PgConnection};
 use serde_json::Value;
 use treaty_broker::app::{self, Config};
 use treaty_broker::domain::access::AccessPolicy;
+use treaty_broker::http::public_url::PublicAddress;
 use treaty_broker::storage::{DatabaseTarget, Db, introspect};
 
 /// The environment variable naming the PostgreSQL server the tests may use.
@@ -132,9 +133,16 @@ pub(crate) struct TestAppBuilder {
     database_address: Option<String>,
     postgres_params: Option<String>,
     access: AccessPolicy,
+    public_address: PublicAddress,
 }
 
 impl TestAppBuilder {
+    /// Start with `--base-url` and `--trusted-proxy` as given.
+    pub(crate) fn public_address(mut self, public_address: PublicAddress) -> Self {
+        self.public_address = public_address;
+        self
+    }
+
     /// Append connection parameters (such as `sslmode=require`) to the PostgreSQL URL.
     pub(crate) fn postgres_params(mut self, params: &str) -> Self {
         self.postgres_params = Some(params.to_owned());
@@ -190,6 +198,7 @@ impl TestAppBuilder {
         let mut config = Config::for_database(target);
         config.allow_contract_overwrite = self.allow_contract_overwrite;
         config.access = self.access;
+        config.public_address = self.public_address;
         if let Some(limit) = self.max_body_bytes {
             config.max_body_bytes = limit;
         }
@@ -264,6 +273,7 @@ impl TestApp {
             database_address: None,
             postgres_params: None,
             access: AccessPolicy::default(),
+            public_address: PublicAddress::default(),
         }
     }
 
