@@ -210,3 +210,96 @@ fn a_bad_log_level_is_refused_with_the_setting_named() {
         "{stderr}"
     );
 }
+
+/// Starts the binary on `dir`'s default database; returns the child and its address.
+async fn spawn_broker(dir: &std::path::Path) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_treaty-broker"))
+        .args(["--bind", "127.0.0.1:0"])
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("TREATY_BIND")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn treaty-broker");
+    let stdout = child.stdout.take().expect("stdout");
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("start-up line");
+        line
+    })
+    .await
+    .expect("join");
+    let address = line
+        .trim()
+        .trim_start_matches("treaty-broker listening on http://")
+        .to_owned();
+    (child, address)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_a_request_in_flight_finish_and_keeps_its_write() {
+    use crate::support::fixtures::{PublishBody, pact};
+    use std::io::{Read, Write};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut child, address) = spawn_broker(dir.path()).await;
+    let body = PublishBody::new("C", "1", "P", &pact("C", "P", &["in flight"]))
+        .build()
+        .to_string();
+    let (head, tail) = body.as_bytes().split_at(body.len() / 2);
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    write!(
+        stream,
+        "POST /contracts/publish HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .expect("write head");
+    stream.write_all(head).expect("write half the body");
+    stream.flush().expect("flush");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        std::net::TcpStream::connect(&address).is_err(),
+        "after SIGTERM no new connection is accepted"
+    );
+    stream
+        .write_all(tail)
+        .expect("the rest of the body is still read");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read the answer");
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "the request in flight is answered: {answer}"
+    );
+    let exit = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(
+        exit.success(),
+        "a clean exit after the last request: {exit:?}"
+    );
+
+    let (mut restarted, address) = spawn_broker(dir.path()).await;
+    let fetched = reqwest::get(format!(
+        "http://{address}/pacts/provider/P/consumer/C/latest"
+    ))
+    .await
+    .expect("GET");
+    assert_eq!(
+        fetched.status().as_u16(),
+        200,
+        "the write survived the shutdown"
+    );
+    let _ = restarted.kill();
+    let _ = restarted.wait();
+}
