@@ -24,6 +24,8 @@ pub struct AppState {
     pub access: Arc<AccessControl>,
     /// Where links point.
     pub public_address: crate::http::public_url::PublicAddress,
+    /// What `/metrics` reports.
+    pub metrics: Arc<crate::http::metrics::Metrics>,
 }
 
 /// Why the broker could not start.
@@ -98,6 +100,7 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         max_body_bytes: config.max_body_bytes,
         access,
         public_address: config.public_address.clone(),
+        metrics: Arc::default(),
     });
     let server = HttpServer::new(move || {
         App::new()

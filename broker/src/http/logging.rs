@@ -1,7 +1,8 @@
-//! Request logging: one line per request with its method, route pattern, path, status,
+//! Request logging and counting: one line per request with its method, route pattern, path, status,
 //! duration and request id (the client's `X-Request-Id` when it is sane, a new one otherwise,
 //! returned in the response's `X-Request-Id`), and for a 5xx answer the cause, logged here once
-//! (the response body says nothing internal).
+//! (the response body says nothing internal); each request is also counted in
+//! [`crate::http::metrics`].
 
 use std::time::Instant;
 
@@ -42,6 +43,9 @@ pub async fn log_request(
             .get(&REQUEST_ID)
             .and_then(|value| value.to_str().ok()),
     );
+    let metrics = request
+        .app_data::<actix_web::web::Data<crate::app::AppState>>()
+        .map(|state| state.metrics.clone());
     let mut response = next.call(request).await?;
     let route = response
         .request()
@@ -51,7 +55,11 @@ pub async fn log_request(
         response.headers_mut().insert(REQUEST_ID, value);
     }
     let status = response.status().as_u16();
-    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let elapsed = started.elapsed();
+    if let Some(metrics) = metrics {
+        metrics.observe_request(&method, &route, status, elapsed);
+    }
+    let duration_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
     match response.response().error() {
         Some(error) if status == 503 => {
             tracing::warn!(http.method = %method, http.route = %route, http.path = %path, http.status = status, duration_ms, request_id = %id, error = %error, "database unavailable");

@@ -40,6 +40,9 @@ async fn answer(
     let answer = matrix::can_i_deploy(&state.db, query)
         .await
         .map_err(|error| ApiError::from(error).in_matrix())?;
+    state
+        .metrics
+        .observe_can_i_deploy(answer.verdict.deployable);
     let links = Links::from_request(request);
     let self_href = format!("{}{}", links.url(&[]).trim_end_matches('/'), request.uri());
     Ok(ok(views::matrix::matrix(&links, &answer, &self_href)))

@@ -15,6 +15,7 @@ pub mod hal;
 pub mod index;
 pub mod logging;
 pub mod matrix;
+pub mod metrics;
 pub mod ops;
 pub mod pacticipants;
 pub mod problem;
@@ -43,6 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/").route(get().to(index::get_index)))
     .service(resource("/health").route(get().to(ops::get_health)))
     .service(resource("/ready").route(get().to(ops::get_ready)))
+    .service(resource("/metrics").route(get().to(metrics::get_metrics)))
     // Publishing and pacts.
     .service(resource("/contracts/publish").route(post().to(contracts::publish::publish_contracts)))
     .service(resource("/pacts/latest").route(get().to(contracts::pacts::list_latest_pacts)))

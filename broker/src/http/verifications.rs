@@ -45,6 +45,7 @@ async fn publish(
 ) -> Result<HttpResponse, ApiError> {
     let input = VerificationInput::from_json(&body)?;
     let result = verifications::publish_verification(&state.db, pact, metadata, input).await?;
+    state.metrics.observe_verification(result.success);
     let links = Links::from_request(&request);
     let location = verification_results_url(
         &links,

@@ -118,6 +118,17 @@ pub struct Db {
     target: DatabaseTarget,
 }
 
+/// The pool's use at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolState {
+    /// Open connections.
+    pub connections: u32,
+    /// Of which idle.
+    pub idle: u32,
+    /// The pool's size.
+    pub max: u32,
+}
+
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Db")
@@ -153,6 +164,16 @@ impl Db {
             .build(AnyConnectionManager::new(target.clone(), settings))
             .map_err(|error| StorageError::Unavailable(error.to_string()))?;
         Ok(Self { pool, target })
+    }
+
+    /// How many connections the pool holds and how many of them are idle.
+    pub fn pool_state(&self) -> PoolState {
+        let state = self.pool.state();
+        PoolState {
+            connections: state.connections,
+            idle: state.idle_connections,
+            max: self.pool.max_size(),
+        }
     }
 
     /// The backend this pool talks to.

@@ -32,6 +32,8 @@ mod for_verification;
 mod index;
 // The matrix and can-i-deploy: verdicts, notices, explanations, row shape, the 400s.
 mod matrix;
+// /metrics after traffic: requests by route and status, publications, results, answers, pool.
+mod metrics;
 // Pacticipants: list, get, create, merge-patch, replace.
 mod pacticipants;
 // Pact resources: old PUT/GET/PATCH, latest, by tag, by branch, by sha, listings.

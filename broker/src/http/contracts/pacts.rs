@@ -164,6 +164,7 @@ async fn store_pact(
         on_conflict,
     )
     .await?;
+    state.metrics.observe_publications(1);
     let status = if outcome == ContractOutcome::Created {
         StatusCode::CREATED
     } else {

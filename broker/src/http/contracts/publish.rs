@@ -21,6 +21,7 @@ pub async fn publish_contracts(
     let pacticipant = publish_request.pacticipant.to_string();
     let version = publish_request.version.to_string();
     let outcome = publish::publish_contracts(&state.db, state.publish, publish_request).await?;
+    state.metrics.observe_publications(outcome.contracts.len());
     tracing::info!(
         pacticipant.name = %pacticipant,
         version.number = %version,
