@@ -107,6 +107,9 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
             .app_data(state.clone())
             .wrap(actix_web::middleware::from_fn(crate::http::auth::authorize))
             .wrap(actix_web::middleware::from_fn(
+                crate::http::limits::limit_head,
+            ))
+            .wrap(actix_web::middleware::from_fn(
                 crate::http::problem::negotiate_problem,
             ))
             .wrap(actix_web::middleware::from_fn(

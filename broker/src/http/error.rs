@@ -50,6 +50,12 @@ pub enum ApiError {
     /// The caller's role may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// The path or query string is over its limit.
+    #[error("{0}")]
+    UriTooLong(String),
+    /// A header, or all of them, over the limit.
+    #[error("{0}")]
+    HeadersTooLarge(String),
     /// The request body's Content-Type is not one the resource accepts.
     #[error("unsupported media type `{found}`: expected {expected}")]
     UnsupportedMediaType {
@@ -106,6 +112,8 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
         }
     }
 
@@ -127,7 +135,9 @@ impl ResponseError for ApiError {
             ),
             Self::Domain(DomainError::NotFound(message))
             | Self::Unauthorized { message, .. }
-            | Self::Forbidden(message) => (HAL_JSON, json!({ "error": message })),
+            | Self::Forbidden(message)
+            | Self::UriTooLong(message)
+            | Self::HeadersTooLarge(message) => (HAL_JSON, json!({ "error": message })),
             Self::NoRoute(path) => (
                 HAL_JSON,
                 json!({ "error": format!("no resource at `{path}`: see GET / for the API's relations") }),

@@ -13,6 +13,7 @@ pub mod extract;
 pub mod for_verification;
 pub mod hal;
 pub mod index;
+pub mod limits;
 pub mod logging;
 pub mod matrix;
 pub mod metrics;

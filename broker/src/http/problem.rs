@@ -67,8 +67,10 @@ pub fn problem_body(error: &ApiError, base: &str, instance: &str) -> Value {
         404 => ("not-found", "Not found"),
         409 => ("conflict", "Conflict"),
         413 => ("payload-too-large", "Request body too large"),
+        414 => ("uri-too-long", "Path or query too long"),
         415 => ("unsupported-media-type", "Unsupported media type"),
         422 => ("unprocessable-entity", "Unprocessable entity"),
+        431 => ("headers-too-large", "Request headers too large"),
         503 => ("unavailable", "Service unavailable"),
         _ => ("server-error", "Server error"),
     };

@@ -137,3 +137,39 @@ dbtest!(
         assert_eq!(reply.body, serde_json::json!({ "error": "internal error: the failure was logged" }));
     }
 );
+
+dbtest!(
+    async fn oversized_heads_names_and_nesting_get_a_4xx_naming_the_limit(backend) {
+        let app = TestApp::start(backend).await;
+        let long_path = app.get(&format!("/pacticipants/{}", "a".repeat(3000))).await;
+        assert_eq!(long_path.status, 414, "{}", long_path.body);
+        assert!(long_path.body["error"].as_str().is_some_and(|m| m.contains("limit is 2048")));
+        let long_query = app.get(&format!("/matrix?{}", "q[][pacticipant]=a&".repeat(500))).await;
+        assert_eq!(long_query.status, 414, "{}", long_query.body);
+        assert!(long_query.body["error"].as_str().is_some_and(|m| m.contains("query string")));
+        let big_header = app
+            .client
+            .get(app.url("/"))
+            .header("X-Padding", "b".repeat(9000))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(big_header.status().as_u16(), 431);
+        let body: serde_json::Value = big_header.json().await.expect("json");
+        assert!(body["error"].as_str().is_some_and(|m| m.contains("x-padding")), "{body}");
+
+        let long_name = app.get(&format!("/pacticipants/{}", "n".repeat(1001))).await;
+        assert_eq!(long_name.status, 400, "{}", long_name.body);
+
+        let mut deep = serde_json::json!({ "leaf": true });
+        for _ in 0..200 {
+            deep = serde_json::json!({ "nested": deep });
+        }
+        let mut document = pact("C", "P", &["a"]);
+        document["interactions"][0]["response"]["body"] = deep;
+        let published = app.publish(&PublishBody::new("C", "1", "P", &document).build()).await;
+        assert_eq!(published.status, 400, "{}", published.body);
+        assert!(published.body.to_string().contains("recursion limit"), "{}", published.body);
+        assert_eq!(app.get("/health").await.status, 200, "the broker is still up");
+    }
+);
