@@ -26,6 +26,8 @@ mod pact_broker_client_contracts;
 mod publish;
 // Pact files (fixtures, and files the real `pact mock` server wrote) parse and hash stably.
 mod round_trip;
+// schemathesis against /openapi.json on both backends: no 500, no answer off its schema.
+mod schemathesis;
 // Building and starting the binaries, the pact CLI and its mock server, a small provider, HTTP helpers.
 mod support;
 // The provider's loop: selected contracts verified (pending, WIP) and results published, by

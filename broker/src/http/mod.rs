@@ -17,6 +17,7 @@ pub mod limits;
 pub mod logging;
 pub mod matrix;
 pub mod metrics;
+pub mod openapi;
 pub mod ops;
 pub mod pacticipants;
 pub mod problem;
@@ -46,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/health").route(get().to(ops::get_health)))
     .service(resource("/ready").route(get().to(ops::get_ready)))
     .service(resource("/metrics").route(get().to(metrics::get_metrics)))
+    .service(resource("/openapi.json").route(get().to(openapi::get_openapi)))
     // Publishing and pacts.
     .service(resource("/contracts/publish").route(post().to(contracts::publish::publish_contracts)))
     .service(resource("/pacts/latest").route(get().to(contracts::pacts::list_latest_pacts)))

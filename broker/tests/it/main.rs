@@ -34,6 +34,8 @@ mod index;
 mod matrix;
 // /metrics after traffic: requests by route and status, publications, results, answers, pool.
 mod metrics;
+// The OpenAPI description matches the route table and is served.
+mod openapi;
 // Pacticipants: list, get, create, merge-patch, replace.
 mod pacticipants;
 // Pact resources: old PUT/GET/PATCH, latest, by tag, by branch, by sha, listings.
