@@ -17,7 +17,11 @@ use serde_json::{Map, Value, json};
 /// regression files written into the repository.
 pub(crate) fn config() -> Config {
     Config {
-        cases: 256,
+        // 256 cases keep a debug run to seconds; `PROPTEST_CASES=10000` runs a deeper search.
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|cases| cases.parse().ok())
+            .unwrap_or(256),
         failure_persistence: None,
         ..Config::default()
     }
