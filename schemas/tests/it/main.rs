@@ -35,3 +35,9 @@ mod bodies;
 
 // The real Pact files other tools wrote (shared/real-pacts) all load.
 mod real_pacts;
+
+// Property tests: no input panics; generated V2-V4 documents parse and survive the canonical form.
+mod parse_properties;
+
+// Proptest strategies for the property tests: any JSON, valid pact documents per version.
+mod pact_strategies;

@@ -18,6 +18,10 @@ mod conformance_http;
 mod matching;
 // The matching engine's mismatch messages, requests vs responses, messages, XML bodies.
 mod matching_messages;
+// Property tests: no expected/actual pair or rule set panics the engine; a body matches itself.
+mod matching_properties;
+// Proptest strategies for the matching properties: JSON, XML, bodies, rules of every kind.
+mod matching_strategies;
 // `treaty record-deployment` and `record-undeployment` against a fake broker: request order and bodies.
 mod deployments;
 // `treaty --help`, `--version` and clap's handling of bad flags.
