@@ -136,6 +136,18 @@ fn tokens_from_the_broker_binary_gate_treaty_commands() {
             describe(&again)
         );
 
+        let log = broker.log();
+        assert!(
+            log.contains("POST") && log.contains("401"),
+            "[{backend}] requests are logged"
+        );
+        for secret in [&writer, &reader] {
+            assert!(
+                !log.contains(&secret[7..]),
+                "[{backend}] no token in the log:\n{log}"
+            );
+        }
+
         let refused = publish(&broker, "1.0.1", &["--broker-token", &writer]);
         assert_ne!(
             refused.status.code(),

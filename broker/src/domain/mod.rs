@@ -22,7 +22,28 @@ pub mod versions;
 
 pub use names::{BranchName, PacticipantName, TagName, VersionNumber};
 
-use crate::storage::{StorageError, TransactionError};
+use crate::storage::{Db, StorageError, TransactionError};
+
+/// How much of the database pool is in use, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Open connections.
+    pub connections: u32,
+    /// Of which idle.
+    pub idle: u32,
+    /// The pool's size.
+    pub max: u32,
+}
+
+/// The pool's use now.
+pub fn pool_use(db: &Db) -> PoolUse {
+    let state = db.pool_state();
+    PoolUse {
+        connections: state.connections,
+        idle: state.idle,
+        max: state.max,
+    }
+}
 
 /// One fault in a request, attached to the field it concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -140,3 +140,46 @@ mod tests {
         assert_eq!(display_name_from("Foo App"), "Foo App");
     }
 }
+
+/// The longest free-text value stored (a build URL, a repository URL, a display name, an
+/// application instance), in bytes.
+pub const MAX_TEXT_LENGTH: usize = 2048;
+
+/// Checks a free-text value before it is stored: at most [`MAX_TEXT_LENGTH`] bytes and no
+/// control characters (PostgreSQL cannot store NUL in text, and a line break would forge log
+/// lines and headers). The message says what was found.
+pub fn check_text(value: &str) -> Result<(), String> {
+    if value.len() > MAX_TEXT_LENGTH {
+        return Err(format!(
+            "must be at most {MAX_TEXT_LENGTH} bytes long, found {}",
+            value.len()
+        ));
+    }
+    if let Some(control) = value.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "must not contain control characters, found U+{:04X}",
+            u32::from(control)
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn free_text_is_bounded_and_has_no_control_characters() {
+        assert!(check_text("https://ci.example/build/1").is_ok());
+        assert!(check_text("Orders service ✓").is_ok());
+        assert!(check_text(&"x".repeat(MAX_TEXT_LENGTH)).is_ok());
+        assert!(check_text(&"x".repeat(MAX_TEXT_LENGTH + 1)).is_err());
+        for bad in ["a\u{0}b", "line\nbreak", "bell\u{7}", "tab\t"] {
+            assert!(check_text(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            check_text("a\u{0}"),
+            Err("must not contain control characters, found U+0000".to_owned())
+        );
+    }
+}

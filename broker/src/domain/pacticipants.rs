@@ -2,8 +2,9 @@
 //! pacticipant as the Pact Broker does, or full replacement) and deleting with everything that
 //! hangs off them.
 
+use crate::domain::names::check_text;
 use crate::domain::versions::VersionSummary;
-use crate::domain::{BranchName, DomainError, PacticipantName};
+use crate::domain::{BranchName, DomainError, FieldError, PacticipantName};
 use crate::storage::models::PacticipantRow;
 use crate::storage::pacticipants::PacticipantAttributes;
 use crate::storage::{AnyConnection, Db, pacticipants, versions};
@@ -60,11 +61,27 @@ pub struct PacticipantPatch {
 
 impl PacticipantPatch {
     fn validate(&self) -> Result<(), DomainError> {
-        if let Some(Some(branch)) = &self.main_branch {
-            BranchName::parse(branch)
-                .map_err(|message| DomainError::invalid("mainBranch", message))?;
+        let mut faults = Vec::new();
+        if let Some(Some(branch)) = &self.main_branch
+            && let Err(message) = BranchName::parse(branch)
+        {
+            faults.push(FieldError::new("mainBranch", message));
         }
-        Ok(())
+        for (field, value) in [
+            ("displayName", &self.display_name),
+            ("repositoryUrl", &self.repository_url),
+        ] {
+            if let Some(Some(text)) = value
+                && let Err(message) = check_text(text)
+            {
+                faults.push(FieldError::new(field, message));
+            }
+        }
+        if faults.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(faults))
+        }
     }
 
     fn apply(&self, mut attributes: PacticipantAttributes) -> PacticipantAttributes {

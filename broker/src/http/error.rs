@@ -106,6 +106,9 @@ impl ResponseError for ApiError {
             Self::Domain(DomainError::Storage(error)) if error.is_unavailable() => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            Self::Domain(DomainError::Storage(error)) if error.is_unstorable_text() => {
+                StatusCode::BAD_REQUEST
+            }
             Self::Domain(DomainError::Storage(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Domain(DomainError::Unprocessable(_)) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -163,6 +166,12 @@ impl ResponseError for ApiError {
             Self::Domain(DomainError::Storage(error)) if error.is_unavailable() => (
                 HAL_JSON,
                 json!({ "error": "the database is unavailable: try again later" }),
+            ),
+            Self::Domain(DomainError::Storage(error)) if error.is_unstorable_text() => (
+                HAL_JSON,
+                json!({ "errors": { "request": [
+                    "a value in the request contains a character that cannot be stored (such as NUL, \\u0000): remove it"
+                ] } }),
             ),
             Self::Domain(DomainError::Storage(_)) => (
                 HAL_JSON,

@@ -17,7 +17,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use crate::app::AppState;
-use crate::http::error::ApiError;
+use crate::domain::{PoolUse, pool_use};
 
 /// The OpenMetrics text format's media type.
 const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -177,31 +177,24 @@ impl Metrics {
             .inc();
     }
 
-    /// The text a scrape gets, with the pool read now.
-    pub fn render(&self, pool: crate::storage::PoolState) -> Result<String, std::fmt::Error> {
+    /// The text a scrape gets, with the pool's use read now.
+    pub fn render(&self, pool: PoolUse) -> String {
         self.pool_connections.set(i64::from(pool.connections));
         self.pool_idle.set(i64::from(pool.idle));
         self.pool_max.set(i64::from(pool.max));
         let mut text = String::new();
-        encode(&mut text, &self.registry)?;
-        Ok(text)
+        if let Err(error) = encode(&mut text, &self.registry) {
+            // Writing to a String does not fail; say so if it ever does.
+            tracing::error!(error = %error, "cannot render the metrics");
+        }
+        text
     }
 }
 
 /// `GET /metrics`.
-pub async fn get_metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let text = state
-        .metrics
-        .render(state.db.pool_state())
-        .map_err(|error| {
-            ApiError::Domain(
-                crate::storage::StorageError::Corrupt(format!(
-                    "cannot render the metrics: {error}"
-                ))
-                .into(),
-            )
-        })?;
-    Ok(HttpResponse::Ok()
+pub async fn get_metrics(state: web::Data<AppState>) -> HttpResponse {
+    let text = state.metrics.render(pool_use(&state.db));
+    HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, OPENMETRICS))
-        .body(text))
+        .body(text)
 }

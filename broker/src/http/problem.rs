@@ -79,6 +79,9 @@ pub fn problem_body(error: &ApiError, base: &str, instance: &str) -> Value {
         ApiError::Domain(DomainError::Storage(_)) if status == 503 => {
             "the database is unavailable: try again later".to_owned()
         }
+        ApiError::Domain(DomainError::Storage(error)) if error.is_unstorable_text() => {
+            "a value in the request contains a character that cannot be stored (such as NUL): remove it".to_owned()
+        }
         ApiError::Domain(DomainError::Storage(_)) => {
             "internal error: the failure was logged".to_owned()
         }

@@ -78,6 +78,19 @@ impl StorageError {
         }
     }
 
+    /// Whether the database refused a value sent to it as text it cannot hold (PostgreSQL has
+    /// no NUL in text: `invalid byte sequence for encoding "UTF8": 0x00`), which is the
+    /// client's input, not a failure: the domain validates stored text, and this is the net
+    /// under query filters and anything validation missed.
+    pub fn is_unstorable_text(&self) -> bool {
+        match self {
+            Self::Query(DieselError::DatabaseError(_, info)) => info
+                .message()
+                .contains("invalid byte sequence for encoding"),
+            _ => false,
+        }
+    }
+
     /// Whether this is the database being unreachable rather than a bad query.
     pub fn is_unavailable(&self) -> bool {
         matches!(

@@ -320,7 +320,12 @@ dbtest!(
         .expect("join");
         assert_eq!(rows.len(), 2);
         for (row, secret) in rows.iter().zip([&first, &second]) {
-            let secret_part = secret.rsplit('_').next().expect("secret");
+            // `treaty_<key>_<secret>`; the secret (base64url) may itself contain `_`.
+            let (_, secret_part) = secret
+                .strip_prefix("treaty_")
+                .and_then(|rest| rest.split_once('_'))
+                .expect("treaty_<key>_<secret>");
+            assert_eq!(secret_part.len(), 43, "32 random bytes, base64url");
             let stored = format!("{row:?}");
             assert!(!stored.contains(secret_part), "the secret is not stored: {stored}");
             assert_eq!(row.secret_hash.len(), 64);

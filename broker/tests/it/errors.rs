@@ -173,3 +173,34 @@ dbtest!(
         assert_eq!(app.get("/health").await.status, 200, "the broker is still up");
     }
 );
+
+dbtest!(
+    async fn text_with_nul_or_control_characters_is_a_400_never_a_500(backend) {
+        // Found by schemathesis: PostgreSQL cannot store NUL in text, so a build URL with one
+        // used to fail the write with a 500.
+        let app = TestApp::start(backend).await;
+        let version = app
+            .patch(
+                "/pacticipants/web/versions/1",
+                &serde_json::json!({ "buildUrl": "https://ci.example/\u{0}x", "branch": "main" }),
+            )
+            .await;
+        assert_eq!(version.status, 400, "{}", version.body);
+        assert!(version.body["errors"]["buildUrl"].is_array(), "{}", version.body);
+        let pacticipant = app
+            .put("/pacticipants/web", &serde_json::json!({ "displayName": "Web\u{0}", "repositoryUrl": "x\ny" }))
+            .await;
+        assert_eq!(pacticipant.status, 400, "{}", pacticipant.body);
+        assert!(pacticipant.body["errors"]["displayName"].is_array(), "{}", pacticipant.body);
+        assert!(pacticipant.body["errors"]["repositoryUrl"].is_array(), "{}", pacticipant.body);
+        for path in [
+            "/environments?name=a%00b",
+            "/environments/00000000-0000-4000-8000-000000000000%00",
+            "/can-i-deploy?pacticipant=web&version=1%00&to=prod",
+            "/pacticipants?pacticipant=%00",
+        ] {
+            let reply = app.get(path).await;
+            assert!(reply.status < 500, "{path}: {} {}", reply.status, reply.body);
+        }
+    }
+);

@@ -8,10 +8,11 @@
 //! * the empty string (bare or wrapped) gives an empty text body, `Present(Text(""))`, whatever
 //!   the content type, because an empty body has no JSON document to compare;
 //! * objects, arrays, numbers and booleans give [`BodyContent::Json`];
-//! * any other string gives [`BodyContent::Text`] when it looks like XML (its first non-blank
-//!   character is `<`) or when a content type is known and is not a JSON one (the V4 wrapper's
-//!   `contentType`, else the `Content-Type` header or the message's `contentType` metadata);
-//!   otherwise it is a JSON string document, `Json(Value::String)`;
+//! * any other string gives [`BodyContent::Text`] when a content type is known and is not a
+//!   JSON one (the V4 wrapper's `contentType`, else the `Content-Type` header or the message's
+//!   `contentType` metadata), or when no content type is known and it looks like XML (its first
+//!   non-blank character is `<`); otherwise, and always under a JSON content type, it is a JSON
+//!   string document, `Json(Value::String)`;
 //! * V4 `encoded: "base64"` (or `true`) is decoded: to text or JSON when the content type is
 //!   textual and the bytes are UTF-8, otherwise to [`BodyContent::Bytes`]; `encoded: "json"`
 //!   means `content` holds JSON text, which is parsed;
@@ -75,9 +76,10 @@ fn bare_content(value: &Value, content_type: Option<&str>) -> BodyContent {
 }
 
 fn string_content(text: &str, content_type: Option<&str>) -> BodyContent {
+    let known_json = content_type.is_some_and(is_json_content_type);
     let known_not_json =
         content_type.is_some_and(|content_type| !is_json_content_type(content_type));
-    if text.is_empty() || looks_like_xml(text) || known_not_json {
+    if text.is_empty() || known_not_json || (looks_like_xml(text) && !known_json) {
         BodyContent::Text(text.to_owned())
     } else {
         BodyContent::Json(Value::String(text.to_owned()))

@@ -68,7 +68,9 @@ fn bodies_convert_as_documented() {
     check(
         V3,
         json!({"body": "  <a/>", "headers": app_json}),
-        text_body("  <a/>", None),
+        // Under a JSON content type a string is a JSON string document, even one that starts
+        // like XML: the provider sends `"  <a/>"` (quoted), and the verifier must expect that.
+        json_body(json!("  <a/>"), None),
     );
     check(V4, json!({"body": null}), Body::Null);
     check(V4, json!({"body": {"content": null}}), Body::Null);

@@ -22,6 +22,10 @@ pub async fn record_deployment(
     application_instance: Option<String>,
 ) -> Result<(DeployedVersion, bool), DomainError> {
     let instance = application_instance.filter(|instance| !instance.is_empty());
+    if let Some(instance) = &instance {
+        crate::domain::names::check_text(instance)
+            .map_err(|message| DomainError::invalid("applicationInstance", message))?;
+    }
     db.write(move |conn| {
         let pacticipant = require_pacticipant(conn, pacticipant.as_str())?;
         let version = require_version(conn, &pacticipant, number.as_str())?;

@@ -53,6 +53,11 @@ pub fn validate_publish(input: PublishInput) -> Result<PublishRequest, DomainErr
             }
         }
     }
+    if let Some(url) = &input.build_url
+        && let Err(message) = crate::domain::names::check_text(url)
+    {
+        faults.push(FieldError::new("buildUrl", message));
+    }
     match (pacticipant, version) {
         (Some(pacticipant), Some(version)) if faults.is_empty() => Ok(PublishRequest {
             pacticipant,

@@ -107,7 +107,15 @@ impl VerificationInput {
         let build_url = match fields.get("buildUrl") {
             None | Some(Value::Null) => None,
             Some(Value::String(raw)) if raw.is_empty() => None,
-            Some(Value::String(raw)) if is_absolute_url(raw) => Some(raw.clone()),
+            Some(Value::String(raw)) if is_absolute_url(raw) => {
+                match crate::domain::names::check_text(raw) {
+                    Ok(()) => Some(raw.clone()),
+                    Err(message) => {
+                        faults.push(FieldError::new("buildUrl", message));
+                        None
+                    }
+                }
+            }
             Some(Value::String(raw)) => {
                 faults.push(FieldError::new(
                     "buildUrl",

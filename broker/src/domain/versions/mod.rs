@@ -11,7 +11,7 @@ pub use branches::{
 };
 pub use tags::{delete_tag, get_tag, put_tag};
 
-use crate::domain::names::MAIN_BRANCH_CANDIDATES;
+use crate::domain::names::{MAIN_BRANCH_CANDIDATES, check_text};
 use crate::domain::pacticipants::{Pacticipant, require_pacticipant};
 use crate::domain::pacts::{PactSummary, summarise};
 use crate::domain::{BranchName, DomainError, PacticipantName, TagName, VersionNumber};
@@ -211,6 +211,9 @@ pub async fn put_version(
     number: VersionNumber,
     build_url: Option<String>,
 ) -> Result<(VersionDetails, bool), DomainError> {
+    if let Some(url) = &build_url {
+        check_text(url).map_err(|message| DomainError::invalid("buildUrl", message))?;
+    }
     db.write(move |conn| {
         let (pacticipant, _) =
             pacticipants::find_or_insert_pacticipant(conn, pacticipant.as_str())?;
