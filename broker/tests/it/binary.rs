@@ -1,5 +1,6 @@
-//! The `treaty-broker` binary itself: defaults, the start-up line on port 0, and a clean exit
-//! on SIGTERM.
+//! The `treaty-broker` binary itself: defaults, the start-up line on port 0, JSON logs off a
+//! terminal with request ids, a bad setting refused, and SIGTERM: a clean exit that finishes the
+//! request in flight.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -7,29 +8,7 @@ use std::process::{Command, Stdio};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_treaty-broker"))
-        .args(["--bind", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .env_remove("DATABASE_URL")
-        .env_remove("TREATY_BIND")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn treaty-broker");
-    let stdout = child.stdout.take().expect("stdout");
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the start-up line");
-        line
-    })
-    .await
-    .expect("join");
-    let address = line
-        .trim()
-        .strip_prefix("treaty-broker listening on http://")
-        .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"));
+    let (mut child, address) = spawn_broker(dir.path(), Stdio::null()).await;
     let port: u16 = address
         .rsplit(':')
         .next()
@@ -107,31 +86,7 @@ async fn logs_are_json_lines_without_colour_when_stderr_is_not_a_terminal() {
     let dir = tempfile::tempdir().expect("temp dir");
     let log_path = dir.path().join("broker.log");
     let log = std::fs::File::create(&log_path).expect("log file");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_treaty-broker"))
-        .args(["--bind", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .env_remove("DATABASE_URL")
-        .env_remove("TREATY_BIND")
-        .env_remove("TREATY_LOG_FORMAT")
-        .env_remove("TREATY_LOG_LEVEL")
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()
-        .expect("spawn treaty-broker");
-    let stdout = child.stdout.take().expect("stdout");
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("start-up line");
-        line
-    })
-    .await
-    .expect("join");
-    let address = line
-        .trim()
-        .trim_start_matches("treaty-broker listening on http://")
-        .to_owned();
+    let (mut child, address) = spawn_broker(dir.path(), Stdio::from(log)).await;
 
     let client = reqwest::Client::new();
     let response = client
@@ -211,15 +166,18 @@ fn a_bad_log_level_is_refused_with_the_setting_named() {
     );
 }
 
-/// Starts the binary on `dir`'s default database; returns the child and its address.
-async fn spawn_broker(dir: &std::path::Path) -> (std::process::Child, String) {
+/// Starts the binary on `dir`'s default database, logging to `stderr` (default log settings);
+/// returns the child and the address it printed.
+async fn spawn_broker(dir: &std::path::Path, stderr: Stdio) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_treaty-broker"))
         .args(["--bind", "127.0.0.1:0"])
         .current_dir(dir)
         .env_remove("DATABASE_URL")
         .env_remove("TREATY_BIND")
+        .env_remove("TREATY_LOG_FORMAT")
+        .env_remove("TREATY_LOG_LEVEL")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("spawn treaty-broker");
     let stdout = child.stdout.take().expect("stdout");
@@ -227,14 +185,15 @@ async fn spawn_broker(dir: &std::path::Path) -> (std::process::Child, String) {
         let mut line = String::new();
         BufReader::new(stdout)
             .read_line(&mut line)
-            .expect("start-up line");
+            .expect("read the start-up line");
         line
     })
     .await
     .expect("join");
     let address = line
         .trim()
-        .trim_start_matches("treaty-broker listening on http://")
+        .strip_prefix("treaty-broker listening on http://")
+        .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"))
         .to_owned();
     (child, address)
 }
@@ -245,7 +204,7 @@ async fn sigterm_lets_a_request_in_flight_finish_and_keeps_its_write() {
     use std::io::{Read, Write};
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let (mut child, address) = spawn_broker(dir.path()).await;
+    let (mut child, address) = spawn_broker(dir.path(), Stdio::null()).await;
     let body = PublishBody::new("C", "1", "P", &pact("C", "P", &["in flight"]))
         .build()
         .to_string();
@@ -289,7 +248,7 @@ async fn sigterm_lets_a_request_in_flight_finish_and_keeps_its_write() {
         "a clean exit after the last request: {exit:?}"
     );
 
-    let (mut restarted, address) = spawn_broker(dir.path()).await;
+    let (mut restarted, address) = spawn_broker(dir.path(), Stdio::null()).await;
     let fetched = reqwest::get(format!(
         "http://{address}/pacts/provider/P/consumer/C/latest"
     ))
