@@ -22,6 +22,8 @@ mod pact_cli_can_i_deploy;
 mod pact_cli_deployments;
 // treaty-broker verified against the Pact Broker client's own contract with the Pact Broker.
 mod pact_broker_client_contracts;
+// PostgreSQL stopped and started under the broker: 503 meanwhile, recovery after, nothing lost.
+mod postgres_outage;
 // `treaty publish` of V2/V3/V4 files to a real broker, fetched back; idempotence and 409.
 mod publish;
 // Pact files (fixtures, and files the real `pact mock` server wrote) parse and hash stably.

@@ -33,6 +33,16 @@ pub(crate) struct Database {
 }
 
 impl Database {
+    /// A database the test manages itself (such as its own PostgreSQL server), at `url`.
+    pub(crate) fn external(url: String, backend: &'static str) -> Database {
+        Database {
+            url,
+            backend,
+            dir: tempfile::tempdir().expect("a temporary directory"),
+            postgres: None,
+        }
+    }
+
     /// A fresh SQLite file in a temporary directory.
     pub(crate) fn sqlite() -> Database {
         let dir = tempfile::tempdir().expect("a temporary directory");
