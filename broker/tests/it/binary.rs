@@ -130,6 +130,10 @@ async fn logs_are_json_lines_without_colour_when_stderr_is_not_a_terminal() {
         !text.contains('\u{1b}'),
         "no ANSI escapes in a log file:\n{text}"
     );
+    assert!(
+        text.contains("NO CREDENTIALS ARE CONFIGURED"),
+        "an open broker says so at start-up:\n{text}"
+    );
     let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
