@@ -99,15 +99,9 @@ pub struct Settings {
     #[arg(long, env = "TREATY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Auto, global = true)]
     pub log_format: LogFormat,
     /// What to log: `error`, `warn`, `info`, `debug`, `trace`, or per-module directives such as
-    /// `info,treaty_broker::storage=debug`.
-    #[arg(
-        long,
-        env = "TREATY_LOG_LEVEL",
-        default_value = "info",
-        value_name = "LEVEL",
-        global = true
-    )]
-    pub log_level: String,
+    /// `info,treaty_broker::storage=debug`; without it `RUST_LOG`, else `info`.
+    #[arg(long, env = "TREATY_LOG_LEVEL", value_name = "LEVEL", global = true)]
+    pub log_level: Option<String>,
     /// Maximum number of pooled database connections.
     #[arg(long, env = "TREATY_DB_POOL_SIZE", default_value_t = 10, global = true)]
     pub db_pool_size: u32,

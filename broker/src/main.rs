@@ -12,7 +12,17 @@ use treaty_broker::domain::access::tokens;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(error) = init_logging(cli.settings.log_format, &cli.settings.log_level) {
+    let level = cli
+        .settings
+        .log_level
+        .clone()
+        .or_else(|| {
+            std::env::var("RUST_LOG")
+                .ok()
+                .filter(|level| !level.trim().is_empty())
+        })
+        .unwrap_or_else(|| "info".to_owned());
+    if let Err(error) = init_logging(cli.settings.log_format, &level) {
         eprintln!("treaty-broker: error: {error}");
         return ExitCode::from(2);
     }
@@ -29,7 +39,7 @@ fn main() -> ExitCode {
 fn init_logging(format: LogFormat, level: &str) -> Result<(), String> {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_new(level).map_err(|error| {
-        format!("--log-level (TREATY_LOG_LEVEL) `{level}` is not a level such as `info` or `warn,treaty_broker=debug`: {error}")
+        format!("--log-level (TREATY_LOG_LEVEL, else RUST_LOG) `{level}` is not a level such as `info` or `warn,treaty_broker=debug`: {error}")
     })?;
     let terminal = std::io::stderr().is_terminal();
     let builder = tracing_subscriber::fmt()

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (mut child, address) = spawn_broker(dir.path(), Stdio::null()).await;
+    let (mut child, address) = spawn_broker(dir.path(), Stdio::null(), &[]).await;
     let port: u16 = address
         .rsplit(':')
         .next()
@@ -86,7 +86,7 @@ async fn logs_are_json_lines_without_colour_when_stderr_is_not_a_terminal() {
     let dir = tempfile::tempdir().expect("temp dir");
     let log_path = dir.path().join("broker.log");
     let log = std::fs::File::create(&log_path).expect("log file");
-    let (mut child, address) = spawn_broker(dir.path(), Stdio::from(log)).await;
+    let (mut child, address) = spawn_broker(dir.path(), Stdio::from(log), &[]).await;
 
     let client = reqwest::Client::new();
     let response = client
@@ -164,15 +164,16 @@ fn a_bad_log_level_is_refused_with_the_setting_named() {
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("--log-level (TREATY_LOG_LEVEL)"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("--log-level (TREATY_LOG_LEVEL"), "{stderr}");
 }
 
 /// Starts the binary on `dir`'s default database, logging to `stderr` (default log settings);
 /// returns the child and the address it printed.
-async fn spawn_broker(dir: &std::path::Path, stderr: Stdio) -> (std::process::Child, String) {
+async fn spawn_broker(
+    dir: &std::path::Path,
+    stderr: Stdio,
+    env: &[(&str, &str)],
+) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_treaty-broker"))
         .args(["--bind", "127.0.0.1:0"])
         .current_dir(dir)
@@ -180,6 +181,8 @@ async fn spawn_broker(dir: &std::path::Path, stderr: Stdio) -> (std::process::Ch
         .env_remove("TREATY_BIND")
         .env_remove("TREATY_LOG_FORMAT")
         .env_remove("TREATY_LOG_LEVEL")
+        .env_remove("RUST_LOG")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(stderr)
         .spawn()
@@ -208,7 +211,7 @@ async fn sigterm_lets_a_request_in_flight_finish_and_keeps_its_write() {
     use std::io::{Read, Write};
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let (mut child, address) = spawn_broker(dir.path(), Stdio::null()).await;
+    let (mut child, address) = spawn_broker(dir.path(), Stdio::null(), &[]).await;
     let body = PublishBody::new("C", "1", "P", &pact("C", "P", &["in flight"]))
         .build()
         .to_string();
@@ -252,7 +255,7 @@ async fn sigterm_lets_a_request_in_flight_finish_and_keeps_its_write() {
         "a clean exit after the last request: {exit:?}"
     );
 
-    let (mut restarted, address) = spawn_broker(dir.path(), Stdio::null()).await;
+    let (mut restarted, address) = spawn_broker(dir.path(), Stdio::null(), &[]).await;
     let fetched = reqwest::get(format!(
         "http://{address}/pacts/provider/P/consumer/C/latest"
     ))
@@ -265,4 +268,30 @@ async fn sigterm_lets_a_request_in_flight_finish_and_keeps_its_write() {
     );
     let _ = restarted.kill();
     let _ = restarted.wait();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rust_log_sets_the_level_when_no_log_level_is_given() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log_path = dir.path().join("broker.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let (mut child, address) =
+        spawn_broker(dir.path(), Stdio::from(log), &[("RUST_LOG", "warn")]).await;
+    let reply = reqwest::get(format!("http://{address}/pacticipants"))
+        .await
+        .expect("GET");
+    assert_eq!(reply.status().as_u16(), 200);
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = tokio::task::spawn_blocking(move || child.wait()).await;
+    let text = std::fs::read_to_string(&log_path).expect("read log");
+    assert!(
+        !text.contains("\"request\""),
+        "no info lines at RUST_LOG=warn:\n{text}"
+    );
+    assert!(
+        text.contains("NO CREDENTIALS"),
+        "warnings still are:\n{text}"
+    );
 }
