@@ -124,21 +124,28 @@ pub struct Settings {
     )]
     pub db_statement_timeout_ms: u64,
     /// The basic-auth user that may do everything (the Pact Broker's read-write user).
-    #[arg(long, env = "PACT_BROKER_BASIC_AUTH_USERNAME", value_name = "USER")]
+    #[arg(
+        long,
+        env = "PACT_BROKER_BASIC_AUTH_USERNAME",
+        value_name = "USER",
+        global = true
+    )]
     pub basic_auth_username: Option<String>,
     /// Its password.
     #[arg(
         long,
         env = "PACT_BROKER_BASIC_AUTH_PASSWORD",
         value_name = "PASSWORD",
-        hide_env_values = true
+        hide_env_values = true,
+        global = true
     )]
     pub basic_auth_password: Option<String>,
     /// The basic-auth user that may only read.
     #[arg(
         long,
         env = "PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME",
-        value_name = "USER"
+        value_name = "USER",
+        global = true
     )]
     pub basic_auth_read_only_username: Option<String>,
     /// Its password.
@@ -146,12 +153,13 @@ pub struct Settings {
         long,
         env = "PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD",
         value_name = "PASSWORD",
-        hide_env_values = true
+        hide_env_values = true,
+        global = true
     )]
     pub basic_auth_read_only_password: Option<String>,
     /// The broker's public URL, which every link starts with (behind a load balancer or
     /// ingress); without it links follow a trusted proxy's X-Forwarded-* headers or the request.
-    #[arg(long, env = "PACT_BROKER_BASE_URL", value_name = "URL")]
+    #[arg(long, env = "PACT_BROKER_BASE_URL", value_name = "URL", global = true)]
     pub base_url: Option<String>,
     /// Addresses or networks (CIDR) whose X-Forwarded-Host, -Proto, -Port and -Prefix are
     /// believed; repeatable or comma-separated. Default: loopback.
@@ -159,11 +167,12 @@ pub struct Settings {
         long = "trusted-proxy",
         env = "TREATY_TRUSTED_PROXIES",
         value_name = "NET",
-        value_delimiter = ','
+        value_delimiter = ',',
+        global = true
     )]
     pub trusted_proxies: Vec<String>,
     /// Let clients without credentials read (GET, and POST for pacts for verification).
-    #[arg(long, env = "PACT_BROKER_ALLOW_PUBLIC_READ")]
+    #[arg(long, env = "PACT_BROKER_ALLOW_PUBLIC_READ", global = true)]
     pub allow_public_read: bool,
 }
 
@@ -203,6 +212,13 @@ impl Config {
             return Err(
                 "--db-connect-timeout (TREATY_DB_CONNECT_TIMEOUT) must be at least 1 second".into(),
             );
+        }
+        if settings.db_statement_timeout_ms > i32::MAX as u64 {
+            return Err(format!(
+                "--db-statement-timeout-ms (TREATY_DB_STATEMENT_TIMEOUT_MS) must be at most {} (PostgreSQL's limit), found {}",
+                i32::MAX,
+                settings.db_statement_timeout_ms
+            ));
         }
         if settings.db_statement_timeout_ms == 0 {
             return Err(
@@ -249,7 +265,9 @@ impl Config {
             settings
                 .trusted_proxies
                 .iter()
-                .map(|net| parse_network(net.trim()))
+                .map(|net| net.trim())
+                .filter(|net| !net.is_empty())
+                .map(parse_network)
                 .collect::<Result<_, _>>()?
         };
         Ok(Self {

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         .settings
         .log_level
         .clone()
+        .filter(|level| !level.trim().is_empty())
         .or_else(|| {
             std::env::var("RUST_LOG")
                 .ok()

@@ -26,13 +26,18 @@ pub async fn authorize(
         .headers()
         .get(AUTHORIZATION)
         .map(|value| value.to_str().map_err(|_| ()));
-    let peer = request.peer_addr().map(|address| address.ip());
+    let peer = request
+        .peer_addr()
+        .map(|address| address.ip().to_canonical());
+    // The path as the router matches it (percent-decoded except `%2F`, `%25` and `%2B`), not
+    // the raw one: `/%74okens` routes to `/tokens` and must need what `/tokens` needs.
+    let path = request.match_info().as_str().to_owned();
     let decision = state
         .access
         .check(
             &state.db,
             request.method().as_str(),
-            request.path(),
+            &path,
             authorization,
             peer,
         )
@@ -44,6 +49,9 @@ pub async fn authorize(
             challenge: state.access.challenge(),
         },
         Ok(Decision::Forbidden(message)) => ApiError::Forbidden(message),
+        Ok(Decision::Throttled(pause)) => ApiError::TooManyRequests {
+            retry_after_seconds: pause.as_secs().max(1),
+        },
         Err(error) => ApiError::Domain(error),
     };
     // `error_response` keeps the error on the response, for problem details and the request log.

@@ -50,6 +50,12 @@ pub enum ApiError {
     /// The caller's role may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// The client's address sent too many wrong credentials lately.
+    #[error("too many wrong credentials from this address: try again in {retry_after_seconds} s")]
+    TooManyRequests {
+        /// When to try again.
+        retry_after_seconds: u64,
+    },
     /// The path or query string is over its limit.
     #[error("{0}")]
     UriTooLong(String),
@@ -116,6 +122,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
         }
     }
@@ -141,6 +148,7 @@ impl ResponseError for ApiError {
             | Self::Forbidden(message)
             | Self::UriTooLong(message)
             | Self::HeadersTooLarge(message) => (HAL_JSON, json!({ "error": message })),
+            Self::TooManyRequests { .. } => (HAL_JSON, json!({ "error": self.to_string() })),
             Self::NoRoute(path) => (
                 HAL_JSON,
                 json!({ "error": format!("no resource at `{path}`: see GET / for the API's relations") }),
@@ -185,6 +193,13 @@ impl ResponseError for ApiError {
             response
                 .headers_mut()
                 .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if let Self::TooManyRequests {
+            retry_after_seconds,
+        } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string())
+        {
+            response.headers_mut().insert(RETRY_AFTER, value);
         }
         if let Self::Unauthorized { challenge, .. } = self {
             response

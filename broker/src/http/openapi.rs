@@ -18,6 +18,8 @@ pub enum Body {
     None,
     /// JSON matching the named component schema.
     Json(&'static str),
+    /// Optionally JSON matching the named schema (an empty body is fine too).
+    OptionalJson(&'static str),
     /// `application/merge-patch+json` matching the named schema.
     MergePatch(&'static str),
 }
@@ -93,7 +95,7 @@ const MATRIX_QUERY: &[&str] = &[
 const CAN_I_DEPLOY_QUERY: &[&str] = &["pacticipant", "version", "environment", "to", "ignore[]"];
 
 use Answer::{Created, Metrics, NoContent, Ok as Okay, OkOrCreated};
-use Body::{Json, MergePatch, None as Empty};
+use Body::{Json, MergePatch, None as Empty, OptionalJson};
 
 /// Every route the broker answers (the default 404 aside).
 pub const OPERATIONS: &[Operation] = &[
@@ -361,7 +363,7 @@ pub const OPERATIONS: &[Operation] = &[
         "/pacticipants",
         "Create a pacticipant",
         Json("Pacticipant"),
-        OkOrCreated("Hal"),
+        Created("Hal"),
     ),
     op(
         "get",
@@ -451,7 +453,7 @@ pub const OPERATIONS: &[Operation] = &[
         "put",
         "/pacticipants/{pacticipant}/versions/{version}/tags/{tag}",
         "Tag a version",
-        Json("Object"),
+        Empty,
         OkOrCreated("Hal"),
     ),
     op(
@@ -500,7 +502,7 @@ pub const OPERATIONS: &[Operation] = &[
         "put",
         "/pacticipants/{pacticipant}/branches/{branch}/versions/{version}",
         "Add a version to a branch",
-        Json("Object"),
+        Empty,
         OkOrCreated("Hal"),
     ),
     Operation {
@@ -586,7 +588,7 @@ pub const OPERATIONS: &[Operation] = &[
         "post",
         "/pacticipants/{pacticipant}/versions/{version}/deployed-versions/environment/{uuid}",
         "Record a deployment",
-        Json("Deployment"),
+        OptionalJson("Deployment"),
         Created("Hal"),
     ),
     op(
@@ -600,7 +602,7 @@ pub const OPERATIONS: &[Operation] = &[
         "post",
         "/pacticipants/{pacticipant}/versions/{version}/released-versions/environment/{uuid}",
         "Record a release",
-        Json("Object"),
+        Empty,
         OkOrCreated("Hal"),
     ),
     op(
@@ -852,6 +854,9 @@ fn operation(entry: &Operation) -> Value {
         Body::None => {}
         Body::Json(name) => {
             body["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema_ref(name) } } });
+        }
+        Body::OptionalJson(name) => {
+            body["requestBody"] = json!({ "required": false, "content": { "application/json": { "schema": schema_ref(name) } } });
         }
         Body::MergePatch(name) => {
             body["requestBody"] = json!({ "required": true, "content": { "application/merge-patch+json": { "schema": schema_ref(name) } } });

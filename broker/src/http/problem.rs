@@ -70,6 +70,7 @@ pub fn problem_body(error: &ApiError, base: &str, instance: &str) -> Value {
         414 => ("uri-too-long", "Path or query too long"),
         415 => ("unsupported-media-type", "Unsupported media type"),
         422 => ("unprocessable-entity", "Unprocessable entity"),
+        429 => ("too-many-requests", "Too many wrong credentials"),
         431 => ("headers-too-large", "Request headers too large"),
         503 => ("unavailable", "Service unavailable"),
         _ => ("server-error", "Server error"),

@@ -2,7 +2,8 @@
 //! request's own `Host` is the broker's internal address, so: `--base-url` when set; otherwise
 //! the `X-Forwarded-Host`, `-Proto`, `-Port` and `-Prefix` headers, but only from a trusted
 //! proxy (anyone else could make the broker hand out links to their own host); otherwise the
-//! request's scheme and `Host`. [`public_base`] decides, as a pure function.
+//! request's scheme and `Host` (which any client sets: behind a proxy, set `--base-url` or
+//! make the proxy send `X-Forwarded-Host`). [`public_base`] decides, as a pure function.
 
 use std::net::IpAddr;
 
@@ -91,7 +92,7 @@ pub fn public_base(
     if let Some(base) = &settings.base_url {
         return base.clone();
     }
-    let trusted = peer.is_some_and(|peer| {
+    let trusted = peer.map(|peer| peer.to_canonical()).is_some_and(|peer| {
         settings
             .trusted_proxies
             .iter()
@@ -100,7 +101,7 @@ pub fn public_base(
     if !trusted {
         return format!("{scheme}://{host}");
     }
-    let scheme = match first(forwarded.proto)
+    let scheme = match nearest(forwarded.proto)
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
@@ -108,14 +109,14 @@ pub fn public_base(
         Some("http") => "http",
         _ => scheme,
     };
-    let mut host = first(forwarded.host)
+    let mut host = nearest(forwarded.host)
         .filter(|h| is_plain_host(h))
         .unwrap_or(host)
         .to_owned();
-    if let Some(port) = first(forwarded.port).and_then(|port| port.parse::<u16>().ok()) {
+    if let Some(port) = nearest(forwarded.port).and_then(|port| port.parse::<u16>().ok()) {
         host = with_port(&host, port, scheme);
     }
-    let prefix = first(forwarded.prefix)
+    let prefix = nearest(forwarded.prefix)
         .map(|prefix| prefix.trim_matches('/'))
         .filter(|prefix| {
             !prefix.is_empty()
@@ -128,10 +129,11 @@ pub fn public_base(
     format!("{scheme}://{host}{prefix}")
 }
 
-/// The first of a proxy chain's comma-separated values (the original request's).
-fn first(value: Option<&str>) -> Option<&str> {
+/// The last of a proxy chain's comma-separated values: the one the nearest proxy (the trusted
+/// one) added; earlier values may be whatever the client sent.
+fn nearest(value: Option<&str>) -> Option<&str> {
     value
-        .and_then(|text| text.split(',').next())
+        .and_then(|text| text.rsplit(',').next())
         .map(str::trim)
         .filter(|text| !text.is_empty())
 }
@@ -229,8 +231,8 @@ mod tests {
                 &defaults,
                 loopback,
                 Forwarded {
-                    host: Some("a.example.com, proxy.internal"),
-                    proto: Some("HTTPS"),
+                    host: Some("evil.example.com, a.example.com"),
+                    proto: Some("http, HTTPS"),
                     ..Forwarded::default()
                 },
                 "https://a.example.com",

@@ -77,7 +77,7 @@ pub fn required_role(method: &str, path: &str) -> Option<Role> {
         path.strip_prefix(prefix)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     };
-    if under("/tokens") {
+    if is_tokens_path(path) {
         return Some(Role::Admin);
     }
     match method {
@@ -87,6 +87,12 @@ pub fn required_role(method: &str, path: &str) -> Option<Role> {
         _ if under("/environments") || under("/webhooks") => Some(Role::Admin),
         _ => Some(Role::Write),
     }
+}
+
+/// `/tokens` and `/tokens/…`.
+fn is_tokens_path(path: &str) -> bool {
+    path.strip_prefix("/tokens")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// `/pacts/provider/{provider}/for-verification`: a query sent as a POST.
@@ -133,6 +139,8 @@ pub enum Decision {
     Unauthorized(String),
     /// 403: the caller is known but its role may not do this.
     Forbidden(String),
+    /// 429: the address sent too many wrong credentials lately; try again after the pause.
+    Throttled(Duration),
 }
 
 /// Whether `caller` may do `action` (`METHOD /path`, for messages), which needs `required`.
@@ -300,8 +308,8 @@ impl AccessControl {
     }
 
     /// Decides one request: `authorization` is the `Authorization` header (`Err` when it is
-    /// not text), `peer` the client's address. A rejected credential from an address that
-    /// keeps failing is answered late (see [`throttle`]).
+    /// not text), `peer` the client's address. An address that keeps sending wrong credentials
+    /// is refused for a while without them being checked (see [`throttle`]).
     pub async fn check(
         &self,
         db: &Db,
@@ -316,7 +324,19 @@ impl AccessControl {
         }
         let mode = self.mode(db).await?;
         if mode == Mode::Open {
+            // Whoever made the first token over the API of an open broker would own it and lock
+            // its operator out: the first token comes from the operator's shell.
+            if is_tokens_path(path) {
+                return Ok(Decision::Forbidden(
+                    "this broker is open (no credentials are configured): create the first token with `treaty-broker token create --name NAME --role admin`, or configure basic auth".to_owned(),
+                ));
+            }
             return Ok(Decision::Allow);
+        }
+        if let (Some(peer), Some(_)) = (peer, &authorization)
+            && let Some(pause) = self.throttle.blocked(peer, Instant::now())
+        {
+            return Ok(Decision::Throttled(pause));
         }
         let caller = match authorization {
             None => Caller::Anonymous,
@@ -327,10 +347,9 @@ impl AccessControl {
         };
         let decision = decide(required, &caller, mode, &format!("{method} {path}"));
         if let (Caller::Rejected(_), Some(peer)) = (&caller, peer) {
-            let delay = self.throttle.record_failure(peer, Instant::now());
-            if !delay.is_zero() {
-                tracing::warn!(client.address = %peer, delay_ms = delay.as_millis() as u64, "repeated credential failures: answering late");
-                tokio::time::sleep(delay).await;
+            let pause = self.throttle.record_failure(peer, Instant::now());
+            if !pause.is_zero() {
+                tracing::warn!(client.address = %peer, pause_ms = pause.as_millis() as u64, "repeated credential failures: refusing this address for a while");
             }
         }
         Ok(decision)
@@ -357,8 +376,15 @@ impl AccessControl {
                 },
             );
         }
+        // The scheme is quoted only when it looks like one: a bare token sent without `Bearer `
+        // must not come back in the answer (and from there into CI logs).
+        let named = if scheme.len() <= 20 && scheme.chars().all(|c| c.is_ascii_alphabetic()) {
+            format!(" `{scheme}`")
+        } else {
+            String::new()
+        };
         Ok(Caller::Rejected(format!(
-            "unsupported Authorization scheme `{scheme}`: send `Bearer TOKEN` or `Basic CREDENTIALS`"
+            "unsupported Authorization scheme{named}: send `Bearer TOKEN` or `Basic CREDENTIALS`"
         )))
     }
 }
@@ -412,6 +438,8 @@ mod tests {
             ("POST", "/tokens", admin),
             ("DELETE", "/tokens/ci", admin),
             ("GET", "/tokensmith", read),
+            // What the router sees: `%74okens` arrives here decoded, as `/tokens`.
+            ("POST", "/tokens", admin),
             ("POST", "/environmentsx", write),
         ];
         for (method, path, expected) in table {
@@ -433,6 +461,7 @@ mod tests {
             Allow => "allow",
             Unauthorized(_) => "401",
             Forbidden(_) => "403",
+            Decision::Throttled(_) => "429",
         };
         let table = [
             (None, Caller::Anonymous, closed, "allow"),

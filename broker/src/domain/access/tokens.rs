@@ -54,12 +54,21 @@ impl Token {
 }
 
 /// A token just created: the only time its secret exists outside the client.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CreatedToken {
     /// The stored token.
     pub token: Token,
     /// The whole token to send as `Authorization: Bearer …`.
     pub secret: String,
+}
+
+impl std::fmt::Debug for CreatedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedToken")
+            .field("token", &self.token)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
 }
 
 /// Checks a token name: 1 to 100 letters, digits, `.`, `_` or `-`.
@@ -199,8 +208,12 @@ pub(crate) async fn authenticate(db: &Db, token: &str) -> Result<Caller, DomainE
         let Ok(role) = Role::parse(&row.role) else {
             return Ok(unknown());
         };
-        if is_stale(row.last_used_at.as_deref()) {
-            store::touch_token(conn, row.id, &now())?;
+        // Last use is bookkeeping: failing to record it (a busy SQLite, a read-only replica)
+        // must not refuse a valid token.
+        if is_stale(row.last_used_at.as_deref())
+            && let Err(error) = store::touch_token(conn, row.id, &now())
+        {
+            tracing::warn!(token.name = %row.name, error = %error, "cannot record the token's last use");
         }
         Ok(Caller::Known {
             name: row.name,
