@@ -69,6 +69,24 @@ pub enum LogFormat {
     Json,
 }
 
+/// A setting that is a secret: parsed like a string, never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Self(text.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 /// The raw settings as given on the command line or in the environment.
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -139,7 +157,7 @@ pub struct Settings {
         hide_env_values = true,
         global = true
     )]
-    pub basic_auth_password: Option<String>,
+    pub basic_auth_password: Option<Secret>,
     /// The basic-auth user that may only read.
     #[arg(
         long,
@@ -156,7 +174,7 @@ pub struct Settings {
         hide_env_values = true,
         global = true
     )]
-    pub basic_auth_read_only_password: Option<String>,
+    pub basic_auth_read_only_password: Option<Secret>,
     /// The broker's public URL, which every link starts with (behind a load balancer or
     /// ingress); without it links follow a trusted proxy's X-Forwarded-* headers or the request.
     #[arg(long, env = "PACT_BROKER_BASE_URL", value_name = "URL", global = true)]
@@ -236,13 +254,19 @@ impl Config {
             "--basic-auth-username (PACT_BROKER_BASIC_AUTH_USERNAME)",
             "--basic-auth-password (PACT_BROKER_BASIC_AUTH_PASSWORD)",
             &settings.basic_auth_username,
-            &settings.basic_auth_password,
+            &settings
+                .basic_auth_password
+                .as_ref()
+                .map(|secret| secret.0.clone()),
         )?;
         let read_only = basic_user(
             "--basic-auth-read-only-username (PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME)",
             "--basic-auth-read-only-password (PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD)",
             &settings.basic_auth_read_only_username,
-            &settings.basic_auth_read_only_password,
+            &settings
+                .basic_auth_read_only_password
+                .as_ref()
+                .map(|secret| secret.0.clone()),
         )?;
         if let (Some(rw), Some(ro)) = (&read_write, &read_only)
             && rw.username == ro.username
@@ -355,5 +379,25 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn basic_auth_passwords_are_not_shown_by_debug() {
+        let cli = Cli::try_parse_from([
+            "treaty-broker",
+            "--basic-auth-username",
+            "rw",
+            "--basic-auth-password",
+            "hunter2",
+        ])
+        .expect("parses");
+        let shown = format!("{cli:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        let config = Config::from_settings(&cli.settings).expect("valid");
+        assert!(!format!("{config:?}").contains("hunter2"));
+        assert_eq!(
+            config.access.read_write.map(|user| user.password),
+            Some("hunter2".to_owned())
+        );
     }
 }

@@ -62,7 +62,8 @@ pub enum Auth {
     },
 }
 
-/// How often and how patiently to retry a request the broker answered with 5xx, 408 or 429.
+/// How often and how patiently to retry a request the broker answered with 5xx, 408 or 429, or
+/// could not be connected to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Total attempts, the first one included (1 means no retry).
@@ -163,9 +164,10 @@ impl BrokerClient {
         self.url_for(&hal::expand(href, values))
     }
 
-    /// Sends one request, retrying on 5xx, 408 and 429 as the [`RetryPolicy`] allows, and
-    /// returns the last answer whatever its status. Only a failure to get any answer is an
-    /// error here.
+    /// Sends one request, retrying on 5xx, 408 and 429, and when no connection could be made
+    /// (nothing was sent, so even a POST is safe to repeat; a broker restarting in a rolling
+    /// deploy), as the [`RetryPolicy`] allows, and returns the last answer whatever its status.
+    /// Only a failure to get any answer is an error here.
     pub async fn send(
         &self,
         method: Method,
@@ -174,7 +176,23 @@ impl BrokerClient {
     ) -> Result<BrokerResponse, Error> {
         let mut attempt = 1;
         loop {
-            let response = self.send_once(method.clone(), url.clone(), body).await?;
+            let response = match self.send_once(method.clone(), url.clone(), body).await {
+                Ok(response) => response,
+                Err(Error::Connect { .. }) if attempt < self.retry.attempts => {
+                    let wait = retry::backoff(attempt, &self.retry, None, rand::random());
+                    tracing::debug!(url = %url, attempt, wait_ms = wait.as_millis() as u64, "no connection to the broker; retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(Error::Connect { url, reason }) if attempt > 1 => {
+                    return Err(Error::Connect {
+                        url,
+                        reason: format!("{reason} (after {attempt} attempts)"),
+                    });
+                }
+                Err(error) => return Err(error),
+            };
             if !retry::is_retryable(response.status()) || attempt >= self.retry.attempts {
                 return read_response(url, response, attempt).await;
             }

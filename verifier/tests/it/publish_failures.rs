@@ -78,12 +78,47 @@ async fn an_unreachable_broker_exits_with_2() {
     let dir = tempfile::tempdir().unwrap();
     let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
 
-    let output = treaty(&["publish", file.to_str().unwrap(), "-a", "1", "-b", &url]).await;
+    let output = treaty(&[
+        "publish",
+        file.to_str().unwrap(),
+        "-a",
+        "1",
+        "-b",
+        &url,
+        "--retries",
+        "1",
+    ])
+    .await;
 
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         stderr(&output).trim(),
         format!("treaty: error: could not connect to {url}: connection refused")
+    );
+}
+
+#[tokio::test]
+async fn a_broker_that_cannot_be_reached_is_tried_again_before_giving_up() {
+    let url = format!("http://127.0.0.1:{}", closed_port());
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_json(dir.path(), "p.json", &pact_v3("web", "orders"));
+
+    let output = treaty(&[
+        "publish",
+        file.to_str().unwrap(),
+        "-a",
+        "1",
+        "-b",
+        &url,
+        "--retries",
+        "2",
+    ])
+    .await;
+
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        format!("treaty: error: could not connect to {url}: connection refused (after 2 attempts)")
     );
 }
 

@@ -53,7 +53,8 @@ pub struct VerifyBrokerArgs {
     )]
     pub broker_password: Option<String>,
 
-    /// Total attempts for a broker request answered with 5xx, 408 or 429 (1 = no retry);
+    /// Total attempts for a broker request answered with 5xx, 408 or 429, or that cannot
+    /// connect (1 = no retry);
     /// waits double from 0.5 s with jitter and honour Retry-After, up to 10 s each.
     #[arg(long, env = "PACT_BROKER_HTTP_RETRIES", value_name = "N", default_value_t = 4,
           value_parser = clap::value_parser!(u32).range(1..=20))]
