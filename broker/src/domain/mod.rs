@@ -19,6 +19,7 @@ pub mod pacts;
 pub mod publish;
 pub mod verifications;
 pub mod versions;
+pub mod webhooks;
 
 pub use names::{BranchName, PacticipantName, TagName, VersionNumber};
 
