@@ -4,4 +4,5 @@
 //! again, and which headers are secret; the rest (storage, HTTP and the delivery worker) is
 //! added by the main branch.
 
+pub mod schedule;
 pub mod template;
