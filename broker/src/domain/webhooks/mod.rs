@@ -5,4 +5,5 @@
 //! added by the main branch.
 
 pub mod schedule;
+pub mod target;
 pub mod template;
