@@ -4,6 +4,7 @@
 //! again, and which headers are secret; the rest (storage, HTTP and the delivery worker) is
 //! added by the main branch.
 
+pub mod redact;
 pub mod schedule;
 pub mod target;
 pub mod template;
