@@ -1,10 +1,11 @@
 //! The crate's one error type, and the exit code each kind of failure maps to.
 //!
 //! Exit codes are part of the CLI's contract with CI scripts: 0 everything passed, 1 a contract
-//! failed or was refused by the broker (409, validation) or nothing was verified, 2 Treaty could
-//! not do its job (bad flags, an unreadable file, an unreachable or misbehaving broker, results
-//! that could not be published). Messages are lowercase, without a
-//! trailing period, and say what was expected, what was found and what to do.
+//! failed or was refused by the broker (409, validation), nothing was verified, or a webhook's
+//! test call failed, 2 Treaty could not do its job (bad flags, an unreadable file, an
+//! unreachable or misbehaving broker, results that could not be published). Messages are
+//! lowercase, without a trailing period, and say what was expected, what was found and what to
+//! do.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -128,6 +129,14 @@ pub enum Error {
         /// How many were attempted.
         total: usize,
     },
+    /// `treaty test-webhook` ran the webhook, and its request failed: the target answered
+    /// non-2xx or could not be reached.
+    #[error("{0}")]
+    WebhookFailed(String),
+    /// `treaty test-webhook`: the broker would not run the webhook (400, e.g. a target its
+    /// allow-list refuses); the message has the broker's reasons.
+    #[error("{0}")]
+    WebhookNotRun(String),
     /// A report file could not be written.
     #[error("could not write the report {}", path.display())]
     WriteReport {
@@ -148,7 +157,8 @@ impl Error {
             | Error::SomeRefused { .. }
             | Error::VerificationFailed { .. }
             | Error::NotDeployable(_)
-            | Error::NothingVerified(_) => EXIT_CONTRACT_FAILURE,
+            | Error::NothingVerified(_)
+            | Error::WebhookFailed(_) => EXIT_CONTRACT_FAILURE,
             Error::Usage(_)
             | Error::Read { .. }
             | Error::NoContracts { .. }
@@ -161,6 +171,7 @@ impl Error {
             | Error::ProviderUnreachable(_)
             | Error::UnknownInBroker(_)
             | Error::ResultsNotPublished { .. }
+            | Error::WebhookNotRun(_)
             | Error::WriteReport { .. } => EXIT_COULD_NOT_RUN,
         }
     }

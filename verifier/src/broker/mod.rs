@@ -15,6 +15,7 @@ pub mod pacts;
 pub mod publish;
 pub mod retry;
 pub mod verification_results;
+pub mod webhooks;
 pub mod wire;
 
 use std::fmt;
@@ -174,6 +175,20 @@ impl BrokerClient {
         url: Url,
         body: Option<&Value>,
     ) -> Result<BrokerResponse, Error> {
+        self.send_retrying_only(method, url, body, retry::is_retryable)
+            .await
+    }
+
+    /// [`Self::send`], retrying only the answers `retryable` accepts (and, as always, a
+    /// connection that could not be made): for a request that must not be repeated once the
+    /// broker may have acted on it, such as running a webhook.
+    pub async fn send_retrying_only(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        retryable: fn(StatusCode) -> bool,
+    ) -> Result<BrokerResponse, Error> {
         let mut attempt = 1;
         loop {
             let response = match self.send_once(method.clone(), url.clone(), body).await {
@@ -193,7 +208,7 @@ impl BrokerClient {
                 }
                 Err(error) => return Err(error),
             };
-            if !retry::is_retryable(response.status()) || attempt >= self.retry.attempts {
+            if !retryable(response.status()) || attempt >= self.retry.attempts {
                 return read_response(url, response, attempt).await;
             }
             let wait = retry::backoff(attempt, &self.retry, retry_after(&response), rand::random());

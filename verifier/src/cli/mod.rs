@@ -12,6 +12,7 @@ pub mod publish;
 pub mod text_table;
 pub mod verify;
 pub mod versions;
+pub mod webhooks;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -83,6 +84,16 @@ pub enum Command {
     /// Add tags to a pacticipant version.
     #[command(disable_version_flag = true)]
     CreateVersionTag(versions::CreateVersionTagArgs),
+    /// Create a webhook (or, with --uuid, create or replace the webhook with that uuid).
+    CreateWebhook(webhooks::CreateWebhookArgs),
+    /// List the broker's webhooks.
+    ListWebhooks(webhooks::ListWebhooksArgs),
+    /// Run a webhook once now and show the response (exit 0 it succeeded, 1 it failed).
+    TestWebhook(webhooks::WebhookUuidArgs),
+    /// Delete a webhook.
+    DeleteWebhook(webhooks::WebhookUuidArgs),
+    /// List a webhook's deliveries and their attempts.
+    ListWebhookDeliveries(webhooks::WebhookUuidArgs),
 }
 
 /// How to reach the broker; shared by every command that talks to it. The environment variables
@@ -194,6 +205,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::DescribeVersion(args) => runtime.block_on(versions::describe(args)),
         Command::CreateVersionTag(args) => runtime.block_on(versions::create_tag(args)),
+        Command::CreateWebhook(args) => runtime.block_on(webhooks::create(args)),
+        Command::ListWebhooks(args) => runtime.block_on(webhooks::list(args)),
+        Command::TestWebhook(args) => runtime.block_on(webhooks::test(args)),
+        Command::DeleteWebhook(args) => runtime.block_on(webhooks::delete(args)),
+        Command::ListWebhookDeliveries(args) => runtime.block_on(webhooks::list_deliveries(args)),
     }
 }
 

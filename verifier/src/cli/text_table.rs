@@ -37,12 +37,18 @@ struct Style {
 /// Renders `rows` under `headers` in columns two spaces apart; a cell longer than 40 characters
 /// is cut with `…`, and the widest columns give way so that no line is over [`WIDTH`].
 pub fn render(headers: &[&str], rows: &[Vec<String>]) -> String {
+    render_keeping(headers, rows, &[])
+}
+
+/// [`render`], except that the columns numbered in `whole` are never cut (an identifier the
+/// reader copies into the next command); the other columns give way instead.
+pub fn render_keeping(headers: &[&str], rows: &[Vec<String>], whole: &[usize]) -> String {
     let style = Style {
         separator: "  ",
         rule: None,
         max_cell: 40,
     };
-    render_with(style, headers, rows)
+    render_with(style, headers, rows, whole)
 }
 
 /// Renders `rows` under `headers` in columns separated by ` | `, with a `-+-` rule under the
@@ -53,24 +59,34 @@ pub fn render_ruled(headers: &[&str], rows: &[Vec<String>]) -> String {
         rule: Some("-+-"),
         max_cell: usize::MAX,
     };
-    render_with(style, headers, rows)
+    render_with(style, headers, rows, &[])
 }
 
-fn render_with(style: Style, headers: &[&str], rows: &[Vec<String>]) -> String {
+fn render_with(style: Style, headers: &[&str], rows: &[Vec<String>], whole: &[usize]) -> String {
     let mut widths: Vec<usize> = (0..headers.len())
         .map(|column| {
-            rows.iter()
+            let widest = rows
+                .iter()
                 .filter_map(|row| row.get(column))
                 .map(|cell| cell.chars().count())
                 .chain([headers[column].chars().count()])
                 .max()
-                .unwrap_or(0)
-                .min(style.max_cell)
+                .unwrap_or(0);
+            if whole.contains(&column) {
+                widest
+            } else {
+                widest.min(style.max_cell)
+            }
         })
         .collect();
     let separators = style.separator.chars().count() * widths.len().saturating_sub(1);
     while widths.iter().sum::<usize>() + separators > WIDTH {
-        let Some((widest, _)) = widths.iter().enumerate().max_by_key(|(_, width)| **width) else {
+        let Some((widest, _)) = widths
+            .iter()
+            .enumerate()
+            .filter(|(column, _)| !whole.contains(column))
+            .max_by_key(|(_, width)| **width)
+        else {
             break;
         };
         if widths[widest] <= 8 {
@@ -156,5 +172,21 @@ mod tests {
             "{text}"
         );
         assert!(text.contains('…'), "{text}");
+    }
+
+    #[test]
+    fn a_whole_column_is_never_cut_the_others_give_way() {
+        let uuid = "0b9f8c1e-5d3a-4c2b-9e7f-1a2b3c4d5e6f".to_owned();
+        let row = vec![uuid.clone(), "d".repeat(40), "s".repeat(40)];
+        let text = render_keeping(&["UUID", "DESCRIPTION", "SCOPE"], &[row], &[0]);
+        for line in text.lines() {
+            assert!(line.chars().count() <= WIDTH, "{text}");
+        }
+        assert!(
+            text.lines()
+                .nth(1)
+                .is_some_and(|line| line.starts_with(&format!("{uuid}  "))),
+            "{text}"
+        );
     }
 }

@@ -54,3 +54,5 @@ mod verify_selection;
 mod verify_states;
 // Helpers for the verify tests: the binary, contract files, report reading.
 mod verify_support;
+// The webhook commands against a fake broker: request method, path and body; output; exit codes.
+mod webhooks;

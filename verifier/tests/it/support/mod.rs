@@ -35,6 +35,7 @@ pub(crate) async fn treaty_with_env(args: &[&str], env: &[(&str, &str)]) -> Outp
         "TREATY_VERSION",
         "TREATY_ENVIRONMENT",
         "TREATY_APPLICATION_INSTANCE",
+        "TREATY_WEBHOOK_UUID",
     ] {
         command.env_remove(name);
     }
