@@ -26,6 +26,12 @@ pub struct AppState {
     pub public_address: crate::http::public_url::PublicAddress,
     /// What `/metrics` reports.
     pub metrics: Arc<crate::http::metrics::Metrics>,
+    /// Webhook targets, timeouts and retries.
+    pub webhooks: crate::config::WebhookConfig,
+    /// The client webhooks are sent with (deliveries and test executions).
+    pub sender: crate::delivery::Sender,
+    /// Wakes this process's delivery worker.
+    pub wake: Arc<crate::delivery::Wake>,
 }
 
 /// Why the broker could not start.
@@ -39,6 +45,9 @@ pub enum StartError {
         /// The cause.
         source: StorageError,
     },
+    /// The webhook HTTP client could not be built.
+    #[error(transparent)]
+    Webhooks(#[from] crate::delivery::ClientError),
     /// The address could not be bound.
     #[error("cannot listen on {address}")]
     Bind {
@@ -92,6 +101,21 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         })??;
     let access = Arc::new(AccessControl::new(config.access.clone()));
     announce_access(&access, &db).await;
+    let sender = crate::delivery::Sender::new(
+        Arc::clone(&config.webhooks.policy),
+        config.webhooks.timeout,
+    )?;
+    let wake = Arc::new(crate::delivery::Wake::default());
+    actix_web::rt::spawn(crate::delivery::run(
+        db.clone(),
+        sender.clone(),
+        crate::delivery::DeliverySettings {
+            retry: config.webhooks.retry,
+            concurrency: config.webhooks.concurrency,
+            poll_interval: config.webhooks.poll_interval,
+        },
+        Arc::clone(&wake),
+    ));
     let state = web::Data::new(AppState {
         db: db.clone(),
         publish: PublishSettings {
@@ -101,6 +125,9 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         access,
         public_address: config.public_address.clone(),
         metrics: Arc::default(),
+        webhooks: config.webhooks.clone(),
+        sender,
+        wake,
     });
     let server = HttpServer::new(move || {
         App::new()

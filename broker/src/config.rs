@@ -4,6 +4,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::access::{AccessPolicy, BasicUser};
+use crate::domain::webhooks::schedule::RetryPolicy;
+use crate::domain::webhooks::target::TargetPolicy;
 use crate::http::public_url::{PublicAddress, default_trusted_proxies, parse_base_url};
 use crate::storage::{ConnectionSettings, DatabaseTarget};
 
@@ -192,6 +194,156 @@ pub struct Settings {
     /// Let clients without credentials read (GET, and POST for pacts for verification).
     #[arg(long, env = "PACT_BROKER_ALLOW_PUBLIC_READ", global = true)]
     pub allow_public_read: bool,
+    /// Hosts webhooks may call: a name (`ci.example.com`), a wildcard (`*.example.com`), an
+    /// address or a network (`10.0.0.0/8`); repeatable or comma-separated. Without it, any host
+    /// whose addresses are public. A name or network listed here may be private or loopback.
+    #[arg(
+        long = "webhook-host-allow",
+        env = "TREATY_WEBHOOK_HOST_ALLOW",
+        value_name = "HOST",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub webhook_host_allow: Vec<String>,
+    /// URL schemes webhooks may use; repeatable or comma-separated.
+    #[arg(
+        long = "webhook-scheme-allow",
+        env = "TREATY_WEBHOOK_SCHEME_ALLOW",
+        value_name = "SCHEME",
+        value_delimiter = ',',
+        default_value = "https",
+        global = true
+    )]
+    pub webhook_scheme_allow: Vec<String>,
+    /// Milliseconds one webhook call may take, connection included.
+    #[arg(
+        long,
+        env = "TREATY_WEBHOOK_TIMEOUT_MS",
+        default_value_t = 10_000,
+        value_name = "MS",
+        global = true
+    )]
+    pub webhook_timeout_ms: u64,
+    /// Attempts per delivery before it is given up (the first included).
+    #[arg(
+        long,
+        env = "TREATY_WEBHOOK_MAX_ATTEMPTS",
+        default_value_t = 7,
+        global = true
+    )]
+    pub webhook_max_attempts: u32,
+    /// Milliseconds before the first retry; each later wait is four times longer (with
+    /// jitter), up to 30 minutes.
+    #[arg(
+        long,
+        env = "TREATY_WEBHOOK_RETRY_DELAY_MS",
+        default_value_t = 5_000,
+        value_name = "MS",
+        global = true
+    )]
+    pub webhook_retry_delay_ms: u64,
+    /// Webhook calls one broker process makes at once.
+    #[arg(
+        long,
+        env = "TREATY_WEBHOOK_CONCURRENCY",
+        default_value_t = 4,
+        global = true
+    )]
+    pub webhook_concurrency: u32,
+    /// Milliseconds between looks for due deliveries queued by other replicas or retries.
+    #[arg(
+        long,
+        env = "TREATY_WEBHOOK_POLL_MS",
+        default_value_t = 1_000,
+        value_name = "MS",
+        global = true
+    )]
+    pub webhook_poll_ms: u64,
+    /// Seconds after which a required verification that has not arrived is reported as
+    /// overdue (`/verifications/overdue`, metric `treaty_verifications_overdue`).
+    #[arg(
+        long,
+        env = "TREATY_VERIFICATION_OVERDUE_AFTER",
+        default_value_t = 3_600,
+        value_name = "SECONDS",
+        global = true
+    )]
+    pub verification_overdue_after: u64,
+}
+
+/// Validated webhook settings.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// Where webhooks may send.
+    pub policy: std::sync::Arc<TargetPolicy>,
+    /// How long one call may take.
+    pub timeout: std::time::Duration,
+    /// When failures are retried.
+    pub retry: RetryPolicy,
+    /// Calls at once per process.
+    pub concurrency: u32,
+    /// How often an idle worker looks.
+    pub poll_interval: std::time::Duration,
+    /// When a required verification is overdue.
+    pub overdue_after: std::time::Duration,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        Self {
+            policy: std::sync::Arc::new(TargetPolicy::default()),
+            timeout: std::time::Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            concurrency: 4,
+            poll_interval: std::time::Duration::from_secs(1),
+            overdue_after: std::time::Duration::from_secs(3_600),
+        }
+    }
+}
+
+fn webhook_config(settings: &Settings) -> Result<WebhookConfig, String> {
+    let hosts: Vec<String> = settings
+        .webhook_host_allow
+        .iter()
+        .map(|host| host.trim().to_owned())
+        .filter(|host| !host.is_empty())
+        .collect();
+    let schemes: Vec<String> = settings
+        .webhook_scheme_allow
+        .iter()
+        .map(|scheme| scheme.trim().to_ascii_lowercase())
+        .filter(|scheme| !scheme.is_empty())
+        .collect();
+    let policy = TargetPolicy::new(&hosts, &schemes)
+        .map_err(|error| format!("--webhook-host-allow (TREATY_WEBHOOK_HOST_ALLOW): {error}"))?;
+    if settings.webhook_timeout_ms == 0 {
+        return Err("--webhook-timeout-ms (TREATY_WEBHOOK_TIMEOUT_MS) must be greater than 0".into());
+    }
+    if settings.webhook_concurrency == 0 {
+        return Err("--webhook-concurrency (TREATY_WEBHOOK_CONCURRENCY) must be greater than 0".into());
+    }
+    if settings.webhook_poll_ms == 0 {
+        return Err("--webhook-poll-ms (TREATY_WEBHOOK_POLL_MS) must be greater than 0".into());
+    }
+    if settings.verification_overdue_after == 0 {
+        return Err("--verification-overdue-after (TREATY_VERIFICATION_OVERDUE_AFTER) must be at least 1 second".into());
+    }
+    let defaults = RetryPolicy::default();
+    let retry = RetryPolicy::new(
+        std::time::Duration::from_millis(settings.webhook_retry_delay_ms),
+        defaults.factor(),
+        defaults.max_delay().max(std::time::Duration::from_millis(settings.webhook_retry_delay_ms)),
+        settings.webhook_max_attempts,
+    )
+    .map_err(|error| format!("--webhook-retry-delay-ms / --webhook-max-attempts: {error}"))?;
+    Ok(WebhookConfig {
+        policy: std::sync::Arc::new(policy),
+        timeout: std::time::Duration::from_millis(settings.webhook_timeout_ms),
+        retry,
+        concurrency: settings.webhook_concurrency,
+        poll_interval: std::time::Duration::from_millis(settings.webhook_poll_ms),
+        overdue_after: std::time::Duration::from_secs(settings.verification_overdue_after),
+    })
 }
 
 /// Validated settings.
@@ -213,6 +365,8 @@ pub struct Config {
     pub access: AccessPolicy,
     /// Where links point.
     pub public_address: PublicAddress,
+    /// Webhook targets, timeouts and retries.
+    pub webhooks: WebhookConfig,
 }
 
 impl Config {
@@ -315,6 +469,7 @@ impl Config {
                 base_url,
                 trusted_proxies,
             },
+            webhooks: webhook_config(settings)?,
         })
     }
 
@@ -329,6 +484,7 @@ impl Config {
             db_timeouts: ConnectionSettings::default(),
             access: AccessPolicy::default(),
             public_address: PublicAddress::default(),
+            webhooks: WebhookConfig::default(),
         }
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod config;
+pub mod delivery;
 pub mod domain;
 pub mod http;
 pub mod storage;

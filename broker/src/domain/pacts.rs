@@ -11,6 +11,8 @@ use crate::domain::publish::{
     ContractOutcome, OnConflict, PreparedContract, PublishSettings, store_contract,
 };
 use crate::domain::versions::require_version;
+use crate::domain::webhooks::Origin;
+use crate::domain::webhooks::trigger::{self, ContractStored};
 use crate::domain::{BranchName, DomainError, PacticipantName, TagName, VersionNumber};
 use crate::storage::publications::{
     HeadSelection, HistorySelection, PactListing, PactLookup, PactRecord,
@@ -139,7 +141,7 @@ pub async fn get_pact(
 }
 
 /// The old single-pact publish: `PUT` (replace) or `PATCH` (merge) of one consumer version's
-/// pact, in one transaction.
+/// pact, in one transaction with the webhooks it triggers.
 pub async fn put_pact(
     db: &Db,
     settings: PublishSettings,
@@ -148,6 +150,7 @@ pub async fn put_pact(
     version: VersionNumber,
     document: Value,
     on_conflict: OnConflict,
+    origin: Origin,
 ) -> Result<(Pact, ContractOutcome), DomainError> {
     let contract = PreparedContract::new(
         "pact",
@@ -162,6 +165,8 @@ pub async fn put_pact(
         let (provider_row, _) = pacticipants::find_or_insert_pacticipant(conn, provider.as_str())?;
         let (version_row, _) =
             versions::find_or_insert_version(conn, consumer_row.id, version.as_str(), None)?;
+        let previous_content_id =
+            trigger::latest_content_id(conn, consumer_row.id, provider_row.id)?;
         let outcome = store_contract(
             conn,
             settings,
@@ -169,6 +174,20 @@ pub async fn put_pact(
             &version_row,
             &provider_row,
             &contract,
+        )?;
+        trigger::contract_stored(
+            conn,
+            &origin,
+            ContractStored {
+                consumer: &consumer_row,
+                version: &version_row,
+                provider: &provider_row,
+                sha: &outcome.sha,
+                previous_content_id,
+                unchanged: outcome.outcome == ContractOutcome::Unchanged,
+                branch: None,
+                tags: &[],
+            },
         )?;
         let pact = find(
             conn,

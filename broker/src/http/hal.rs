@@ -6,7 +6,7 @@ use actix_web::HttpRequest;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_TYPE;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use crate::http::public_url;
@@ -15,11 +15,7 @@ use crate::http::public_url;
 pub const HAL_JSON: &str = "application/hal+json;charset=utf-8";
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = crate::domain::webhooks::trigger::PATH_SEGMENT;
 
 /// The public base of a request under the app's settings (the defaults outside an app).
 pub fn public_base_of(request: &HttpRequest) -> String {
@@ -40,6 +36,13 @@ impl Links {
     pub fn from_request(request: &HttpRequest) -> Self {
         Self {
             base: public_base_of(request),
+        }
+    }
+
+    /// Where events of this request come from, for webhook templates.
+    pub fn origin(&self) -> crate::domain::webhooks::Origin {
+        crate::domain::webhooks::Origin {
+            base_url: self.base.clone(),
         }
     }
 

@@ -43,6 +43,7 @@ pub async fn get_index(request: HttpRequest) -> HttpResponse {
             "pb:environment": t("/environments/{uuid}"),
             "pb:webhooks": { "href": links.url(&["webhooks"]), "title": "Webhooks" },
             "pb:webhook": t("/webhooks/{uuid}"),
+            "pb:overdue-verifications": { "href": links.url(&["verifications", "overdue"]), "title": "Required verifications still missing (Treaty's watchdog)" },
             "curies": [{ "name": "pb", "href": format!("{}/{{rel}}", links.url(&["doc"])), "templated": true }],
         }
     }))

@@ -27,6 +27,7 @@ pub mod tokens;
 pub mod verifications;
 pub mod versions;
 pub mod views;
+pub mod webhooks;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -266,6 +267,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/released-versions/{uuid}")
             .route(get().to(deployments::get_released_version))
             .route(patch().to(deployments::patch_released_version)),
+    )
+    // Webhooks, their deliveries, and the watchdog.
+    .service(
+        resource("/webhooks")
+            .route(get().to(webhooks::list_webhooks))
+            .route(post().to(webhooks::create_webhook)),
+    )
+    .service(
+        resource("/webhooks/provider/{provider}/consumer/{consumer}")
+            .route(get().to(webhooks::list_pacticipant_webhooks))
+            .route(post().to(webhooks::create_pacticipant_webhook)),
+    )
+    .service(
+        resource("/webhooks/{uuid}")
+            .route(get().to(webhooks::get_webhook))
+            .route(put().to(webhooks::put_webhook))
+            .route(delete().to(webhooks::delete_webhook)),
+    )
+    .service(resource("/webhooks/{uuid}/execute").route(post().to(webhooks::execute_webhook)))
+    .service(resource("/webhooks/{uuid}/deliveries").route(get().to(webhooks::list_deliveries)))
+    .service(
+        resource("/verifications/overdue")
+            .route(get().to(webhooks::list_overdue_verifications)),
     )
     // Bearer tokens (admin only).
     .service(

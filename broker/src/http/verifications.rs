@@ -44,9 +44,12 @@ async fn publish(
     body: Value,
 ) -> Result<HttpResponse, ApiError> {
     let input = VerificationInput::from_json(&body)?;
-    let result = verifications::publish_verification(&state.db, pact, metadata, input).await?;
-    state.metrics.observe_verification(result.success);
     let links = Links::from_request(&request);
+    let result =
+        verifications::publish_verification(&state.db, pact, metadata, input, links.origin())
+            .await?;
+    state.wake.wake();
+    state.metrics.observe_verification(result.success);
     let location = verification_results_url(
         &links,
         &result.provider,

@@ -37,3 +37,21 @@ pub fn insert_content_if_absent(
         .execute(conn)?;
     Ok(find_content_by_sha(conn, sha)?.ok_or(diesel::result::Error::NotFound)?)
 }
+
+/// The id of the content with this hash, without reading the content. Index: `contents_sha_key`.
+pub fn find_content_id_by_sha(conn: &mut AnyConnection, sha: &str) -> StorageResult<Option<i64>> {
+    Ok(contents::table
+        .filter(contents::sha.eq(sha))
+        .select(contents::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// The hash of the content `id`, without reading the content.
+pub fn find_content_sha_by_id(conn: &mut AnyConnection, id: i64) -> StorageResult<Option<String>> {
+    Ok(contents::table
+        .filter(contents::id.eq(id))
+        .select(contents::sha)
+        .first(conn)
+        .optional()?)
+}

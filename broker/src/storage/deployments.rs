@@ -7,7 +7,7 @@
 use diesel::prelude::*;
 
 use crate::storage::models::{DeployedVersionRow, ReleasedVersionRow};
-use crate::storage::schema::{deployed_versions, released_versions, versions};
+use crate::storage::schema::{deployed_versions, environments, released_versions, versions};
 use crate::storage::{AnyConnection, StorageResult, now};
 
 /// Which currently deployed versions of an environment to list.
@@ -251,5 +251,35 @@ pub fn list_released_versions_of_version(
         .filter(released_versions::version_id.eq(version_id))
         .order(released_versions::id.asc())
         .select(ReleasedVersionRow::as_select())
+        .load(conn)?)
+}
+
+/// Every version of a pacticipant currently deployed to any environment, as (version id,
+/// environment name), newest first.
+pub fn list_deployed_versions_of_pacticipant(
+    conn: &mut AnyConnection,
+    pacticipant_id: i64,
+) -> StorageResult<Vec<(i64, String)>> {
+    Ok(deployed_versions::table
+        .inner_join(environments::table)
+        .filter(deployed_versions::pacticipant_id.eq(pacticipant_id))
+        .filter(deployed_versions::currently_deployed.eq(true))
+        .order(deployed_versions::id.desc())
+        .select((deployed_versions::version_id, environments::name))
+        .load(conn)?)
+}
+
+/// Every version of a pacticipant currently supported in any environment, as (version id,
+/// environment name), newest first.
+pub fn list_supported_versions_of_pacticipant(
+    conn: &mut AnyConnection,
+    pacticipant_id: i64,
+) -> StorageResult<Vec<(i64, String)>> {
+    Ok(released_versions::table
+        .inner_join(environments::table)
+        .filter(released_versions::pacticipant_id.eq(pacticipant_id))
+        .filter(released_versions::currently_supported.eq(true))
+        .order(released_versions::id.desc())
+        .select((released_versions::version_id, environments::name))
         .load(conn)?)
 }

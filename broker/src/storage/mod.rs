@@ -20,6 +20,7 @@ pub mod migrate;
 pub mod models;
 pub mod pacticipants;
 pub mod publications;
+pub mod required_verifications;
 #[allow(
     missing_docs,
     reason = "diesel's table! macro generates undocumented column types"
@@ -30,6 +31,7 @@ pub mod tags;
 pub mod tokens;
 pub mod verifications;
 pub mod versions;
+pub mod webhooks;
 
 use std::time::Duration;
 
@@ -339,5 +341,10 @@ fn retry_delay(attempt: u32) -> Duration {
 
 /// The current time as stored: RFC 3339, UTC, milliseconds.
 pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    timestamp(chrono::Utc::now())
+}
+
+/// A time as stored: RFC 3339, UTC, milliseconds (so stored times order as text).
+pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

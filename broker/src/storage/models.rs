@@ -7,7 +7,8 @@ use diesel::prelude::*;
 
 use crate::storage::schema::{
     api_tokens, branch_versions, branches, contents, deployed_versions, environments, pact_heads,
-    pacticipants, publications, released_versions, tags, verifications, version_heads, versions,
+    pacticipants, publications, released_versions, required_verifications, tags, verifications,
+    version_heads, versions, webhook_attempts, webhook_deliveries, webhooks,
 };
 
 /// A pacticipant (consumer or provider).
@@ -298,4 +299,110 @@ pub struct ApiTokenRow {
     pub created_at: String,
     /// When a request last used it, to the minute.
     pub last_used_at: Option<String>,
+}
+
+/// A webhook as stored: its scope by name or label, its events and request template as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = webhooks, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct WebhookRow {
+    /// Primary key.
+    pub id: i64,
+    /// The public identifier, in its URL.
+    pub uuid: String,
+    /// What it is for.
+    pub description: Option<String>,
+    /// The consumer it is limited to, by name.
+    pub consumer_name: Option<String>,
+    /// The consumers it is limited to, by label.
+    pub consumer_label: Option<String>,
+    /// The provider it is limited to, by name.
+    pub provider_name: Option<String>,
+    /// The providers it is limited to, by label.
+    pub provider_label: Option<String>,
+    /// The event names, as a JSON array of strings.
+    pub events: String,
+    /// The request template, as JSON.
+    pub request: String,
+    /// Whether events trigger it.
+    pub enabled: bool,
+    /// Creation time.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+}
+
+/// A triggered webhook waiting for, or done with, delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = webhook_deliveries, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct WebhookDeliveryRow {
+    /// Primary key.
+    pub id: i64,
+    /// The webhook.
+    pub webhook_id: i64,
+    /// The event that triggered it.
+    pub event_name: String,
+    /// The template variables of that event, as a JSON object.
+    pub variables: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    /// Attempts made so far.
+    pub attempt_count: i32,
+    /// When the next attempt is due (pending only).
+    pub next_attempt_at: String,
+    /// The claim of the worker sending it now, if any.
+    pub claim_token: Option<String>,
+    /// Until when that claim holds.
+    pub claimed_until: Option<String>,
+    /// When the event happened.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+}
+
+/// One attempt to deliver a webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = webhook_attempts, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct WebhookAttemptRow {
+    /// Primary key.
+    pub id: i64,
+    /// The delivery.
+    pub delivery_id: i64,
+    /// 1, 2, … per delivery.
+    pub number: i32,
+    /// When it started.
+    pub started_at: String,
+    /// How long it took.
+    pub duration_ms: i64,
+    /// Whether the receiver answered 2xx.
+    pub success: bool,
+    /// The receiver's status, if it answered.
+    pub response_status: Option<i32>,
+    /// The start of the receiver's body.
+    pub response_excerpt: Option<String>,
+    /// Why it failed, when it did not get a 2xx.
+    pub error: Option<String>,
+}
+
+/// A provider version that must verify a content.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = required_verifications, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct RequiredVerificationRow {
+    /// Primary key.
+    pub id: i64,
+    /// The consumer.
+    pub consumer_id: i64,
+    /// The provider.
+    pub provider_id: i64,
+    /// The content to verify.
+    pub content_id: i64,
+    /// The consumer version whose publication required it.
+    pub consumer_version_id: i64,
+    /// The provider version that must verify.
+    pub provider_version_id: i64,
+    /// Why, as a JSON array of strings (`latest from main branch`, `deployed in prod`).
+    pub descriptions: String,
+    /// When it became required.
+    pub created_at: String,
+    /// When that provider version verified the content.
+    pub verified_at: Option<String>,
 }

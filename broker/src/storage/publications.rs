@@ -350,3 +350,22 @@ pub fn list_pacts_of_version(
     }
     Ok(listings)
 }
+
+/// The newest consumer version of `consumer_id` that published the content `content_id` for
+/// `provider_id`. Index: `publications_content_id_idx`.
+pub fn find_latest_consumer_version_of_content(
+    conn: &mut AnyConnection,
+    consumer_id: i64,
+    provider_id: i64,
+    content_id: i64,
+) -> StorageResult<Option<VersionRow>> {
+    Ok(publications::table
+        .inner_join(versions::table)
+        .filter(publications::content_id.eq(content_id))
+        .filter(publications::provider_id.eq(provider_id))
+        .filter(versions::pacticipant_id.eq(consumer_id))
+        .order(versions::id.desc())
+        .select(VersionRow::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -199,6 +199,75 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Webhooks: events, scope and request template.
+    webhooks (id) {
+        id -> BigInt,
+        uuid -> Text,
+        description -> Nullable<Text>,
+        consumer_name -> Nullable<Text>,
+        consumer_label -> Nullable<Text>,
+        provider_name -> Nullable<Text>,
+        provider_label -> Nullable<Text>,
+        events -> Text,
+        request -> Text,
+        enabled -> Bool,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    /// Triggered webhooks, delivered at least once.
+    webhook_deliveries (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        event_name -> Text,
+        variables -> Text,
+        status -> Text,
+        attempt_count -> Integer,
+        next_attempt_at -> Text,
+        claim_token -> Nullable<Text>,
+        claimed_until -> Nullable<Text>,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    /// Every attempt to deliver a webhook.
+    webhook_attempts (id) {
+        id -> BigInt,
+        delivery_id -> BigInt,
+        number -> Integer,
+        started_at -> Text,
+        duration_ms -> BigInt,
+        success -> Bool,
+        response_status -> Nullable<Integer>,
+        response_excerpt -> Nullable<Text>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Provider versions that must verify a content, and when they did.
+    required_verifications (id) {
+        id -> BigInt,
+        consumer_id -> BigInt,
+        provider_id -> BigInt,
+        content_id -> BigInt,
+        consumer_version_id -> BigInt,
+        provider_version_id -> BigInt,
+        descriptions -> Text,
+        created_at -> Text,
+        verified_at -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::joinable!(required_verifications -> contents (content_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     pacticipants,
     versions,
@@ -213,4 +282,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     environments,
     deployed_versions,
     released_versions,
+    webhooks,
+    webhook_deliveries,
+    webhook_attempts,
+    required_verifications,
 );

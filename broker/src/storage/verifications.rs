@@ -299,3 +299,18 @@ pub fn list_successful_verifications_by_tag(
         .load(conn)?;
     Ok(successful_rows(rows))
 }
+
+/// Which of `provider_version_ids` have verified the content `content_id` (for any consumer
+/// that published it). Index: `verifications_content_id_provider_version_id_idx`.
+pub fn provider_versions_that_verified(
+    conn: &mut AnyConnection,
+    content_id: i64,
+    provider_version_ids: &[i64],
+) -> StorageResult<Vec<i64>> {
+    Ok(verifications::table
+        .filter(verifications::content_id.eq(content_id))
+        .filter(verifications::provider_version_id.eq_any(provider_version_ids))
+        .select(verifications::provider_version_id)
+        .distinct()
+        .load(conn)?)
+}

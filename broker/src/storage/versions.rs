@@ -121,6 +121,7 @@ pub fn list_versions(
 /// that pointed at it from the history that is left.
 pub fn delete_version(conn: &mut AnyConnection, version_id: i64) -> StorageResult<()> {
     let scopes = heads::detach_version(conn, version_id)?;
+    crate::storage::required_verifications::delete_for_version(conn, version_id)?;
     diesel::delete(verifications::table.filter(verifications::provider_version_id.eq(version_id)))
         .execute(conn)?;
     diesel::delete(deployed_versions::table.filter(deployed_versions::version_id.eq(version_id)))

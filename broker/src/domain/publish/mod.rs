@@ -19,6 +19,8 @@ pub use validate::validate_publish;
 use crate::domain::contracts::{content_sha, validate_contract};
 use crate::domain::pacticipants::Pacticipant;
 use crate::domain::versions::{VersionSummary, attach_branch, attach_tag};
+use crate::domain::webhooks::Origin;
+use crate::domain::webhooks::trigger::{self, ContractStored};
 use crate::domain::{BranchName, DomainError, FieldError, PacticipantName, TagName, VersionNumber};
 use crate::storage::{AnyConnection, Db, pacticipants, versions};
 
@@ -191,19 +193,22 @@ pub struct PublishOutcome {
 }
 
 /// Publishes everything in one transaction: nothing is written unless every contract is.
+/// Every webhook the publication triggers is queued in that transaction.
 pub async fn publish_contracts(
     db: &Db,
     settings: PublishSettings,
+    origin: Origin,
     request: PublishRequest,
 ) -> Result<PublishOutcome, DomainError> {
     let request = Arc::new(request);
-    db.write(move |conn| publish_in_transaction(conn, settings, &request))
+    db.write(move |conn| publish_in_transaction(conn, settings, &origin, &request))
         .await
 }
 
 fn publish_in_transaction(
     conn: &mut AnyConnection,
     settings: PublishSettings,
+    origin: &Origin,
     request: &PublishRequest,
 ) -> Result<PublishOutcome, DomainError> {
     let (pacticipant, _) =
@@ -220,18 +225,28 @@ fn publish_in_transaction(
     for tag in &request.tags {
         attach_tag(conn, &pacticipant, &version, tag)?;
     }
+    let tag_names: Vec<String> = request.tags.iter().map(ToString::to_string).collect();
     let mut contracts = Vec::with_capacity(request.contracts.len());
     for contract in &request.contracts {
         let (provider, _) =
             pacticipants::find_or_insert_pacticipant(conn, contract.provider.as_str())?;
-        contracts.push(store_contract(
+        let previous_content_id = trigger::latest_content_id(conn, pacticipant.id, provider.id)?;
+        let published = store_contract(conn, settings, &pacticipant, &version, &provider, contract)?;
+        trigger::contract_stored(
             conn,
-            settings,
-            &pacticipant,
-            &version,
-            &provider,
-            contract,
-        )?);
+            origin,
+            ContractStored {
+                consumer: &pacticipant,
+                version: &version,
+                provider: &provider,
+                sha: &published.sha,
+                previous_content_id,
+                unchanged: published.outcome == ContractOutcome::Unchanged,
+                branch: request.branch.as_ref().map(|branch| branch.as_str()),
+                tags: &tag_names,
+            },
+        )?;
+        contracts.push(published);
     }
     let pacticipant =
         pacticipants::find_pacticipant(conn, request.pacticipant.as_str())?.unwrap_or(pacticipant);

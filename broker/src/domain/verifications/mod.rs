@@ -16,6 +16,8 @@ pub use input::VerificationInput;
 
 use crate::domain::pact_metadata::PactMetadata;
 use crate::domain::pacticipants::require_pacticipant;
+use crate::domain::webhooks::Origin;
+use crate::domain::webhooks::trigger::{self, VerificationStored};
 use crate::domain::{DomainError, PacticipantName, VersionNumber};
 use crate::storage::models::{PacticipantRow, VerificationRow};
 use crate::storage::verifications::{
@@ -137,11 +139,13 @@ fn record_result(
 
 /// Records a verification result for a pact version, creating the provider version when it is
 /// missing, in one transaction.
+/// The webhooks it triggers are queued in that transaction.
 pub async fn publish_verification(
     db: &Db,
     pact: PactVersionRef,
     metadata: PactMetadata,
     input: VerificationInput,
+    origin: Origin,
 ) -> Result<VerificationResult, DomainError> {
     let test_results = input.test_results.as_ref().map(Value::to_string);
     let verified_by = input.verified_by.as_ref().map(Value::to_string);
@@ -165,6 +169,20 @@ pub async fn publish_verification(
                 build_url: input.build_url.as_deref(),
                 test_results: test_results.as_deref(),
                 verified_by: verified_by.as_deref(),
+            },
+        )?;
+        trigger::verification_stored(
+            conn,
+            &origin,
+            VerificationStored {
+                consumer: &resolved.consumer,
+                provider: &resolved.provider,
+                content_id: resolved.content_id,
+                sha: &pact.sha,
+                provider_version: &provider_version,
+                number: row.number,
+                success: row.success,
+                build_url: row.build_url.as_deref(),
             },
         )?;
         tracing::info!(

@@ -1,10 +1,329 @@
-//! Webhooks: a request the broker sends when something happens (a contract is published or
-//! changed, a verification result arrives). These modules are the pure rules — the template
-//! variables and their rendering, where a webhook may send, when a failed delivery is tried
-//! again, and which headers are secret; the rest (storage, HTTP and the delivery worker) is
-//! added by the main branch.
+//! Webhooks: definitions (create, read, replace, delete, with the Pact Broker's fields),
+//! triggering (events become durable deliveries in the transaction that caused them) and
+//! delivery bookkeeping (claims, attempts, the retry schedule).
+//!
+//! The pure rules live in submodules: [`template`] renders `${pactbroker.*}` variables,
+//! [`target`] decides where a webhook may send, [`schedule`] when a failed delivery is tried
+//! again, [`redact`] what a read or a log may show, [`required`] which provider versions must
+//! verify a contract. Sending itself is IO and lives in `crate::delivery`.
 
+pub mod definition;
+pub mod deliveries;
 pub mod redact;
+pub mod required;
 pub mod schedule;
 pub mod target;
 pub mod template;
+pub mod trigger;
+pub mod watchdog;
+
+pub use definition::{
+    Event, RenderedRequest, RequestTemplate, Scope, ScopeInput, Webhook, WebhookDefinition,
+    WebhookInput,
+};
+pub use trigger::Origin;
+
+use crate::domain::pacticipants::require_pacticipant;
+use crate::domain::webhooks::target::{TargetError, TargetPolicy};
+use crate::domain::webhooks::template::Variables;
+use crate::domain::{DomainError, FieldError, PacticipantName};
+use crate::storage::verifications::VerificationLookup;
+use crate::storage::webhooks::{self as store, NewWebhook};
+use crate::storage::{AnyConnection, Db, heads, pacticipants, verifications};
+
+/// The longest webhook uuid accepted in a `PUT`.
+const MAX_UUID_LENGTH: usize = 64;
+
+/// Checks a webhook's target after DNS: a name that resolves only to addresses the policy
+/// refuses is refused now (and again at delivery); a name that does not resolve yet is
+/// accepted (it may resolve where and when the broker delivers).
+pub async fn check_target(
+    policy: &TargetPolicy,
+    definition: &WebhookDefinition,
+) -> Result<(), DomainError> {
+    let url = template::render_url(&definition.request.url, &placeholders());
+    let refused = |error: TargetError| {
+        DomainError::Invalid(vec![FieldError::new("request.url", error.to_string())])
+    };
+    let target = policy.check_url(&url).map_err(refused)?;
+    match policy.resolve_and_check(&target).await {
+        Ok(_) | Err(TargetError::Unresolvable { .. }) => Ok(()),
+        Err(error) => Err(refused(error)),
+    }
+}
+
+fn placeholders() -> Variables {
+    let mut variables = Variables::new();
+    for name in template::VARIABLES {
+        variables.set(name, "placeholder");
+    }
+    variables
+}
+
+fn to_new(uuid: String, definition: &WebhookDefinition) -> NewWebhook {
+    let (consumer_name, consumer_label) = split_scope(definition.consumer.as_ref());
+    let (provider_name, provider_label) = split_scope(definition.provider.as_ref());
+    NewWebhook {
+        uuid,
+        description: definition.description.clone(),
+        consumer_name,
+        consumer_label,
+        provider_name,
+        provider_label,
+        events: serde_json::Value::from(
+            definition
+                .events
+                .iter()
+                .map(|event| event.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .to_string(),
+        request: definition.request.to_json().to_string(),
+        enabled: definition.enabled,
+    }
+}
+
+fn split_scope(scope: Option<&Scope>) -> (Option<String>, Option<String>) {
+    match scope {
+        Some(Scope::Name(name)) => (Some(name.clone()), None),
+        Some(Scope::Label(label)) => (None, Some(label.clone())),
+        None => (None, None),
+    }
+}
+
+/// A scope by name must name an existing pacticipant (a 400 on `consumer.name`, as the Pact
+/// Broker answers).
+fn require_scoped_names(
+    conn: &mut AnyConnection,
+    definition: &WebhookDefinition,
+) -> Result<(), DomainError> {
+    let mut faults = Vec::new();
+    for (side, scope) in [
+        ("consumer", &definition.consumer),
+        ("provider", &definition.provider),
+    ] {
+        if let Some(Scope::Name(name)) = scope
+            && pacticipants::find_pacticipant(conn, name)?.is_none()
+        {
+            faults.push(FieldError::new(
+                format!("{side}.name"),
+                format!("no pacticipant named `{name}`: publish a contract for it or create it first"),
+            ));
+        }
+    }
+    if faults.is_empty() {
+        Ok(())
+    } else {
+        Err(DomainError::Invalid(faults))
+    }
+}
+
+fn new_uuid() -> String {
+    let bytes: [u8; 16] = rand::random();
+    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!(
+        "{}-{}-4{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// Creates a webhook. `fixed` is the (provider, consumer) of the
+/// `/webhooks/provider/{provider}/consumer/{consumer}` route, which must both exist (404).
+pub async fn create_webhook(
+    db: &Db,
+    policy: &TargetPolicy,
+    input: WebhookInput,
+    fixed: Option<(PacticipantName, PacticipantName)>,
+) -> Result<Webhook, DomainError> {
+    let definition = input.validate(policy)?;
+    check_target(policy, &definition).await?;
+    db.write(move |conn| {
+        let mut definition = definition.clone();
+        if let Some((provider, consumer)) = &fixed {
+            let provider = require_pacticipant(conn, provider.as_str())?;
+            let consumer = require_pacticipant(conn, consumer.as_str())?;
+            definition.provider = Some(Scope::Name(provider.name));
+            definition.consumer = Some(Scope::Name(consumer.name));
+        }
+        require_scoped_names(conn, &definition)?;
+        let row = store::insert_webhook(conn, &to_new(new_uuid(), &definition))?;
+        tracing::info!(webhook.uuid = %row.uuid, "webhook created");
+        Ok(Webhook::from_row(row)?)
+    })
+    .await
+}
+
+/// Creates the webhook `uuid` or replaces it; `true` when it was created.
+pub async fn put_webhook(
+    db: &Db,
+    policy: &TargetPolicy,
+    uuid: String,
+    input: WebhookInput,
+) -> Result<(Webhook, bool), DomainError> {
+    let valid_uuid = !uuid.is_empty()
+        && uuid.len() <= MAX_UUID_LENGTH
+        && uuid
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+    if !valid_uuid {
+        return Err(DomainError::Invalid(vec![FieldError::new(
+            "uuid",
+            format!(
+                "must be 1 to {MAX_UUID_LENGTH} letters, digits, `-` or `_`, such as a UUID"
+            ),
+        )]));
+    }
+    let definition = input.validate(policy)?;
+    check_target(policy, &definition).await?;
+    db.write(move |conn| {
+        require_scoped_names(conn, &definition)?;
+        let new = to_new(uuid.clone(), &definition);
+        let created = match store::find_webhook(conn, &uuid)? {
+            Some(existing) => {
+                store::update_webhook(conn, existing.id, &new)?;
+                false
+            }
+            None => {
+                store::insert_webhook(conn, &new)?;
+                true
+            }
+        };
+        let row = store::find_webhook(conn, &uuid)?
+            .ok_or_else(|| DomainError::NotFound(format!("webhook `{uuid}` not found")))?;
+        tracing::info!(webhook.uuid = %uuid, created, "webhook stored");
+        Ok((Webhook::from_row(row)?, created))
+    })
+    .await
+}
+
+fn require_webhook(conn: &mut AnyConnection, uuid: &str) -> Result<Webhook, DomainError> {
+    let row = store::find_webhook(conn, uuid)?.ok_or_else(|| {
+        DomainError::NotFound(format!(
+            "webhook `{uuid}` not found: list them with GET /webhooks"
+        ))
+    })?;
+    Ok(Webhook::from_row(row)?)
+}
+
+/// One webhook.
+pub async fn get_webhook(db: &Db, uuid: String) -> Result<Webhook, DomainError> {
+    db.run(move |conn| require_webhook(conn, &uuid)).await
+}
+
+/// Every webhook, oldest first.
+pub async fn list_webhooks(db: &Db) -> Result<Vec<Webhook>, DomainError> {
+    db.run(|conn| {
+        store::list_webhooks(conn)?
+            .into_iter()
+            .map(|row| Webhook::from_row(row).map_err(DomainError::from))
+            .collect()
+    })
+    .await
+}
+
+/// The webhooks scoped to exactly this provider and consumer (by name).
+pub async fn list_webhooks_for(
+    db: &Db,
+    provider: PacticipantName,
+    consumer: PacticipantName,
+) -> Result<Vec<Webhook>, DomainError> {
+    let all = list_webhooks(db).await?;
+    Ok(all
+        .into_iter()
+        .filter(|webhook| {
+            webhook.provider == Some(Scope::Name(provider.to_string()))
+                && webhook.consumer == Some(Scope::Name(consumer.to_string()))
+        })
+        .collect())
+}
+
+/// Deletes a webhook with its deliveries.
+pub async fn delete_webhook(db: &Db, uuid: String) -> Result<(), DomainError> {
+    db.write(move |conn| {
+        let webhook = require_webhook(conn, &uuid)?;
+        store::delete_webhook(conn, webhook.id)?;
+        tracing::info!(webhook.uuid = %uuid, "webhook deleted");
+        Ok(())
+    })
+    .await
+}
+
+/// The request a test execution of the webhook sends: rendered with the latest pact in its
+/// scope (and that pact's latest verification), or with empty variables when it has none, as
+/// the Pact Broker does.
+pub async fn test_request(
+    db: &Db,
+    origin: Origin,
+    uuid: String,
+) -> Result<(Webhook, RenderedRequest), DomainError> {
+    db.run(move |conn| {
+        let webhook = require_webhook(conn, &uuid)?;
+        let mut variables = Variables::new();
+        variables.set("pactbroker.eventName", "test");
+        let name = |scope: &Option<Scope>| match scope {
+            Some(Scope::Name(name)) => Some(name.clone()),
+            _ => None,
+        };
+        if let (Some(consumer), Some(provider)) = (name(&webhook.consumer), name(&webhook.provider))
+            && let (Some(consumer), Some(provider)) = (
+                pacticipants::find_pacticipant(conn, &consumer)?,
+                pacticipants::find_pacticipant(conn, &provider)?,
+            )
+            && let Some(head) = heads::find_pact_head(
+                conn,
+                provider.id,
+                consumer.id,
+                heads::HeadScope::Latest,
+                "",
+            )?
+        {
+            let version = crate::storage::versions::find_versions_by_ids(
+                conn,
+                &[head.consumer_version_id],
+            )?;
+            let sha = crate::storage::contents::find_content_sha_by_id(conn, head.content_id)?
+                .unwrap_or_default();
+            variables.set("pactbroker.consumerName", &consumer.name);
+            variables.set("pactbroker.providerName", &provider.name);
+            if let Some(version) = version.first() {
+                variables.set("pactbroker.consumerVersionNumber", &version.number);
+            }
+            variables.set(
+                "pactbroker.pactUrl",
+                &origin.url(&[
+                    "pacts",
+                    "provider",
+                    &provider.name,
+                    "consumer",
+                    &consumer.name,
+                    "pact-version",
+                    &sha,
+                ]),
+            );
+            let latest = verifications::find_verification(
+                conn,
+                consumer.id,
+                provider.id,
+                head.content_id,
+                VerificationLookup::Latest,
+            )?;
+            if let Some(record) = &latest {
+                variables.set(
+                    "pactbroker.providerVersionNumber",
+                    &record.provider_version_number,
+                );
+            }
+            variables.set_verification_success(latest.map(|record| record.verification.success),
+            );
+        } else {
+            variables.set_verification_success(None);
+        }
+        let request = webhook.request.render(&variables);
+        Ok((webhook, request))
+    })
+    .await
+}

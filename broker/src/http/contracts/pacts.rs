@@ -162,8 +162,10 @@ async fn store_pact(
         version,
         document,
         on_conflict,
+        Links::from_request(&request).origin(),
     )
     .await?;
+    state.wake.wake();
     state.metrics.observe_publications(1);
     let status = if outcome == ContractOutcome::Created {
         StatusCode::CREATED

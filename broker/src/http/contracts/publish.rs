@@ -20,7 +20,11 @@ pub async fn publish_contracts(
     let publish_request = publish::validate_publish(PublishInput::from(body.0))?;
     let pacticipant = publish_request.pacticipant.to_string();
     let version = publish_request.version.to_string();
-    let outcome = publish::publish_contracts(&state.db, state.publish, publish_request).await?;
+    let links = Links::from_request(&request);
+    let outcome =
+        publish::publish_contracts(&state.db, state.publish, links.origin(), publish_request)
+            .await?;
+    state.wake.wake();
     state.metrics.observe_publications(outcome.contracts.len());
     tracing::info!(
         pacticipant.name = %pacticipant,
@@ -28,8 +32,5 @@ pub async fn publish_contracts(
         contracts = outcome.contracts.len(),
         "contracts published"
     );
-    Ok(ok(publish_response(
-        &Links::from_request(&request),
-        &outcome,
-    )))
+    Ok(ok(publish_response(&links, &outcome)))
 }

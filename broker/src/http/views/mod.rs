@@ -11,3 +11,4 @@ pub mod publish;
 pub mod tokens;
 pub mod verifications;
 pub mod versions;
+pub mod webhooks;

@@ -1,0 +1,4 @@
+DROP TABLE required_verifications;
+DROP TABLE webhook_attempts;
+DROP TABLE webhook_deliveries;
+DROP TABLE webhooks;

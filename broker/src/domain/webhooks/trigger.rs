@@ -1,0 +1,400 @@
+//! Events to deliveries, inside the transaction of the write that caused them: a published
+//! contract or a published verification result becomes one queued delivery per webhook that
+//! listens (and, for `contract_requiring_verification_published`, one per provider version
+//! that must verify), carrying the event's template variables. If the write rolls back, so do
+//! its deliveries; if it commits, they are on disk before the client hears 2xx.
+//!
+//! Publishing also records the verifications it requires (what the watchdog reads), whether or
+//! not any webhook listens.
+
+use std::collections::HashSet;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::domain::DomainError;
+use crate::domain::webhooks::definition::{Event, Webhook};
+use crate::domain::webhooks::required::{self, Required};
+use crate::domain::webhooks::template::Variables;
+use crate::storage::heads::{self, HeadScope};
+use crate::storage::models::{PacticipantRow, VersionRow};
+use crate::storage::required_verifications::{self as requirements, NewRequiredVerification};
+use crate::storage::verifications::{self as stored_verifications, VerificationLookup};
+use crate::storage::{
+    AnyConnection, StorageError, branches, contents, deployments, publications, tags, versions,
+    webhooks as store,
+};
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved (as in every link).
+pub const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Where the event came from: the broker's public base URL as the request that caused it saw
+/// it, so that `${pactbroker.pactUrl}` points where clients can reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Scheme, host and path prefix, without a trailing slash.
+    pub base_url: String,
+}
+
+impl Origin {
+    /// The absolute URL of a path made of `segments`, each percent-encoded.
+    pub fn url(&self, segments: &[&str]) -> String {
+        let mut url = self.base_url.clone();
+        for segment in segments {
+            url.push('/');
+            url.extend(utf8_percent_encode(segment, PATH_SEGMENT));
+        }
+        url
+    }
+
+    fn pact_url(&self, provider: &str, consumer: &str, sha: &str) -> String {
+        self.url(&[
+            "pacts",
+            "provider",
+            provider,
+            "consumer",
+            consumer,
+            "pact-version",
+            sha,
+        ])
+    }
+}
+
+/// A contract just stored for a consumer version.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ContractStored<'a> {
+    /// The consumer.
+    pub consumer: &'a PacticipantRow,
+    /// The consumer version.
+    pub version: &'a VersionRow,
+    /// The provider.
+    pub provider: &'a PacticipantRow,
+    /// The content's hash.
+    pub sha: &'a str,
+    /// The content of the integration's latest pact before this publication.
+    pub previous_content_id: Option<i64>,
+    /// Whether the publication changed nothing (same content republished).
+    pub unchanged: bool,
+    /// The branch the publication named.
+    pub branch: Option<&'a str>,
+    /// The tags the publication named.
+    pub tags: &'a [String],
+}
+
+/// The content of the integration's latest pact now: read before storing a contract, so that
+/// [`contract_stored`] can tell whether its content changed.
+pub(crate) fn latest_content_id(
+    conn: &mut AnyConnection,
+    consumer_id: i64,
+    provider_id: i64,
+) -> Result<Option<i64>, StorageError> {
+    Ok(
+        heads::find_pact_head(conn, provider_id, consumer_id, HeadScope::Latest, "")?
+            .map(|head| head.content_id),
+    )
+}
+
+/// Records the verifications the stored contract requires and queues the deliveries of the
+/// webhooks that listen; returns how many deliveries were queued.
+pub(crate) fn contract_stored(
+    conn: &mut AnyConnection,
+    origin: &Origin,
+    event: ContractStored<'_>,
+) -> Result<usize, DomainError> {
+    let content_id = contents::find_content_id_by_sha(conn, event.sha)?.ok_or_else(|| {
+        StorageError::Corrupt(format!("content {} vanished after publishing", event.sha))
+    })?;
+    let required = record_required_verifications(conn, &event, content_id)?;
+    let webhooks = listening(conn, event.consumer, event.provider)?;
+    if webhooks.is_empty() {
+        return Ok(0);
+    }
+    let changed = !event.unchanged && event.previous_content_id != Some(content_id);
+    let latest = stored_verifications::find_verification(
+        conn,
+        event.consumer.id,
+        event.provider.id,
+        content_id,
+        VerificationLookup::Latest,
+    )?;
+    let mut base = Variables::new();
+    base.set("pactbroker.consumerName", &event.consumer.name);
+    base.set("pactbroker.providerName", &event.provider.name);
+    base.set("pactbroker.consumerVersionNumber", &event.version.number);
+    base.set("pactbroker.consumerVersionBranch", event.branch.unwrap_or(""));
+    base.set("pactbroker.consumerVersionTags", &event.tags.join(", "));
+    base.set(
+        "pactbroker.pactUrl",
+        &origin.pact_url(&event.provider.name, &event.consumer.name, event.sha),
+    );
+    base.set(
+        "pactbroker.buildUrl",
+        event.version.build_url.as_deref().unwrap_or(""),
+    );
+    let mut with_status = base.clone();
+    if let Some(record) = &latest {
+        with_status.set(
+            "pactbroker.providerVersionNumber",
+            &record.provider_version_number,
+        );
+        with_status.set(
+            "pactbroker.verificationResultUrl",
+            &origin.url(&[
+                "pacts",
+                "provider",
+                &event.provider.name,
+                "consumer",
+                &event.consumer.name,
+                "pact-version",
+                event.sha,
+                "verification-results",
+                &record.verification.number.to_string(),
+            ]),
+        );
+    }
+    with_status.set_verification_success(latest.as_ref().map(|record| record.verification.success),
+    );
+    let mut queued = 0;
+    for webhook in &webhooks {
+        let fires = |event: Event| webhook.events.contains(&event);
+        if fires(Event::ContractPublished) {
+            queued += queue(conn, webhook, Event::ContractPublished, &with_status)?;
+        }
+        if changed && fires(Event::ContractContentChanged) {
+            queued += queue(conn, webhook, Event::ContractContentChanged, &with_status)?;
+        }
+        if fires(Event::ContractRequiringVerificationPublished) {
+            for requirement in &required {
+                let mut variables = base.clone();
+                let provider_version = &requirement.1;
+                variables.set("pactbroker.providerVersionNumber", &provider_version.number);
+                variables.set("pactbroker.providerVersionBranch", &requirement.2);
+                variables.set(
+                    "pactbroker.providerVersionDescriptions",
+                    &requirement.0.descriptions.join(", "),
+                );
+                variables.set_verification_success(None);
+                queued += queue(
+                    conn,
+                    webhook,
+                    Event::ContractRequiringVerificationPublished,
+                    &variables,
+                )?;
+            }
+        }
+    }
+    Ok(queued)
+}
+
+/// A verification result just stored.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct VerificationStored<'a> {
+    /// The consumer.
+    pub consumer: &'a PacticipantRow,
+    /// The provider.
+    pub provider: &'a PacticipantRow,
+    /// The verified content.
+    pub content_id: i64,
+    /// Its hash.
+    pub sha: &'a str,
+    /// The provider version that verified.
+    pub provider_version: &'a VersionRow,
+    /// The result's number.
+    pub number: i64,
+    /// Whether it passed.
+    pub success: bool,
+    /// The provider build.
+    pub build_url: Option<&'a str>,
+}
+
+/// Marks the requirement met and queues the deliveries of the webhooks that listen to
+/// verification results; returns how many were queued.
+pub(crate) fn verification_stored(
+    conn: &mut AnyConnection,
+    origin: &Origin,
+    event: VerificationStored<'_>,
+) -> Result<usize, DomainError> {
+    requirements::mark_verified(
+        conn,
+        event.consumer.id,
+        event.content_id,
+        event.provider_version.id,
+    )?;
+    let webhooks = listening(conn, event.consumer, event.provider)?;
+    if webhooks.is_empty() {
+        return Ok(0);
+    }
+    let consumer_version = publications::find_latest_consumer_version_of_content(
+        conn,
+        event.consumer.id,
+        event.provider.id,
+        event.content_id,
+    )?;
+    let provider_branch = branches::list_branches_of_version(conn, event.provider_version.id)?
+        .pop()
+        .map(|(branch, _)| branch.name)
+        .unwrap_or_default();
+    let provider_tags: Vec<String> = tags::list_tags_for_version(conn, event.provider_version.id)?
+        .into_iter()
+        .map(|tag| tag.name)
+        .collect();
+    let mut variables = Variables::new();
+    variables.set("pactbroker.consumerName", &event.consumer.name);
+    variables.set("pactbroker.providerName", &event.provider.name);
+    if let Some(version) = &consumer_version {
+        variables.set("pactbroker.consumerVersionNumber", &version.number);
+        let branch = branches::list_branches_of_version(conn, version.id)?
+            .pop()
+            .map(|(branch, _)| branch.name)
+            .unwrap_or_default();
+        variables.set("pactbroker.consumerVersionBranch", &branch);
+        let tags: Vec<String> = tags::list_tags_for_version(conn, version.id)?
+            .into_iter()
+            .map(|tag| tag.name)
+            .collect();
+        variables.set("pactbroker.consumerVersionTags", &tags.join(", "));
+    }
+    variables.set(
+        "pactbroker.providerVersionNumber",
+        &event.provider_version.number,
+    );
+    variables.set("pactbroker.providerVersionBranch", &provider_branch);
+    variables.set("pactbroker.providerVersionTags", &provider_tags.join(", "));
+    variables.set(
+        "pactbroker.pactUrl",
+        &origin.pact_url(&event.provider.name, &event.consumer.name, event.sha),
+    );
+    variables.set(
+        "pactbroker.verificationResultUrl",
+        &origin.url(&[
+            "pacts",
+            "provider",
+            &event.provider.name,
+            "consumer",
+            &event.consumer.name,
+            "pact-version",
+            event.sha,
+            "verification-results",
+            &event.number.to_string(),
+        ]),
+    );
+    variables.set("pactbroker.buildUrl", event.build_url.unwrap_or(""));
+    variables.set_verification_success(Some(event.success));
+    let outcome = if event.success {
+        Event::ProviderVerificationSucceeded
+    } else {
+        Event::ProviderVerificationFailed
+    };
+    let mut queued = 0;
+    for webhook in &webhooks {
+        for fired in [Event::ProviderVerificationPublished, outcome] {
+            if webhook.events.contains(&fired) {
+                queued += queue(conn, webhook, fired, &variables)?;
+            }
+        }
+    }
+    Ok(queued)
+}
+
+/// The enabled webhooks whose scope admits this consumer and provider (labels: none are kept).
+fn listening(
+    conn: &mut AnyConnection,
+    consumer: &PacticipantRow,
+    provider: &PacticipantRow,
+) -> Result<Vec<Webhook>, DomainError> {
+    let mut found = Vec::new();
+    for row in store::list_enabled_webhooks(conn)? {
+        let webhook = Webhook::from_row(row)?;
+        let in_scope = Event::ALL.into_iter().any(|event| {
+            webhook.fires_for(event, (&consumer.name, &[]), (&provider.name, &[]))
+        });
+        if in_scope {
+            found.push(webhook);
+        }
+    }
+    Ok(found)
+}
+
+fn queue(
+    conn: &mut AnyConnection,
+    webhook: &Webhook,
+    event: Event,
+    variables: &Variables,
+) -> Result<usize, DomainError> {
+    let mut variables = variables.clone();
+    variables.set("pactbroker.eventName", event.as_str());
+    store::insert_delivery(
+        conn,
+        webhook.id,
+        event.as_str(),
+        &variables.to_json().to_string(),
+    )?;
+    tracing::info!(
+        webhook.uuid = %webhook.uuid,
+        event = event.as_str(),
+        "webhook triggered"
+    );
+    Ok(1)
+}
+
+/// Records the provider versions that must verify the content and returns them with their
+/// version and the branch to report (`main` for the main head, else the version's last).
+fn record_required_verifications(
+    conn: &mut AnyConnection,
+    event: &ContractStored<'_>,
+    content_id: i64,
+) -> Result<Vec<(Required, VersionRow, String)>, DomainError> {
+    let main_branch = event.provider.main_branch.as_deref();
+    let main_head = match main_branch {
+        Some(branch) => heads::find_version_head(conn, event.provider.id, HeadScope::Branch, branch)?
+            .map(|head| head.version_id),
+        None => None,
+    };
+    let deployed = deployments::list_deployed_versions_of_pacticipant(conn, event.provider.id)?;
+    let released = deployments::list_supported_versions_of_pacticipant(conn, event.provider.id)?;
+    let candidates = required::candidates(main_head, &deployed, &released);
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = candidates.iter().map(|candidate| candidate.version_id).collect();
+    let verified: HashSet<i64> =
+        stored_verifications::provider_versions_that_verified(conn, content_id, &ids)?
+            .into_iter()
+            .collect();
+    let needed = required::required_verifications(&candidates, &verified);
+    let needed_ids: Vec<i64> = needed.iter().map(|entry| entry.version_id).collect();
+    let provider_versions = versions::find_versions_by_ids(conn, &needed_ids)?;
+    let mut found = Vec::with_capacity(needed.len());
+    for entry in needed {
+        let Some(version) = provider_versions
+            .iter()
+            .find(|version| version.id == entry.version_id)
+            .cloned()
+        else {
+            continue;
+        };
+        requirements::insert_required_if_absent(
+            conn,
+            &NewRequiredVerification {
+                consumer_id: event.consumer.id,
+                provider_id: event.provider.id,
+                content_id,
+                consumer_version_id: event.version.id,
+                provider_version_id: version.id,
+                descriptions: serde_json::Value::from(entry.descriptions.clone()).to_string(),
+            },
+        )?;
+        let branch = match (entry.main_branch_head, main_branch) {
+            (true, Some(branch)) => branch.to_owned(),
+            _ => branches::list_branches_of_version(conn, version.id)?
+                .pop()
+                .map(|(branch, _)| branch.name)
+                .unwrap_or_default(),
+        };
+        found.push((entry, version, branch));
+    }
+    Ok(found)
+}
