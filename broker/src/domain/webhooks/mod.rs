@@ -121,12 +121,14 @@ fn require_scoped_names(
 fn new_uuid() -> String {
     let bytes: [u8; 16] = rand::random();
     let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    // Version 4, variant 10xx: a well-formed random UUID.
+    let variant = ["8", "9", "a", "b"][usize::from(bytes[8] & 3)];
     format!(
-        "{}-{}-4{}-{}-{}",
+        "{}-{}-4{}-{variant}{}-{}",
         &hex[0..8],
         &hex[8..12],
         &hex[13..16],
-        &hex[16..20],
+        &hex[17..20],
         &hex[20..32]
     )
 }
