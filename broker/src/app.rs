@@ -101,10 +101,8 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
         })??;
     let access = Arc::new(AccessControl::new(config.access.clone()));
     announce_access(&access, &db).await;
-    let sender = crate::delivery::Sender::new(
-        Arc::clone(&config.webhooks.policy),
-        config.webhooks.timeout,
-    )?;
+    let sender =
+        crate::delivery::Sender::new(Arc::clone(&config.webhooks.policy), config.webhooks.timeout)?;
     let wake = Arc::new(crate::delivery::Wake::default());
     actix_web::rt::spawn(crate::delivery::run(
         db.clone(),

@@ -317,10 +317,14 @@ fn webhook_config(settings: &Settings) -> Result<WebhookConfig, String> {
     let policy = TargetPolicy::new(&hosts, &schemes)
         .map_err(|error| format!("--webhook-host-allow (TREATY_WEBHOOK_HOST_ALLOW): {error}"))?;
     if settings.webhook_timeout_ms == 0 {
-        return Err("--webhook-timeout-ms (TREATY_WEBHOOK_TIMEOUT_MS) must be greater than 0".into());
+        return Err(
+            "--webhook-timeout-ms (TREATY_WEBHOOK_TIMEOUT_MS) must be greater than 0".into(),
+        );
     }
     if settings.webhook_concurrency == 0 {
-        return Err("--webhook-concurrency (TREATY_WEBHOOK_CONCURRENCY) must be greater than 0".into());
+        return Err(
+            "--webhook-concurrency (TREATY_WEBHOOK_CONCURRENCY) must be greater than 0".into(),
+        );
     }
     if settings.webhook_poll_ms == 0 {
         return Err("--webhook-poll-ms (TREATY_WEBHOOK_POLL_MS) must be greater than 0".into());
@@ -332,7 +336,9 @@ fn webhook_config(settings: &Settings) -> Result<WebhookConfig, String> {
     let retry = RetryPolicy::new(
         std::time::Duration::from_millis(settings.webhook_retry_delay_ms),
         defaults.factor(),
-        defaults.max_delay().max(std::time::Duration::from_millis(settings.webhook_retry_delay_ms)),
+        defaults.max_delay().max(std::time::Duration::from_millis(
+            settings.webhook_retry_delay_ms,
+        )),
         settings.webhook_max_attempts,
     )
     .map_err(|error| format!("--webhook-retry-delay-ms / --webhook-max-attempts: {error}"))?;

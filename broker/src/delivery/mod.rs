@@ -17,8 +17,8 @@ use tokio::task::JoinSet;
 
 use crate::domain::webhooks::deliveries::{self, ClaimedDelivery, Next};
 use crate::domain::webhooks::schedule::RetryPolicy;
-pub use send::{ClientError, Sender};
 use crate::storage::Db;
+pub use send::{ClientError, Sender};
 
 /// How deliveries are made.
 #[derive(Debug, Clone)]

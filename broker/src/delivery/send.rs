@@ -144,7 +144,12 @@ fn refused_by_policy(error: &reqwest::Error) -> bool {
     while let Some(cause) = source {
         if cause
             .downcast_ref::<crate::domain::webhooks::target::TargetError>()
-            .is_some_and(|error| !matches!(error, crate::domain::webhooks::target::TargetError::Unresolvable { .. }))
+            .is_some_and(|error| {
+                !matches!(
+                    error,
+                    crate::domain::webhooks::target::TargetError::Unresolvable { .. }
+                )
+            })
         {
             return true;
         }

@@ -17,6 +17,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use crate::app::AppState;
+use crate::domain::webhooks::{deliveries, watchdog};
 use crate::domain::{PoolUse, pool_use};
 
 /// The OpenMetrics text format's media type.
@@ -64,6 +65,18 @@ pub struct Metrics {
     pool_connections: Gauge,
     pool_idle: Gauge,
     pool_max: Gauge,
+    deliveries_pending: Gauge,
+    verifications_overdue: Gauge,
+}
+
+/// What the webhook gauges read at scrape time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WebhookGauges {
+    /// Deliveries waiting for an attempt (or being sent), if they could be counted.
+    pub pending: Option<i64>,
+    /// Required verifications missing for longer than `--verification-overdue-after`, if
+    /// they could be counted.
+    pub overdue: Option<i64>,
 }
 
 impl Default for Metrics {
@@ -117,6 +130,18 @@ impl Default for Metrics {
             "The pool's size (--db-pool-size)",
             pool_max.clone(),
         );
+        let deliveries_pending = Gauge::default();
+        registry.register(
+            "webhook_deliveries_pending",
+            "Webhook deliveries waiting for an attempt or being sent, in the whole database",
+            deliveries_pending.clone(),
+        );
+        let verifications_overdue = Gauge::default();
+        registry.register(
+            "verifications_overdue",
+            "Required verifications still missing after --verification-overdue-after (see /verifications/overdue)",
+            verifications_overdue.clone(),
+        );
         Self {
             registry,
             requests,
@@ -127,6 +152,8 @@ impl Default for Metrics {
             pool_connections,
             pool_idle,
             pool_max,
+            deliveries_pending,
+            verifications_overdue,
         }
     }
 }
@@ -177,8 +204,14 @@ impl Metrics {
             .inc();
     }
 
-    /// The text a scrape gets, with the pool's use read now.
-    pub fn render(&self, pool: PoolUse) -> String {
+    /// The text a scrape gets, with the pool's use and the webhook gauges read now.
+    pub fn render(&self, pool: PoolUse, webhooks: WebhookGauges) -> String {
+        if let Some(pending) = webhooks.pending {
+            self.deliveries_pending.set(pending);
+        }
+        if let Some(overdue) = webhooks.overdue {
+            self.verifications_overdue.set(overdue);
+        }
         self.pool_connections.set(i64::from(pool.connections));
         self.pool_idle.set(i64::from(pool.idle));
         self.pool_max.set(i64::from(pool.max));
@@ -191,9 +224,19 @@ impl Metrics {
     }
 }
 
-/// `GET /metrics`.
+/// `GET /metrics`. The webhook gauges are two indexed counts; if the database cannot answer
+/// they are left at their last value (and the failure is logged) so the scrape still works.
 pub async fn get_metrics(state: web::Data<AppState>) -> HttpResponse {
-    let text = state.metrics.render(pool_use(&state.db));
+    let mut gauges = WebhookGauges::default();
+    match deliveries::count_pending(&state.db).await {
+        Ok(pending) => gauges.pending = Some(pending),
+        Err(error) => tracing::warn!(error = %error, "cannot count pending webhook deliveries"),
+    }
+    match watchdog::count_overdue(&state.db, state.webhooks.overdue_after).await {
+        Ok(overdue) => gauges.overdue = Some(overdue),
+        Err(error) => tracing::warn!(error = %error, "cannot count overdue verifications"),
+    }
+    let text = state.metrics.render(pool_use(&state.db), gauges);
     HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, OPENMETRICS))
         .body(text)

@@ -48,7 +48,10 @@ pub async fn create_webhook(
     let made =
         webhooks::create_webhook(&state.db, &state.webhooks.policy, body.0.input(), None).await?;
     let links = Links::from_request(&request);
-    Ok(created(&webhook_url(&links, &made.uuid), webhook(&links, &made)))
+    Ok(created(
+        &webhook_url(&links, &made.uuid),
+        webhook(&links, &made),
+    ))
 }
 
 /// `GET /webhooks/provider/P/consumer/C`: the webhooks scoped to exactly these two.
@@ -90,7 +93,10 @@ pub async fn create_pacticipant_webhook(
     )
     .await?;
     let links = Links::from_request(&request);
-    Ok(created(&webhook_url(&links, &made.uuid), webhook(&links, &made)))
+    Ok(created(
+        &webhook_url(&links, &made.uuid),
+        webhook(&links, &made),
+    ))
 }
 
 /// `GET /webhooks/{uuid}`.
@@ -158,7 +164,9 @@ pub async fn execute_webhook(
     if !result.retryable && result.status.is_none() {
         return Err(ApiError::invalid(
             "request.url",
-            result.error.unwrap_or_else(|| "the target is not allowed".to_owned()),
+            result
+                .error
+                .unwrap_or_else(|| "the target is not allowed".to_owned()),
         ));
     }
     tracing::info!(
@@ -187,7 +195,11 @@ pub async fn list_deliveries(
 ) -> Result<HttpResponse, ApiError> {
     let uuid = path.into_inner();
     let found = deliveries::list_deliveries(&state.db, uuid.clone(), DELIVERIES_LISTED).await?;
-    Ok(ok(delivery_list(&Links::from_request(&request), &uuid, &found)))
+    Ok(ok(delivery_list(
+        &Links::from_request(&request),
+        &uuid,
+        &found,
+    )))
 }
 
 /// `GET /verifications/overdue[?limit=N]`: required verifications still missing after

@@ -132,8 +132,10 @@ pub fn delete_webhook(conn: &mut AnyConnection, id: i64) -> StorageResult<()> {
     let deliveries = webhook_deliveries::table
         .filter(webhook_deliveries::webhook_id.eq(id))
         .select(webhook_deliveries::id);
-    diesel::delete(webhook_attempts::table.filter(webhook_attempts::delivery_id.eq_any(deliveries)))
-        .execute(conn)?;
+    diesel::delete(
+        webhook_attempts::table.filter(webhook_attempts::delivery_id.eq_any(deliveries)),
+    )
+    .execute(conn)?;
     diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::webhook_id.eq(id)))
         .execute(conn)?;
     diesel::delete(webhooks::table.filter(webhooks::id.eq(id))).execute(conn)?;
@@ -303,7 +305,10 @@ pub fn list_attempts(
 ) -> StorageResult<Vec<WebhookAttemptRow>> {
     Ok(webhook_attempts::table
         .filter(webhook_attempts::delivery_id.eq_any(delivery_ids))
-        .order((webhook_attempts::delivery_id.asc(), webhook_attempts::number.asc()))
+        .order((
+            webhook_attempts::delivery_id.asc(),
+            webhook_attempts::number.asc(),
+        ))
         .select(WebhookAttemptRow::as_select())
         .load(conn)?)
 }

@@ -231,7 +231,8 @@ fn publish_in_transaction(
         let (provider, _) =
             pacticipants::find_or_insert_pacticipant(conn, contract.provider.as_str())?;
         let previous_content_id = trigger::latest_content_id(conn, pacticipant.id, provider.id)?;
-        let published = store_contract(conn, settings, &pacticipant, &version, &provider, contract)?;
+        let published =
+            store_contract(conn, settings, &pacticipant, &version, &provider, contract)?;
         trigger::contract_stored(
             conn,
             origin,

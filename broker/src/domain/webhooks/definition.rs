@@ -221,7 +221,10 @@ impl RequestTemplate {
                     self.headers
                         .iter()
                         .map(|(name, value)| {
-                            (name.clone(), Value::String(redact_header_value(name, value)))
+                            (
+                                name.clone(),
+                                Value::String(redact_header_value(name, value)),
+                            )
                         })
                         .collect(),
                 ),
@@ -416,7 +419,11 @@ impl WebhookInput {
     }
 }
 
-fn optional_text(faults: &mut Vec<FieldError>, field: &str, value: Option<&Value>) -> Option<String> {
+fn optional_text(
+    faults: &mut Vec<FieldError>,
+    field: &str,
+    value: Option<&Value>,
+) -> Option<String> {
     match value {
         None | Some(Value::Null) => None,
         Some(Value::String(text)) => match check_text(text) {
@@ -427,7 +434,10 @@ fn optional_text(faults: &mut Vec<FieldError>, field: &str, value: Option<&Value
             }
         },
         Some(other) => {
-            faults.push(FieldError::new(field, format!("must be a string, found {other}")));
+            faults.push(FieldError::new(
+                field,
+                format!("must be a string, found {other}"),
+            ));
             None
         }
     }
@@ -450,7 +460,10 @@ fn scope(faults: &mut Vec<FieldError>, side: &str, input: Option<&ScopeInput>) -
             None
         }
         (None, Some(label)) if label.trim().is_empty() => {
-            faults.push(FieldError::new(format!("{side}.label"), "must not be blank"));
+            faults.push(FieldError::new(
+                format!("{side}.label"),
+                "must not be blank",
+            ));
             None
         }
         (Some(name), None) => Some(Scope::Name(name)),
@@ -587,15 +600,19 @@ fn request(
             for (name, value) in given {
                 let field = format!("request.headers.{name}");
                 let valid_name = !name.is_empty()
-                    && name
-                        .bytes()
-                        .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte));
+                    && name.bytes().all(|byte| {
+                        byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+                    });
                 if !valid_name {
                     faults.push(FieldError::new(field, "is not a valid header name"));
                     continue;
                 }
                 match value {
-                    Value::String(text) if text.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80) => {
+                    Value::String(text)
+                        if text
+                            .bytes()
+                            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80) =>
+                    {
                         check_variables(faults, &field, text);
                         headers.insert(name.clone(), text.clone());
                     }

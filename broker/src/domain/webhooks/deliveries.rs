@@ -106,7 +106,10 @@ pub struct AttemptResult {
 impl AttemptResult {
     /// Whether the receiver accepted the delivery.
     pub fn succeeded(&self) -> bool {
-        self.error.is_none() && self.status.is_some_and(|status| (200..300).contains(&status))
+        self.error.is_none()
+            && self
+                .status
+                .is_some_and(|status| (200..300).contains(&status))
     }
 }
 
@@ -213,7 +216,9 @@ pub async fn list_deliveries(
 ) -> Result<Vec<Delivery>, DomainError> {
     db.run(move |conn| {
         let webhook = store::find_webhook(conn, &uuid)?.ok_or_else(|| {
-            DomainError::NotFound(format!("webhook `{uuid}` not found: list them with GET /webhooks"))
+            DomainError::NotFound(format!(
+                "webhook `{uuid}` not found: list them with GET /webhooks"
+            ))
         })?;
         let rows = store::list_deliveries_of_webhook(conn, webhook.id, i64::from(limit))?;
         let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();

@@ -29,7 +29,7 @@ use crate::domain::webhooks::template::Variables;
 use crate::domain::{DomainError, FieldError, PacticipantName};
 use crate::storage::verifications::VerificationLookup;
 use crate::storage::webhooks::{self as store, NewWebhook};
-use crate::storage::{AnyConnection, Db, heads, pacticipants, verifications};
+use crate::storage::{AnyConnection, Db, contents, heads, pacticipants, verifications, versions};
 
 /// The longest webhook uuid accepted in a `PUT`.
 const MAX_UUID_LENGTH: usize = 64;
@@ -107,7 +107,9 @@ fn require_scoped_names(
         {
             faults.push(FieldError::new(
                 format!("{side}.name"),
-                format!("no pacticipant named `{name}`: publish a contract for it or create it first"),
+                format!(
+                    "no pacticipant named `{name}`: publish a contract for it or create it first"
+                ),
             ));
         }
     }
@@ -174,9 +176,7 @@ pub async fn put_webhook(
     if !valid_uuid {
         return Err(DomainError::Invalid(vec![FieldError::new(
             "uuid",
-            format!(
-                "must be 1 to {MAX_UUID_LENGTH} letters, digits, `-` or `_`, such as a UUID"
-            ),
+            format!("must be 1 to {MAX_UUID_LENGTH} letters, digits, `-` or `_`, such as a UUID"),
         )]));
     }
     let definition = input.validate(policy)?;
@@ -254,8 +254,8 @@ pub async fn delete_webhook(db: &Db, uuid: String) -> Result<(), DomainError> {
     .await
 }
 
-/// The request a test execution of the webhook sends: rendered with the latest pact in its
-/// scope (and that pact's latest verification), or with empty variables when it has none, as
+/// The request a test execution of the webhook sends: rendered with the newest pact in its
+/// scope (and that pact's latest verification), or with empty variables when there is none, as
 /// the Pact Broker does.
 pub async fn test_request(
     db: &Db,
@@ -266,32 +266,40 @@ pub async fn test_request(
         let webhook = require_webhook(conn, &uuid)?;
         let mut variables = Variables::new();
         variables.set("pactbroker.eventName", "test");
-        let name = |scope: &Option<Scope>| match scope {
-            Some(Scope::Name(name)) => Some(name.clone()),
-            _ => None,
-        };
-        if let (Some(consumer), Some(provider)) = (name(&webhook.consumer), name(&webhook.provider))
-            && let (Some(consumer), Some(provider)) = (
-                pacticipants::find_pacticipant(conn, &consumer)?,
-                pacticipants::find_pacticipant(conn, &provider)?,
-            )
-            && let Some(head) = heads::find_pact_head(
-                conn,
-                provider.id,
-                consumer.id,
-                heads::HeadScope::Latest,
-                "",
-            )?
-        {
-            let version = crate::storage::versions::find_versions_by_ids(
-                conn,
-                &[head.consumer_version_id],
-            )?;
-            let sha = crate::storage::contents::find_content_sha_by_id(conn, head.content_id)?
-                .unwrap_or_default();
-            variables.set("pactbroker.consumerName", &consumer.name);
-            variables.set("pactbroker.providerName", &provider.name);
-            if let Some(version) = version.first() {
+        // One head per integration: the newest pact of each, not history.
+        let mut latest = heads::list_pact_heads(conn, None, heads::HeadScope::Latest, None)?;
+        latest.sort_by_key(|head| std::cmp::Reverse(head.consumer_version_id));
+        let mut ids: Vec<i64> = latest
+            .iter()
+            .flat_map(|head| [head.consumer_id, head.provider_id])
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let names: std::collections::HashMap<i64, String> =
+            pacticipants::find_pacticipants_by_ids(conn, &ids)?
+                .into_iter()
+                .map(|row| (row.id, row.name))
+                .collect();
+        let name_of = |id: i64| names.get(&id).cloned().unwrap_or_default();
+        let in_scope = latest.into_iter().find(|head| {
+            webhook
+                .consumer
+                .as_ref()
+                .is_none_or(|scope| scope.admits(&name_of(head.consumer_id), &[]))
+                && webhook
+                    .provider
+                    .as_ref()
+                    .is_none_or(|scope| scope.admits(&name_of(head.provider_id), &[]))
+        });
+        let mut success = None;
+        if let Some(head) = in_scope {
+            let (consumer, provider) = (name_of(head.consumer_id), name_of(head.provider_id));
+            let sha = contents::find_content_sha_by_id(conn, head.content_id)?.unwrap_or_default();
+            variables.set("pactbroker.consumerName", &consumer);
+            variables.set("pactbroker.providerName", &provider);
+            if let Some(version) =
+                versions::find_versions_by_ids(conn, &[head.consumer_version_id])?.first()
+            {
                 variables.set("pactbroker.consumerVersionNumber", &version.number);
             }
             variables.set(
@@ -299,31 +307,28 @@ pub async fn test_request(
                 &origin.url(&[
                     "pacts",
                     "provider",
-                    &provider.name,
+                    &provider,
                     "consumer",
-                    &consumer.name,
+                    &consumer,
                     "pact-version",
                     &sha,
                 ]),
             );
-            let latest = verifications::find_verification(
+            if let Some(record) = verifications::find_verification(
                 conn,
-                consumer.id,
-                provider.id,
+                head.consumer_id,
+                head.provider_id,
                 head.content_id,
                 VerificationLookup::Latest,
-            )?;
-            if let Some(record) = &latest {
+            )? {
                 variables.set(
                     "pactbroker.providerVersionNumber",
                     &record.provider_version_number,
                 );
+                success = Some(record.verification.success);
             }
-            variables.set_verification_success(latest.map(|record| record.verification.success),
-            );
-        } else {
-            variables.set_verification_success(None);
         }
+        variables.set_verification_success(success);
         let request = webhook.request.render(&variables);
         Ok((webhook, request))
     })

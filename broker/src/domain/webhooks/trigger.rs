@@ -124,7 +124,10 @@ pub(crate) fn contract_stored(
     base.set("pactbroker.consumerName", &event.consumer.name);
     base.set("pactbroker.providerName", &event.provider.name);
     base.set("pactbroker.consumerVersionNumber", &event.version.number);
-    base.set("pactbroker.consumerVersionBranch", event.branch.unwrap_or(""));
+    base.set(
+        "pactbroker.consumerVersionBranch",
+        event.branch.unwrap_or(""),
+    );
     base.set("pactbroker.consumerVersionTags", &event.tags.join(", "));
     base.set(
         "pactbroker.pactUrl",
@@ -155,8 +158,7 @@ pub(crate) fn contract_stored(
             ]),
         );
     }
-    with_status.set_verification_success(latest.as_ref().map(|record| record.verification.success),
-    );
+    with_status.set_verification_success(latest.as_ref().map(|record| record.verification.success));
     let mut queued = 0;
     for webhook in &webhooks {
         let fires = |event: Event| webhook.events.contains(&event);
@@ -308,9 +310,9 @@ fn listening(
     let mut found = Vec::new();
     for row in store::list_enabled_webhooks(conn)? {
         let webhook = Webhook::from_row(row)?;
-        let in_scope = Event::ALL.into_iter().any(|event| {
-            webhook.fires_for(event, (&consumer.name, &[]), (&provider.name, &[]))
-        });
+        let in_scope = Event::ALL
+            .into_iter()
+            .any(|event| webhook.fires_for(event, (&consumer.name, &[]), (&provider.name, &[])));
         if in_scope {
             found.push(webhook);
         }
@@ -349,8 +351,10 @@ fn record_required_verifications(
 ) -> Result<Vec<(Required, VersionRow, String)>, DomainError> {
     let main_branch = event.provider.main_branch.as_deref();
     let main_head = match main_branch {
-        Some(branch) => heads::find_version_head(conn, event.provider.id, HeadScope::Branch, branch)?
-            .map(|head| head.version_id),
+        Some(branch) => {
+            heads::find_version_head(conn, event.provider.id, HeadScope::Branch, branch)?
+                .map(|head| head.version_id)
+        }
         None => None,
     };
     let deployed = deployments::list_deployed_versions_of_pacticipant(conn, event.provider.id)?;
@@ -359,7 +363,10 @@ fn record_required_verifications(
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = candidates.iter().map(|candidate| candidate.version_id).collect();
+    let ids: Vec<i64> = candidates
+        .iter()
+        .map(|candidate| candidate.version_id)
+        .collect();
     let verified: HashSet<i64> =
         stored_verifications::provider_versions_that_verified(conn, content_id, &ids)?
             .into_iter()

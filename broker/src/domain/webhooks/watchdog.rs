@@ -8,7 +8,9 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::domain::DomainError;
-use crate::storage::{Db, contents, pacticipants, required_verifications as store, timestamp, versions};
+use crate::storage::{
+    Db, contents, pacticipants, required_verifications as store, timestamp, versions,
+};
 
 /// The most overdue verifications one read returns.
 pub const MAX_LISTED: u32 = 500;
@@ -66,7 +68,8 @@ pub async fn overdue_verifications(
             .collect();
         let mut overdue = Vec::with_capacity(rows.len());
         for row in rows {
-            let name = |id: i64, map: &HashMap<i64, String>| map.get(&id).cloned().unwrap_or_default();
+            let name =
+                |id: i64, map: &HashMap<i64, String>| map.get(&id).cloned().unwrap_or_default();
             overdue.push(OverdueVerification {
                 consumer: name(row.consumer_id, &names),
                 consumer_version: name(row.consumer_version_id, &numbers),
