@@ -104,16 +104,20 @@ pub async fn start(config: Config) -> Result<RunningServer, StartError> {
     let sender =
         crate::delivery::Sender::new(Arc::clone(&config.webhooks.policy), config.webhooks.timeout)?;
     let wake = Arc::new(crate::delivery::Wake::default());
-    actix_web::rt::spawn(crate::delivery::run(
-        db.clone(),
-        sender.clone(),
-        crate::delivery::DeliverySettings {
-            retry: config.webhooks.retry,
-            concurrency: config.webhooks.concurrency,
-            poll_interval: config.webhooks.poll_interval,
-        },
-        Arc::clone(&wake),
-    ));
+    if config.webhooks.concurrency > 0 {
+        actix_web::rt::spawn(crate::delivery::run(
+            db.clone(),
+            sender.clone(),
+            crate::delivery::DeliverySettings {
+                retry: config.webhooks.retry,
+                concurrency: config.webhooks.concurrency,
+                poll_interval: config.webhooks.poll_interval,
+            },
+            Arc::clone(&wake),
+        ));
+    } else {
+        tracing::info!("--webhook-concurrency is 0: this process delivers no webhooks");
+    }
     let state = web::Data::new(AppState {
         db: db.clone(),
         publish: PublishSettings {

@@ -242,7 +242,8 @@ pub struct Settings {
         global = true
     )]
     pub webhook_retry_delay_ms: u64,
-    /// Webhook calls one broker process makes at once.
+    /// Webhook calls one broker process makes at once; 0 runs no delivery worker in this
+    /// process (an API-only replica: the others deliver).
     #[arg(
         long,
         env = "TREATY_WEBHOOK_CONCURRENCY",
@@ -280,7 +281,7 @@ pub struct WebhookConfig {
     pub timeout: std::time::Duration,
     /// When failures are retried.
     pub retry: RetryPolicy,
-    /// Calls at once per process.
+    /// Calls at once per process (0: this process does not deliver).
     pub concurrency: u32,
     /// How often an idle worker looks.
     pub poll_interval: std::time::Duration,

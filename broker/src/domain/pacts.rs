@@ -140,18 +140,36 @@ pub async fn get_pact(
         .await
 }
 
+/// One pact sent to `/pacts/provider/P/consumer/C/version/V`.
+#[derive(Debug, Clone)]
+pub struct PutPact {
+    /// The provider.
+    pub provider: PacticipantName,
+    /// The consumer.
+    pub consumer: PacticipantName,
+    /// The consumer version.
+    pub version: VersionNumber,
+    /// The pact document.
+    pub document: Value,
+    /// Replace (`PUT`) or merge (`PATCH`).
+    pub on_conflict: OnConflict,
+}
+
 /// The old single-pact publish: `PUT` (replace) or `PATCH` (merge) of one consumer version's
 /// pact, in one transaction with the webhooks it triggers.
 pub async fn put_pact(
     db: &Db,
     settings: PublishSettings,
-    provider: PacticipantName,
-    consumer: PacticipantName,
-    version: VersionNumber,
-    document: Value,
-    on_conflict: OnConflict,
     origin: Origin,
+    put: PutPact,
 ) -> Result<(Pact, ContractOutcome), DomainError> {
+    let PutPact {
+        provider,
+        consumer,
+        version,
+        document,
+        on_conflict,
+    } = put;
     let contract = PreparedContract::new(
         "pact",
         Some(&consumer),

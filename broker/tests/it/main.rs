@@ -55,3 +55,5 @@ mod tidy;
 mod verifications;
 // Versions, branches and tags, including `/` and `+` inside encoded path segments.
 mod versions;
+// Webhooks: the API, refused fields and targets, queued deliveries, claims, retries, the watchdog.
+mod webhooks;

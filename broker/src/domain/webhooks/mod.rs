@@ -304,7 +304,7 @@ pub async fn test_request(
             }
             variables.set(
                 "pactbroker.pactUrl",
-                &origin.url(&[
+                origin.url(&[
                     "pacts",
                     "provider",
                     &provider,

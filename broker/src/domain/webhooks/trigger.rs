@@ -128,10 +128,10 @@ pub(crate) fn contract_stored(
         "pactbroker.consumerVersionBranch",
         event.branch.unwrap_or(""),
     );
-    base.set("pactbroker.consumerVersionTags", &event.tags.join(", "));
+    base.set("pactbroker.consumerVersionTags", event.tags.join(", "));
     base.set(
         "pactbroker.pactUrl",
-        &origin.pact_url(&event.provider.name, &event.consumer.name, event.sha),
+        origin.pact_url(&event.provider.name, &event.consumer.name, event.sha),
     );
     base.set(
         "pactbroker.buildUrl",
@@ -145,7 +145,7 @@ pub(crate) fn contract_stored(
         );
         with_status.set(
             "pactbroker.verificationResultUrl",
-            &origin.url(&[
+            origin.url(&[
                 "pacts",
                 "provider",
                 &event.provider.name,
@@ -176,7 +176,7 @@ pub(crate) fn contract_stored(
                 variables.set("pactbroker.providerVersionBranch", &requirement.2);
                 variables.set(
                     "pactbroker.providerVersionDescriptions",
-                    &requirement.0.descriptions.join(", "),
+                    requirement.0.descriptions.join(", "),
                 );
                 variables.set_verification_success(None);
                 queued += queue(
@@ -257,21 +257,21 @@ pub(crate) fn verification_stored(
             .into_iter()
             .map(|tag| tag.name)
             .collect();
-        variables.set("pactbroker.consumerVersionTags", &tags.join(", "));
+        variables.set("pactbroker.consumerVersionTags", tags.join(", "));
     }
     variables.set(
         "pactbroker.providerVersionNumber",
         &event.provider_version.number,
     );
     variables.set("pactbroker.providerVersionBranch", &provider_branch);
-    variables.set("pactbroker.providerVersionTags", &provider_tags.join(", "));
+    variables.set("pactbroker.providerVersionTags", provider_tags.join(", "));
     variables.set(
         "pactbroker.pactUrl",
-        &origin.pact_url(&event.provider.name, &event.consumer.name, event.sha),
+        origin.pact_url(&event.provider.name, &event.consumer.name, event.sha),
     );
     variables.set(
         "pactbroker.verificationResultUrl",
-        &origin.url(&[
+        origin.url(&[
             "pacts",
             "provider",
             &event.provider.name,

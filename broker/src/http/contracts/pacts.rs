@@ -157,12 +157,14 @@ async fn store_pact(
     let (pact, outcome) = pacts::put_pact(
         &state.db,
         state.publish,
-        provider,
-        consumer,
-        version,
-        document,
-        on_conflict,
         Links::from_request(&request).origin(),
+        pacts::PutPact {
+            provider,
+            consumer,
+            version,
+            document,
+            on_conflict,
+        },
     )
     .await?;
     state.wake.wake();

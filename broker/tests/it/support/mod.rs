@@ -11,6 +11,7 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use serde_json::Value;
 use treaty_broker::app::{self, Config};
+use treaty_broker::config::WebhookConfig;
 use treaty_broker::domain::access::AccessPolicy;
 use treaty_broker::http::public_url::PublicAddress;
 use treaty_broker::storage::{DatabaseTarget, Db, introspect};
@@ -134,9 +135,16 @@ pub(crate) struct TestAppBuilder {
     postgres_params: Option<String>,
     access: AccessPolicy,
     public_address: PublicAddress,
+    webhooks: Option<WebhookConfig>,
 }
 
 impl TestAppBuilder {
+    /// Start with these webhook settings.
+    pub(crate) fn webhooks(mut self, webhooks: WebhookConfig) -> Self {
+        self.webhooks = Some(webhooks);
+        self
+    }
+
     /// Start with `--base-url` and `--trusted-proxy` as given.
     pub(crate) fn public_address(mut self, public_address: PublicAddress) -> Self {
         self.public_address = public_address;
@@ -204,6 +212,9 @@ impl TestAppBuilder {
         }
         if let Some(size) = self.pool_size {
             config.db_pool_size = size;
+        }
+        if let Some(webhooks) = self.webhooks {
+            config.webhooks = webhooks;
         }
         let (sender, receiver) = mpsc::channel();
         let thread = std::thread::spawn(move || {
@@ -274,6 +285,7 @@ impl TestApp {
             postgres_params: None,
             access: AccessPolicy::default(),
             public_address: PublicAddress::default(),
+            webhooks: None,
         }
     }
 
