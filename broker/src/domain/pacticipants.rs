@@ -7,7 +7,7 @@ use crate::domain::versions::VersionSummary;
 use crate::domain::{BranchName, DomainError, FieldError, PacticipantName};
 use crate::storage::models::PacticipantRow;
 use crate::storage::pacticipants::PacticipantAttributes;
-use crate::storage::{AnyConnection, Db, pacticipants, versions};
+use crate::storage::{AnyConnection, Db, labels, pacticipants, versions};
 
 /// A pacticipant (consumer or provider).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +46,8 @@ pub struct PacticipantDetails {
     pub pacticipant: Pacticipant,
     /// Its most recently created version.
     pub latest_version: Option<VersionSummary>,
+    /// Its labels, by name.
+    pub labels: Vec<String>,
 }
 
 /// A change to a pacticipant: `None` leaves a field alone, `Some(None)` clears it.
@@ -123,9 +125,14 @@ fn with_latest(
     pacticipant: PacticipantRow,
 ) -> Result<PacticipantDetails, DomainError> {
     let latest_version = versions::find_latest_version(conn, pacticipant.id)?;
+    let labels = labels::list_labels_of(conn, &[pacticipant.id])?
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
     Ok(PacticipantDetails {
         pacticipant: pacticipant.into(),
         latest_version: latest_version.map(VersionSummary::from),
+        labels,
     })
 }
 
@@ -234,6 +241,115 @@ pub async fn put_pacticipant(
                 Ok((with_latest(conn, row)?, true))
             }
         }
+    })
+    .await
+}
+
+/// A label on a pacticipant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// The pacticipant.
+    pub pacticipant: String,
+    /// The label.
+    pub name: String,
+    /// When it was added.
+    pub created_at: String,
+}
+
+/// The longest label accepted, in bytes.
+const MAX_LABEL_LENGTH: usize = 255;
+
+fn check_label(name: &str) -> Result<(), DomainError> {
+    let fault = if name.trim().is_empty() {
+        Some("must not be blank".to_owned())
+    } else if name.len() > MAX_LABEL_LENGTH {
+        Some(format!("must be at most {MAX_LABEL_LENGTH} bytes long"))
+    } else {
+        check_text(name).err()
+    };
+    match fault {
+        Some(message) => Err(DomainError::invalid("label", message)),
+        None => Ok(()),
+    }
+}
+
+/// Adds the label `name` to a pacticipant (a no-op when it has it); `true` when added.
+pub async fn put_label(
+    db: &Db,
+    pacticipant: PacticipantName,
+    name: String,
+) -> Result<(Label, bool), DomainError> {
+    check_label(&name)?;
+    db.write(move |conn| {
+        let row = require_pacticipant(conn, pacticipant.as_str())?;
+        let (label, created) = match labels::find_label(conn, row.id, &name)? {
+            Some(label) => (label, false),
+            None => (labels::insert_label(conn, row.id, &name)?, true),
+        };
+        Ok((
+            Label {
+                pacticipant: row.name,
+                name: label.name,
+                created_at: label.created_at,
+            },
+            created,
+        ))
+    })
+    .await
+}
+
+/// The label `name` of a pacticipant.
+pub async fn get_label(
+    db: &Db,
+    pacticipant: PacticipantName,
+    name: String,
+) -> Result<Label, DomainError> {
+    db.run(move |conn| {
+        let row = require_pacticipant(conn, pacticipant.as_str())?;
+        let label = labels::find_label(conn, row.id, &name)?.ok_or_else(|| {
+            DomainError::NotFound(format!("pacticipant `{}` has no label `{name}`", row.name))
+        })?;
+        Ok(Label {
+            pacticipant: row.name,
+            name: label.name,
+            created_at: label.created_at,
+        })
+    })
+    .await
+}
+
+/// Removes the label `name` from a pacticipant.
+pub async fn delete_label(
+    db: &Db,
+    pacticipant: PacticipantName,
+    name: String,
+) -> Result<(), DomainError> {
+    db.write(move |conn| {
+        let row = require_pacticipant(conn, pacticipant.as_str())?;
+        if labels::delete_label(conn, row.id, &name)? {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound(format!(
+                "pacticipant `{}` has no label `{name}`",
+                row.name
+            )))
+        }
+    })
+    .await
+}
+
+/// The pacticipants with the label `name`, by name, with their details.
+pub async fn list_pacticipants_with_label(
+    db: &Db,
+    name: String,
+) -> Result<Vec<PacticipantDetails>, DomainError> {
+    db.run(move |conn| {
+        let rows = labels::list_pacticipants_with_label(conn, &name)?;
+        let mut list = Vec::with_capacity(rows.len());
+        for row in rows {
+            list.push(with_latest(conn, row)?);
+        }
+        Ok(list)
     })
     .await
 }

@@ -220,6 +220,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(get().to(branches::get_branch_version))
             .route(put().to(branches::put_branch_version)),
     )
+    // Labels.
+    .service(
+        resource("/pacticipants/{pacticipant}/labels/{label}")
+            .route(get().to(pacticipants::get_label))
+            .route(put().to(pacticipants::put_label))
+            .route(delete().to(pacticipants::delete_label)),
+    )
+    .service(
+        resource("/pacticipants/label/{label}")
+            .route(get().to(pacticipants::list_pacticipants_with_label)),
+    )
     // The matrix and can-i-deploy.
     .service(resource("/matrix").route(get().to(matrix::get_matrix)))
     .service(resource("/can-i-deploy").route(get().to(matrix::get_can_i_deploy)))

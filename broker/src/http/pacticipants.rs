@@ -9,7 +9,7 @@ use crate::domain::{PacticipantName, pacticipants};
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, segment};
 use crate::http::hal::{Links, created, ok};
-use crate::http::views::pacticipants::{PacticipantBody, pacticipant, pacticipant_list};
+use crate::http::views::pacticipants::{PacticipantBody, label, pacticipant, pacticipant_list};
 
 /// The path's name, checked against a `name` in the body if there is one.
 fn name_of(path: &str, body: &PacticipantBody) -> Result<PacticipantName, ApiError> {
@@ -127,4 +127,62 @@ pub async fn put_pacticipant(
     let (details, was_created) =
         pacticipants::put_pacticipant(&state.db, name, body.0.patch()).await?;
     respond(&request, &details, was_created)
+}
+
+/// `GET /pacticipants/P/labels/L`.
+#[tracing::instrument(skip_all)]
+pub async fn get_label(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (name, label_name) = path.into_inner();
+    let name = segment("pacticipant", &name, PacticipantName::parse)?;
+    let found = pacticipants::get_label(&state.db, name, label_name).await?;
+    Ok(ok(label(&Links::from_request(&request), &found)))
+}
+
+/// `PUT /pacticipants/P/labels/L`: 201 with `Location` when added, 200 when it was there.
+#[tracing::instrument(skip_all)]
+pub async fn put_label(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (name, label_name) = path.into_inner();
+    let name = segment("pacticipant", &name, PacticipantName::parse)?;
+    let (found, added) = pacticipants::put_label(&state.db, name, label_name).await?;
+    let links = Links::from_request(&request);
+    let body = label(&links, &found);
+    Ok(if added {
+        created(
+            &links.url(&["pacticipants", &found.pacticipant, "labels", &found.name]),
+            body,
+        )
+    } else {
+        ok(body)
+    })
+}
+
+/// `DELETE /pacticipants/P/labels/L`: 204.
+#[tracing::instrument(skip_all)]
+pub async fn delete_label(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (name, label_name) = path.into_inner();
+    let name = segment("pacticipant", &name, PacticipantName::parse)?;
+    pacticipants::delete_label(&state.db, name, label_name).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `GET /pacticipants/label/L`: the pacticipants with the label.
+#[tracing::instrument(skip_all)]
+pub async fn list_pacticipants_with_label(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let list = pacticipants::list_pacticipants_with_label(&state.db, path.into_inner()).await?;
+    Ok(ok(pacticipant_list(&Links::from_request(&request), &list)))
 }

@@ -15,6 +15,7 @@ pub mod deployments;
 pub mod environments;
 pub mod heads;
 pub mod introspect;
+pub mod labels;
 pub mod matrix;
 pub mod migrate;
 pub mod models;

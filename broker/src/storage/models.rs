@@ -7,8 +7,8 @@ use diesel::prelude::*;
 
 use crate::storage::schema::{
     api_tokens, branch_versions, branches, contents, deployed_versions, environments, pact_heads,
-    pacticipants, publications, released_versions, required_verifications, tags, verifications,
-    version_heads, versions, webhook_attempts, webhook_deliveries, webhooks,
+    pacticipant_labels, pacticipants, publications, released_versions, required_verifications,
+    tags, verifications, version_heads, versions, webhook_attempts, webhook_deliveries, webhooks,
 };
 
 /// A pacticipant (consumer or provider).
@@ -405,4 +405,18 @@ pub struct RequiredVerificationRow {
     pub created_at: String,
     /// When that provider version verified the content.
     pub verified_at: Option<String>,
+}
+
+/// A label on a pacticipant.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = pacticipant_labels, check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct LabelRow {
+    /// Primary key.
+    pub id: i64,
+    /// The pacticipant.
+    pub pacticipant_id: i64,
+    /// The label.
+    pub name: String,
+    /// Creation time.
+    pub created_at: String,
 }

@@ -134,6 +134,7 @@ pub fn set_main_branch_if_unset(
 pub fn delete_pacticipant(conn: &mut AnyConnection, pacticipant_id: i64) -> StorageResult<()> {
     heads::on_pacticipant_deleted(conn, pacticipant_id)?;
     crate::storage::required_verifications::delete_for_pacticipant(conn, pacticipant_id)?;
+    crate::storage::labels::delete_labels_of(conn, pacticipant_id)?;
     let own_versions = versions::table
         .filter(versions::pacticipant_id.eq(pacticipant_id))
         .select(versions::id);

@@ -264,6 +264,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Labels on pacticipants.
+    pacticipant_labels (id) {
+        id -> BigInt,
+        pacticipant_id -> BigInt,
+        name -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::joinable!(pacticipant_labels -> pacticipants (pacticipant_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(required_verifications -> contents (content_id));
@@ -286,4 +297,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_attempts,
     required_verifications,
+    pacticipant_labels,
 );

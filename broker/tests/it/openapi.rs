@@ -80,6 +80,6 @@ dbtest!(
         assert_eq!(reply.status, 200);
         assert_eq!(reply.body["openapi"], "3.1.0");
         assert!(reply.body["paths"]["/can-i-deploy"]["get"].is_object(), "{}", reply.body);
-        assert_eq!(reply.body["paths"].as_object().map(|paths| paths.len()), Some(60));
+        assert_eq!(reply.body["paths"].as_object().map(|paths| paths.len()), Some(62));
     }
 );

@@ -437,3 +437,42 @@ dbtest!(
         assert_eq!(app.get("/verifications/overdue?limit=0").await.status, 400);
     }
 );
+
+dbtest!(
+    async fn labels_scope_webhooks(backend) {
+        let app = app_without_worker(backend).await;
+        for name in ["Foo", "Other", "Bar"] {
+            assert_eq!(app.post("/pacticipants", &json!({ "name": name })).await.status, 201);
+        }
+        let added = app.put("/pacticipants/Foo/labels/team-a", &json!({})).await;
+        assert_eq!(added.status, 201, "{}", added.body);
+        assert_eq!(added.body["name"], "team-a");
+        assert_eq!(app.put("/pacticipants/Foo/labels/team-a", &json!({})).await.status, 200);
+        assert_eq!(app.get("/pacticipants/Foo/labels/team-a").await.status, 200);
+        assert_eq!(app.get("/pacticipants/Other/labels/team-a").await.status, 404);
+        assert_eq!(app.put("/pacticipants/Nobody/labels/team-a", &json!({})).await.status, 404);
+        let foo = app.get("/pacticipants/Foo").await;
+        assert_eq!(foo.body["_embedded"]["labels"][0]["name"], "team-a", "{}", foo.body);
+        let labelled = app.get("/pacticipants/label/team-a").await;
+        assert_eq!(labelled.body["_embedded"]["pacticipants"].as_array().map(Vec::len), Some(1), "{}", labelled.body);
+
+        let mut scoped = hook(&["contract_published"], "http://127.0.0.1:9/${pactbroker.consumerLabels}");
+        scoped["consumer"] = json!({ "label": "team-a" });
+        let created = app.post("/webhooks", &scoped).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        assert_eq!(created.body["consumer"], json!({ "label": "team-a" }));
+
+        publish(&app, "Other", "1.0.0", "Bar", &["a"]).await;
+        assert!(deliveries::claim_due(&app.db, 10, Duration::from_secs(60)).await.expect("claim").is_empty());
+        publish(&app, "Foo", "1.0.0", "Bar", &["a"]).await;
+        let claimed = deliveries::claim_due(&app.db, 10, Duration::from_secs(60)).await.expect("claim");
+        assert_eq!(claimed.len(), 1);
+        assert_eq!(claimed[0].variables.get("pactbroker.consumerLabels"), Some("team-a"));
+        assert_eq!(claimed[0].webhook.request.render(&claimed[0].variables).url, "http://127.0.0.1:9/team-a");
+
+        assert_eq!(app.delete("/pacticipants/Foo/labels/team-a").await.status, 204);
+        assert_eq!(app.delete("/pacticipants/Foo/labels/team-a").await.status, 404);
+        publish(&app, "Foo", "1.0.1", "Bar", &["b"]).await;
+        assert!(deliveries::claim_due(&app.db, 10, Duration::from_secs(60)).await.expect("claim").is_empty());
+    }
+);

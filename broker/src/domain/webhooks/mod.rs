@@ -280,16 +280,23 @@ pub async fn test_request(
                 .into_iter()
                 .map(|row| (row.id, row.name))
                 .collect();
+        let mut labels_by_id: std::collections::HashMap<i64, Vec<String>> =
+            std::collections::HashMap::new();
+        for (id, label) in crate::storage::labels::list_labels_of(conn, &ids)? {
+            labels_by_id.entry(id).or_default().push(label);
+        }
         let name_of = |id: i64| names.get(&id).cloned().unwrap_or_default();
+        let admits = |scope: &Option<Scope>, id: i64| {
+            scope.as_ref().is_none_or(|scope| {
+                scope.admits(
+                    &name_of(id),
+                    labels_by_id.get(&id).map_or(&[][..], Vec::as_slice),
+                )
+            })
+        };
         let in_scope = latest.into_iter().find(|head| {
-            webhook
-                .consumer
-                .as_ref()
-                .is_none_or(|scope| scope.admits(&name_of(head.consumer_id), &[]))
-                && webhook
-                    .provider
-                    .as_ref()
-                    .is_none_or(|scope| scope.admits(&name_of(head.provider_id), &[]))
+            admits(&webhook.consumer, head.consumer_id)
+                && admits(&webhook.provider, head.provider_id)
         });
         let mut success = None;
         if let Some(head) = in_scope {

@@ -20,8 +20,8 @@ use crate::storage::models::{PacticipantRow, VersionRow};
 use crate::storage::required_verifications::{self as requirements, NewRequiredVerification};
 use crate::storage::verifications::{self as stored_verifications, VerificationLookup};
 use crate::storage::{
-    AnyConnection, StorageError, branches, contents, deployments, publications, tags, versions,
-    webhooks as store,
+    AnyConnection, StorageError, branches, contents, deployments, labels, publications, tags,
+    versions, webhooks as store,
 };
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved (as in every link).
@@ -108,8 +108,8 @@ pub(crate) fn contract_stored(
         StorageError::Corrupt(format!("content {} vanished after publishing", event.sha))
     })?;
     let required = record_required_verifications(conn, &event, content_id)?;
-    let webhooks = listening(conn, event.consumer, event.provider)?;
-    if webhooks.is_empty() {
+    let listening = listening(conn, event.consumer, event.provider)?;
+    if listening.webhooks.is_empty() {
         return Ok(0);
     }
     let changed = !event.unchanged && event.previous_content_id != Some(content_id);
@@ -121,6 +121,7 @@ pub(crate) fn contract_stored(
         VerificationLookup::Latest,
     )?;
     let mut base = Variables::new();
+    listening.set_labels(&mut base);
     base.set("pactbroker.consumerName", &event.consumer.name);
     base.set("pactbroker.providerName", &event.provider.name);
     base.set("pactbroker.consumerVersionNumber", &event.version.number);
@@ -160,7 +161,7 @@ pub(crate) fn contract_stored(
     }
     with_status.set_verification_success(latest.as_ref().map(|record| record.verification.success));
     let mut queued = 0;
-    for webhook in &webhooks {
+    for webhook in &listening.webhooks {
         let fires = |event: Event| webhook.events.contains(&event);
         if fires(Event::ContractPublished) {
             queued += queue(conn, webhook, Event::ContractPublished, &with_status)?;
@@ -225,8 +226,8 @@ pub(crate) fn verification_stored(
         event.content_id,
         event.provider_version.id,
     )?;
-    let webhooks = listening(conn, event.consumer, event.provider)?;
-    if webhooks.is_empty() {
+    let listening = listening(conn, event.consumer, event.provider)?;
+    if listening.webhooks.is_empty() {
         return Ok(0);
     }
     let consumer_version = publications::find_latest_consumer_version_of_content(
@@ -244,6 +245,7 @@ pub(crate) fn verification_stored(
         .map(|tag| tag.name)
         .collect();
     let mut variables = Variables::new();
+    listening.set_labels(&mut variables);
     variables.set("pactbroker.consumerName", &event.consumer.name);
     variables.set("pactbroker.providerName", &event.provider.name);
     if let Some(version) = &consumer_version {
@@ -291,7 +293,7 @@ pub(crate) fn verification_stored(
         Event::ProviderVerificationFailed
     };
     let mut queued = 0;
-    for webhook in &webhooks {
+    for webhook in &listening.webhooks {
         for fired in [Event::ProviderVerificationPublished, outcome] {
             if webhook.events.contains(&fired) {
                 queued += queue(conn, webhook, fired, &variables)?;
@@ -301,20 +303,54 @@ pub(crate) fn verification_stored(
     Ok(queued)
 }
 
-/// The enabled webhooks whose scope admits this consumer and provider (labels: none are kept).
+/// The enabled webhooks whose scope admits this consumer and provider (by name or by one of
+/// their labels), with the two pacticipants' labels.
+struct Listening {
+    webhooks: Vec<Webhook>,
+    consumer_labels: Vec<String>,
+    provider_labels: Vec<String>,
+}
+
+impl Listening {
+    fn set_labels(&self, variables: &mut Variables) {
+        variables.set("pactbroker.consumerLabels", self.consumer_labels.join(", "));
+        variables.set("pactbroker.providerLabels", self.provider_labels.join(", "));
+    }
+}
+
 fn listening(
     conn: &mut AnyConnection,
     consumer: &PacticipantRow,
     provider: &PacticipantRow,
-) -> Result<Vec<Webhook>, DomainError> {
-    let mut found = Vec::new();
-    for row in store::list_enabled_webhooks(conn)? {
+) -> Result<Listening, DomainError> {
+    let enabled = store::list_enabled_webhooks(conn)?;
+    let mut found = Listening {
+        webhooks: Vec::new(),
+        consumer_labels: Vec::new(),
+        provider_labels: Vec::new(),
+    };
+    if enabled.is_empty() {
+        return Ok(found);
+    }
+    for (pacticipant_id, label) in labels::list_labels_of(conn, &[consumer.id, provider.id])? {
+        if pacticipant_id == consumer.id {
+            found.consumer_labels.push(label.clone());
+        }
+        if pacticipant_id == provider.id {
+            found.provider_labels.push(label);
+        }
+    }
+    for row in enabled {
         let webhook = Webhook::from_row(row)?;
-        let in_scope = Event::ALL
-            .into_iter()
-            .any(|event| webhook.fires_for(event, (&consumer.name, &[]), (&provider.name, &[])));
+        let in_scope = Event::ALL.into_iter().any(|event| {
+            webhook.fires_for(
+                event,
+                (&consumer.name, &found.consumer_labels),
+                (&provider.name, &found.provider_labels),
+            )
+        });
         if in_scope {
-            found.push(webhook);
+            found.webhooks.push(webhook);
         }
     }
     Ok(found)

@@ -97,7 +97,21 @@ pub fn pacticipant(links: &Links, details: &PacticipantDetails) -> Value {
         embedded.insert("latestVersion".into(), latest.clone());
         embedded.insert("latest-version".into(), latest);
     }
-    embedded.insert("labels".into(), json!([]));
+    embedded.insert(
+        "labels".into(),
+        Value::Array(
+            details
+                .labels
+                .iter()
+                .map(|label| {
+                    json!({
+                        "name": label,
+                        "_links": { "self": links.link(&["pacticipants", &details.pacticipant.name, "labels", label]) },
+                    })
+                })
+                .collect(),
+        ),
+    );
     if let Value::Object(fields) = &mut body {
         fields.insert("_embedded".into(), Value::Object(embedded));
     }
@@ -135,6 +149,26 @@ pub fn pacticipant_list(links: &Links, list: &[PacticipantDetails]) -> Value {
             "pacticipants": link_items(&|name| {
                 (name.to_owned(), "DEPRECATED - please use pb:pacticipants".to_owned())
             }),
+        },
+    })
+}
+
+/// A label resource.
+pub fn label(links: &Links, label: &crate::domain::pacticipants::Label) -> Value {
+    json!({
+        "name": label.name,
+        "createdAt": label.created_at,
+        "_links": {
+            "self": {
+                "title": "Label",
+                "name": label.name,
+                "href": links.url(&["pacticipants", &label.pacticipant, "labels", &label.name]),
+            },
+            "pacticipant": {
+                "title": "Pacticipant",
+                "name": label.pacticipant,
+                "href": links.url(&["pacticipants", &label.pacticipant]),
+            },
         },
     })
 }

@@ -1,0 +1,1 @@
+DROP TABLE pacticipant_labels;
