@@ -451,8 +451,8 @@ dbtest!(
         assert_eq!(app.get("/pacticipants/Foo/labels/team-a").await.status, 200);
         assert_eq!(app.get("/pacticipants/Other/labels/team-a").await.status, 404);
         assert_eq!(app.put("/pacticipants/Nobody/labels/team-a", &json!({})).await.status, 404);
-        let foo = app.get("/pacticipants/Foo").await;
-        assert_eq!(foo.body["_embedded"]["labels"][0]["name"], "team-a", "{}", foo.body);
+        let labelled_one = app.get("/pacticipants/Foo").await;
+        assert_eq!(labelled_one.body["_embedded"]["labels"][0]["name"], "team-a", "{}", labelled_one.body);
         let labelled = app.get("/pacticipants/label/team-a").await;
         assert_eq!(labelled.body["_embedded"]["pacticipants"].as_array().map(Vec::len), Some(1), "{}", labelled.body);
 
