@@ -158,13 +158,17 @@ fn refused_by_policy(error: &reqwest::Error) -> bool {
     false
 }
 
-/// The error with its causes, on one line.
+/// The error with its causes, on one line, without the URL (it may carry a secret; the
+/// webhook it belongs to is known).
 fn describe(error: &reqwest::Error) -> String {
     let mut text = if error.is_timeout() {
         "timed out".to_owned()
     } else {
         error.to_string()
     };
+    if let Some(url) = error.url() {
+        text = text.replace(&format!(" for url ({url})"), "").replace(url.as_str(), "the target");
+    }
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         let cause_text = cause.to_string();
