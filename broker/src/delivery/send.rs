@@ -167,7 +167,9 @@ fn describe(error: &reqwest::Error) -> String {
         error.to_string()
     };
     if let Some(url) = error.url() {
-        text = text.replace(&format!(" for url ({url})"), "").replace(url.as_str(), "the target");
+        text = text
+            .replace(&format!(" for url ({url})"), "")
+            .replace(url.as_str(), "the target");
     }
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

@@ -19,8 +19,9 @@ pub const DELIVERED: &str = "delivered";
 /// A delivery given up on.
 pub const FAILED: &str = "failed";
 
-/// A webhook to store.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A webhook to store (every column but the id and the times; `None` stores NULL).
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
+#[diesel(table_name = webhooks, treat_none_as_null = true)]
 pub struct NewWebhook {
     /// The public identifier.
     pub uuid: String,
@@ -47,15 +48,7 @@ pub fn insert_webhook(conn: &mut AnyConnection, webhook: &NewWebhook) -> Storage
     let timestamp = now();
     diesel::insert_into(webhooks::table)
         .values((
-            webhooks::uuid.eq(&webhook.uuid),
-            webhooks::description.eq(&webhook.description),
-            webhooks::consumer_name.eq(&webhook.consumer_name),
-            webhooks::consumer_label.eq(&webhook.consumer_label),
-            webhooks::provider_name.eq(&webhook.provider_name),
-            webhooks::provider_label.eq(&webhook.provider_label),
-            webhooks::events.eq(&webhook.events),
-            webhooks::request.eq(&webhook.request),
-            webhooks::enabled.eq(webhook.enabled),
+            webhook,
             webhooks::created_at.eq(&timestamp),
             webhooks::updated_at.eq(&timestamp),
         ))
@@ -68,24 +61,14 @@ pub fn insert_webhook(conn: &mut AnyConnection, webhook: &NewWebhook) -> Storage
     })
 }
 
-/// Replaces everything but the uuid and creation time of the webhook `id`.
+/// Replaces everything but the creation time of the webhook `id` (its uuid stays the same).
 pub fn update_webhook(
     conn: &mut AnyConnection,
     id: i64,
     webhook: &NewWebhook,
 ) -> StorageResult<()> {
     diesel::update(webhooks::table.filter(webhooks::id.eq(id)))
-        .set((
-            webhooks::description.eq(&webhook.description),
-            webhooks::consumer_name.eq(&webhook.consumer_name),
-            webhooks::consumer_label.eq(&webhook.consumer_label),
-            webhooks::provider_name.eq(&webhook.provider_name),
-            webhooks::provider_label.eq(&webhook.provider_label),
-            webhooks::events.eq(&webhook.events),
-            webhooks::request.eq(&webhook.request),
-            webhooks::enabled.eq(webhook.enabled),
-            webhooks::updated_at.eq(now()),
-        ))
+        .set((webhook, webhooks::updated_at.eq(now())))
         .execute(conn)?;
     Ok(())
 }

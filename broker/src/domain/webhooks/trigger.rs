@@ -50,6 +50,26 @@ impl Origin {
         url
     }
 
+    fn verification_result_url(
+        &self,
+        provider: &str,
+        consumer: &str,
+        sha: &str,
+        number: i64,
+    ) -> String {
+        self.url(&[
+            "pacts",
+            "provider",
+            provider,
+            "consumer",
+            consumer,
+            "pact-version",
+            sha,
+            "verification-results",
+            &number.to_string(),
+        ])
+    }
+
     fn pact_url(&self, provider: &str, consumer: &str, sha: &str) -> String {
         self.url(&[
             "pacts",
@@ -146,17 +166,12 @@ pub(crate) fn contract_stored(
         );
         with_status.set(
             "pactbroker.verificationResultUrl",
-            origin.url(&[
-                "pacts",
-                "provider",
+            origin.verification_result_url(
                 &event.provider.name,
-                "consumer",
                 &event.consumer.name,
-                "pact-version",
                 event.sha,
-                "verification-results",
-                &record.verification.number.to_string(),
-            ]),
+                record.verification.number,
+            ),
         );
     }
     with_status.set_verification_success(latest.as_ref().map(|record| record.verification.success));
@@ -273,17 +288,12 @@ pub(crate) fn verification_stored(
     );
     variables.set(
         "pactbroker.verificationResultUrl",
-        origin.url(&[
-            "pacts",
-            "provider",
+        origin.verification_result_url(
             &event.provider.name,
-            "consumer",
             &event.consumer.name,
-            "pact-version",
             event.sha,
-            "verification-results",
-            &event.number.to_string(),
-        ]),
+            event.number,
+        ),
     );
     variables.set("pactbroker.buildUrl", event.build_url.unwrap_or(""));
     variables.set_verification_success(Some(event.success));
