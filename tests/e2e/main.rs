@@ -32,6 +32,9 @@ mod round_trip;
 mod schemathesis;
 // Building and starting the binaries, the pact CLI and its mock server, a small provider, HTTP helpers.
 mod support;
+// Webhooks: which events fire which webhooks with what rendered, secrets redacted, retries,
+// the target policy at creation and delivery, the test execution.
+mod webhooks;
 // The provider's loop: selected contracts verified (pending, WIP) and results published, by
 // `treaty verify` and the real `pact verifier`.
 mod verification_flow;
