@@ -32,6 +32,8 @@ mod round_trip;
 mod schemathesis;
 // Building and starting the binaries, the pact CLI and its mock server, a small provider, HTTP helpers.
 mod support;
+// Webhook deliveries survive kill -9; two brokers on one PostgreSQL send each exactly once.
+mod webhook_durability;
 // Webhooks: which events fire which webhooks with what rendered, secrets redacted, retries,
 // the target policy at creation and delivery, the test execution.
 mod webhooks;
