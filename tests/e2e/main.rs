@@ -37,6 +37,9 @@ mod webhook_durability;
 // Webhooks: which events fire which webhooks with what rendered, secrets redacted, retries,
 // the target policy at creation and delivery, the test execution.
 mod webhooks;
+// `treaty create-webhook`, `list-webhooks`, `test-webhook`, `list-webhook-deliveries`,
+// `delete-webhook` against a real broker.
+mod webhooks_cli;
 // The provider's loop: selected contracts verified (pending, WIP) and results published, by
 // `treaty verify` and the real `pact verifier`.
 mod verification_flow;
