@@ -20,6 +20,8 @@ mod pact_cli;
 mod pact_cli_can_i_deploy;
 // The real `pact` CLI's environment, deployment and release commands against treaty-broker.
 mod pact_cli_deployments;
+// The real `pact` CLI's create-webhook, create-or-update-webhook and test-webhook against treaty-broker.
+mod pact_cli_webhooks;
 // treaty-broker verified against the Pact Broker client's own contract with the Pact Broker.
 mod pact_broker_client_contracts;
 // PostgreSQL stopped and started under the broker: 503 meanwhile, recovery after, nothing lost.
