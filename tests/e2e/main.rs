@@ -20,6 +20,8 @@ mod pact_cli;
 mod pact_cli_can_i_deploy;
 // The real `pact` CLI's environment, deployment and release commands against treaty-broker.
 mod pact_cli_deployments;
+// The real `pact` CLI's create-webhook, create-or-update-webhook and test-webhook against treaty-broker.
+mod pact_cli_webhooks;
 // treaty-broker verified against the Pact Broker client's own contract with the Pact Broker.
 mod pact_broker_client_contracts;
 // PostgreSQL stopped and started under the broker: 503 meanwhile, recovery after, nothing lost.
@@ -32,6 +34,14 @@ mod round_trip;
 mod schemathesis;
 // Building and starting the binaries, the pact CLI and its mock server, a small provider, HTTP helpers.
 mod support;
+// Webhook deliveries survive kill -9; two brokers on one PostgreSQL send each exactly once.
+mod webhook_durability;
+// Webhooks: which events fire which webhooks with what rendered, secrets redacted, retries,
+// the target policy at creation and delivery, the test execution.
+mod webhooks;
+// `treaty create-webhook`, `list-webhooks`, `test-webhook`, `list-webhook-deliveries`,
+// `delete-webhook` against a real broker.
+mod webhooks_cli;
 // The provider's loop: selected contracts verified (pending, WIP) and results published, by
 // `treaty verify` and the real `pact verifier`.
 mod verification_flow;

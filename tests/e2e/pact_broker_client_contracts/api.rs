@@ -1,6 +1,6 @@
 //! The broker's HTTP API as the provider states use it: blocking calls that create
 //! pacticipants, versions, tags, pacts, verification results and environments, and delete them
-//! all again.
+//! all again (webhooks first).
 
 use serde_json::{Value, json};
 
@@ -61,8 +61,13 @@ impl Api<'_> {
         self.call(method, path, Some(body)).map(drop)
     }
 
-    /// Deletes every pacticipant and environment.
+    /// Deletes every webhook, pacticipant and environment.
     pub(super) fn clear(&self) -> Result<(), String> {
+        let webhooks = self.call(reqwest::Method::GET, "/webhooks", None)?;
+        for webhook in list(&webhooks, "webhooks") {
+            let uuid = webhook["uuid"].as_str().unwrap_or_default();
+            self.call(reqwest::Method::DELETE, &format!("/webhooks/{uuid}"), None)?;
+        }
         let pacticipants = self.call(reqwest::Method::GET, "/pacticipants", None)?;
         for pacticipant in list(&pacticipants, "pacticipants") {
             if let Some(href) = pacticipant["_links"]["self"]["href"].as_str() {
@@ -79,6 +84,15 @@ impl Api<'_> {
             )?;
         }
         Ok(())
+    }
+
+    /// Creates a pacticipant with no versions.
+    pub(super) fn pacticipant(&self, name: &str) -> Result<(), String> {
+        self.send(
+            reqwest::Method::POST,
+            "/pacticipants",
+            &json!({ "name": name }),
+        )
     }
 
     pub(super) fn version(&self, pacticipant: &str, version: &str) -> Result<(), String> {

@@ -14,6 +14,8 @@ use super::api::Api;
 const TEST_ENVIRONMENT: &str = "cb632df3-0a0d-4227-aac3-60114dd36479";
 const NAMED_ENVIRONMENT: &str = "16926ef3-590f-4e3f-838e-719717aa88c9";
 const DEPLOYED_VERSION: &str = "ff3adecf-cfc5-4653-a4e3-f1861092f8e0";
+/// The webhook the update interaction replaces.
+const WEBHOOK: &str = "696c5f93-1b7f-44bc-8d03-59440fcaa9a0";
 /// The version of Foo the environment states use.
 const FOO_SHA: &str = "5556b8149bf8bac76bc30f50a8a2dd4c22c85f30";
 
@@ -144,6 +146,26 @@ fn set_up(api: &Api<'_>, database: &str, state: &str) -> Result<(), String> {
         "'Condor' exists in the pact-broker with the latest version 1.2.3" => {
             api.version("Condor", "1.0.0")?;
             api.version("Condor", "1.2.3")
+        }
+        "the 'Pricing Service' and 'Condor' already exist in the pact-broker" => {
+            api.pacticipant("Condor")?;
+            api.pacticipant("Pricing Service")
+        }
+        "a webhook with the uuid 696c5f93-1b7f-44bc-8d03-59440fcaa9a0 exists" => {
+            api.pacticipant("Condor")?;
+            api.pacticipant("Pricing Service")?;
+            let path = format!("/webhooks/{WEBHOOK}");
+            api.send(
+                reqwest::Method::PUT,
+                &path,
+                &json!({
+                    "description": "an existing webhook",
+                    "consumer": { "name": "Condor" },
+                    "provider": { "name": "Pricing Service" },
+                    "events": [{ "name": "contract_published" }],
+                    "request": { "method": "GET", "url": "https://webhook/existing" },
+                }),
+            )
         }
         "a pacticipant with name Foo exists" => api.send(
             reqwest::Method::POST,

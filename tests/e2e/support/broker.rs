@@ -19,6 +19,17 @@ const LISTENING: &str = "treaty-broker listening on ";
 /// How long a broker may take to start (migrations included) on a slow CI machine.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The broker's webhook settings read from the environment (tests pass them as flags).
+const WEBHOOK_SETTINGS: [&str; 7] = [
+    "TREATY_WEBHOOK_HOST_ALLOW",
+    "TREATY_WEBHOOK_SCHEME_ALLOW",
+    "TREATY_WEBHOOK_TIMEOUT_MS",
+    "TREATY_WEBHOOK_MAX_ATTEMPTS",
+    "TREATY_WEBHOOK_RETRY_DELAY_MS",
+    "TREATY_WEBHOOK_CONCURRENCY",
+    "TREATY_WEBHOOK_POLL_MS",
+];
+
 /// Where a test broker keeps its data. Dropping it removes the data.
 #[derive(Debug)]
 pub(crate) struct Database {
@@ -140,6 +151,7 @@ pub(crate) struct Broker {
     database_url: String,
     log: PathBuf,
     env: Vec<(String, String)>,
+    args: Vec<String>,
 }
 
 impl Broker {
@@ -155,19 +167,39 @@ impl Broker {
             .iter()
             .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
             .collect();
-        Self::spawn(&database.url, log, env)
+        Self::spawn(&database.url, log, env, Vec::new())
     }
 
-    fn spawn(database_url: &str, log: PathBuf, env: Vec<(String, String)>) -> Broker {
+    /// Starts a broker with extra command-line flags (such as `--webhook-host-allow`), logging
+    /// to `<log_name>.log` in the database's directory (two brokers on one database keep two
+    /// logs). [`Broker::restart`] passes the same flags again.
+    pub(crate) fn start_with_args(database: &Database, log_name: &str, args: &[&str]) -> Broker {
+        let log = database.dir.path().join(format!("{log_name}.log"));
+        let args = args.iter().map(|arg| (*arg).to_owned()).collect();
+        Self::spawn(&database.url, log, Vec::new(), args)
+    }
+
+    fn spawn(
+        database_url: &str,
+        log: PathBuf,
+        env: Vec<(String, String)>,
+        args: Vec<String>,
+    ) -> Broker {
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&log)
             .expect("the broker log file opens");
-        let mut child = Command::new(&binaries().broker)
+        let mut command = Command::new(&binaries().broker);
+        // No webhook setting leaks in from the environment the tests run in.
+        for name in WEBHOOK_SETTINGS {
+            command.env_remove(name);
+        }
+        let mut child = command
             .args(["--bind", "127.0.0.1:0", "--database-url", database_url])
             .env_remove("DATABASE_URL")
             .env_remove("TREATY_BIND")
+            .args(&args)
             .envs(env.iter().map(|(name, value)| (name, value)))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -198,6 +230,7 @@ impl Broker {
                     database_url: database_url.to_owned(),
                     log,
                     env,
+                    args,
                 }
             }
             Err(_) => {
@@ -220,7 +253,12 @@ impl Broker {
     /// Starts a new broker process on the same database (after [`Broker::kill`]).
     pub(crate) fn restart(&mut self) {
         self.kill();
-        let fresh = Self::spawn(&self.database_url, self.log.clone(), self.env.clone());
+        let fresh = Self::spawn(
+            &self.database_url,
+            self.log.clone(),
+            self.env.clone(),
+            self.args.clone(),
+        );
         let old = std::mem::replace(self, fresh);
         drop(old);
     }

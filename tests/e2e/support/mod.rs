@@ -5,6 +5,8 @@
 pub(crate) mod broker;
 pub(crate) mod pact_cli;
 pub(crate) mod provider;
+pub(crate) mod receiver;
+pub(crate) mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
