@@ -681,12 +681,11 @@ fn webhook_secrets_are_redacted_in_reads_deliveries_and_logs() {
     }
 }
 
-/// FIXME BROKER BUG (fails until the broker is fixed; reported, not fixed on this branch): a receiver that echoes the request back (httpbin,
-/// postman-echo and many CI test endpoints do) puts the webhook's `Authorization` value and
-/// basic-auth credential into its response body; the broker stores the first 4 KiB of that
-/// body as the attempt's `responseExcerpt` and serves it from `GET /webhooks/{uuid}/deliveries`
-/// and `POST /webhooks/{uuid}/execute` unredacted. `domain::webhooks::redact::redact_secrets`
-/// exists for exactly this (the Pact Broker's `RedactLogs`) but nothing calls it.
+/// A receiver that echoes the request back (httpbin, postman-echo and many CI test endpoints
+/// do) puts the webhook's `Authorization` value and basic-auth credential into its response
+/// body; the broker keeps the first 4 KiB of that body as the attempt's `responseExcerpt` and
+/// shows it in `GET /webhooks/{uuid}/deliveries` and `POST /webhooks/{uuid}/execute`, with every
+/// secret of the request redacted (as the Pact Broker's `RedactLogs` does).
 #[test]
 fn secrets_echoed_by_the_receiver_are_redacted_in_deliveries_and_executions() {
     for database in Database::all("secrets_echoed_by_the_receiver_are_redacted") {
@@ -701,7 +700,7 @@ fn secrets_echoed_by_the_receiver_are_redacted_in_deliveries_and_executions() {
             assert_eq!(settled[0]["status"], "delivered", "[{backend}] {settled:?}");
             assert_no_secret(
                 backend,
-                "BROKER BUG: the deliveries listing (the receiver's echo in responseExcerpt)",
+                "the deliveries listing (the receiver's echo in responseExcerpt)",
                 &serde_json::to_string(&settled).unwrap(),
             );
         }
@@ -713,7 +712,7 @@ fn secrets_echoed_by_the_receiver_are_redacted_in_deliveries_and_executions() {
         );
         assert_no_secret(
             backend,
-            "BROKER BUG: the test execution's answer (the receiver's echo in response.body)",
+            "the test execution's answer (the receiver's echo in response.body)",
             &executed.to_string(),
         );
     }

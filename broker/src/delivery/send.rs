@@ -10,6 +10,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 
 use crate::domain::webhooks::RenderedRequest;
 use crate::domain::webhooks::deliveries::AttemptResult;
+use crate::domain::webhooks::redact::redact_secrets;
 use crate::domain::webhooks::target::{GuardedResolver, TargetPolicy};
 
 /// How much of a response body is kept.
@@ -100,13 +101,15 @@ impl Sender {
                 status: None,
                 excerpt: None,
                 retryable: !refused_by_policy(&error),
-                error: Some(describe(&error)),
+                error: Some(redact(&describe(&error), request)),
             },
             Ok(mut response) => {
                 let status = response.status().as_u16();
+                // Read a little more than is kept, so that a secret the receiver echoes across
+                // the cut is still found whole and redacted.
                 let mut body = Vec::new();
                 let mut read_error = None;
-                while body.len() < EXCERPT_BYTES {
+                while body.len() < EXCERPT_BYTES + READ_MARGIN {
                     match response.chunk().await {
                         Ok(Some(chunk)) => body.extend_from_slice(&chunk),
                         Ok(None) => break,
@@ -116,10 +119,12 @@ impl Sender {
                         }
                     }
                 }
-                body.truncate(EXCERPT_BYTES);
-                let excerpt = String::from_utf8_lossy(&body).into_owned();
+                let excerpt = cut(
+                    &redact(&String::from_utf8_lossy(&body), request),
+                    EXCERPT_BYTES,
+                );
                 let error = match read_error {
-                    Some(error) => Some(error),
+                    Some(error) => Some(redact(&error, request)),
                     None if !(200..300).contains(&status) => {
                         Some(format!("the receiver answered {status}"))
                     }
@@ -136,6 +141,25 @@ impl Sender {
             }
         }
     }
+}
+
+/// How much more than [`EXCERPT_BYTES`] is read before redacting.
+const READ_MARGIN: usize = 1024;
+
+/// `text` with every secret of `request` replaced.
+fn redact(text: &str, request: &RenderedRequest) -> String {
+    let secrets = request.secrets();
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    redact_secrets(text, &secrets)
+}
+
+/// At most `limit` bytes of `text`, cut at a character boundary.
+fn cut(text: &str, limit: usize) -> String {
+    let mut end = text.len().min(limit);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
 }
 
 /// Whether the client refused because the resolver refused the target's addresses.

@@ -7,7 +7,9 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::domain::names::check_text;
-use crate::domain::webhooks::redact::{REDACTED, redact_header_value};
+use base64::Engine;
+
+use crate::domain::webhooks::redact::{REDACTED, is_secret_header, redact_header_value};
 use crate::domain::webhooks::target::TargetPolicy;
 use crate::domain::webhooks::template::{self, Variables};
 use crate::domain::{DomainError, FieldError};
@@ -125,6 +127,33 @@ pub struct RenderedRequest {
 }
 
 impl RenderedRequest {
+    /// Every secret this request carries, as a receiver could echo it back: the values of
+    /// secret headers (whole, and each word of 8 characters or more, such as the token after
+    /// `Bearer`), the password, and the basic-auth credentials as they go on the wire.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut secrets = Vec::new();
+        for (name, value) in &self.headers {
+            if is_secret_header(name) {
+                secrets.push(value.clone());
+                secrets.extend(
+                    value
+                        .split_whitespace()
+                        .filter(|word| word.len() >= 8)
+                        .map(str::to_owned),
+                );
+            }
+        }
+        if let Some((user, password)) = &self.basic_auth {
+            let pair = format!("{user}:{}", password.as_deref().unwrap_or(""));
+            secrets.push(base64::engine::general_purpose::STANDARD.encode(pair));
+            if let Some(password) = password {
+                secrets.push(password.clone());
+            }
+        }
+        secrets.retain(|secret| !secret.trim().is_empty());
+        secrets
+    }
+
     /// The headers with secret values replaced, for logs and API reads.
     pub fn redacted_headers(&self) -> Vec<(String, String)> {
         self.headers
@@ -658,4 +687,46 @@ fn placeholder_variables() -> Variables {
         variables.set(name, "placeholder");
     }
     variables
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rendered_request_knows_the_secrets_a_receiver_could_echo() {
+        let request = RenderedRequest {
+            method: "POST".to_owned(),
+            url: "https://ci.example.com/".to_owned(),
+            headers: vec![
+                ("Authorization".to_owned(), "Bearer abcdefgh1234".to_owned()),
+                ("X-Api-Key".to_owned(), "k".to_owned()),
+                ("X-Plain".to_owned(), "not-a-secret-at-all".to_owned()),
+            ],
+            body: None,
+            json_body: false,
+            basic_auth: Some(("ci".to_owned(), Some("hunter2".to_owned()))),
+        };
+        let secrets = request.secrets();
+        for expected in [
+            "Bearer abcdefgh1234",
+            "abcdefgh1234",
+            "k",
+            "hunter2",
+            "Y2k6aHVudGVyMg==",
+        ] {
+            assert!(
+                secrets.iter().any(|s| s == expected),
+                "{expected}: {secrets:?}"
+            );
+        }
+        assert!(
+            !secrets.iter().any(|s| s.contains("not-a-secret")),
+            "{secrets:?}"
+        );
+        assert!(
+            !secrets.iter().any(|s| s == "Bearer"),
+            "short words are not secrets"
+        );
+    }
 }
