@@ -322,10 +322,39 @@ fn webhook_config(settings: &Settings) -> Result<WebhookConfig, String> {
             "--webhook-timeout-ms (TREATY_WEBHOOK_TIMEOUT_MS) must be greater than 0".into(),
         );
     }
-    if settings.webhook_concurrency == 0 {
-        return Err(
-            "--webhook-concurrency (TREATY_WEBHOOK_CONCURRENCY) must be greater than 0".into(),
-        );
+    const MAX_MS: u64 = 24 * 60 * 60 * 1000;
+    for (flag, value) in [
+        (
+            "--webhook-timeout-ms (TREATY_WEBHOOK_TIMEOUT_MS)",
+            settings.webhook_timeout_ms,
+        ),
+        (
+            "--webhook-retry-delay-ms (TREATY_WEBHOOK_RETRY_DELAY_MS)",
+            settings.webhook_retry_delay_ms,
+        ),
+        (
+            "--webhook-poll-ms (TREATY_WEBHOOK_POLL_MS)",
+            settings.webhook_poll_ms,
+        ),
+    ] {
+        if value > MAX_MS {
+            return Err(format!(
+                "{flag} must be at most {MAX_MS} (a day), found {value}"
+            ));
+        }
+    }
+    const MAX_OVERDUE_SECONDS: u64 = 366 * 24 * 60 * 60;
+    if settings.verification_overdue_after > MAX_OVERDUE_SECONDS {
+        return Err(format!(
+            "--verification-overdue-after (TREATY_VERIFICATION_OVERDUE_AFTER) must be at most {MAX_OVERDUE_SECONDS} (a year), found {}",
+            settings.verification_overdue_after
+        ));
+    }
+    if settings.webhook_max_attempts > 100 {
+        return Err(format!(
+            "--webhook-max-attempts (TREATY_WEBHOOK_MAX_ATTEMPTS) must be at most 100, found {}",
+            settings.webhook_max_attempts
+        ));
     }
     if settings.webhook_poll_ms == 0 {
         return Err("--webhook-poll-ms (TREATY_WEBHOOK_POLL_MS) must be greater than 0".into());
@@ -538,6 +567,32 @@ mod tests {
     use clap::CommandFactory;
 
     use super::*;
+
+    #[test]
+    fn webhook_flags_are_bounded_and_concurrency_0_means_no_worker() {
+        let parse = |args: &[&str]| {
+            let mut all = vec!["treaty-broker"];
+            all.extend_from_slice(args);
+            Config::from_settings(&Cli::try_parse_from(all).expect("parses").settings)
+        };
+        assert_eq!(
+            parse(&["--webhook-concurrency", "0"])
+                .expect("valid")
+                .webhooks
+                .concurrency,
+            0
+        );
+        for bad in [
+            ["--verification-overdue-after", "10000000000000"],
+            ["--webhook-retry-delay-ms", "100000000000"],
+            ["--webhook-timeout-ms", "0"],
+            ["--webhook-max-attempts", "0"],
+            ["--webhook-host-allow", "not a host/"],
+        ] {
+            let error = parse(&bad).expect_err("refused");
+            assert!(error.contains(bad[0]), "{bad:?}: {error}");
+        }
+    }
 
     #[test]
     fn verify_cli() {

@@ -345,6 +345,26 @@ pub fn now() -> String {
     timestamp(chrono::Utc::now())
 }
 
+/// `at` moved by `by` (later when `forward`), clamped to the representable range instead of
+/// overflowing.
+pub fn shifted(
+    at: chrono::DateTime<chrono::Utc>,
+    by: Duration,
+    forward: bool,
+) -> chrono::DateTime<chrono::Utc> {
+    let delta = chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX);
+    let moved = if forward {
+        at.checked_add_signed(delta)
+    } else {
+        at.checked_sub_signed(delta)
+    };
+    moved.unwrap_or(if forward {
+        chrono::DateTime::<chrono::Utc>::MAX_UTC
+    } else {
+        chrono::DateTime::<chrono::Utc>::MIN_UTC
+    })
+}
+
 /// A time as stored: RFC 3339, UTC, milliseconds (so stored times order as text).
 pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

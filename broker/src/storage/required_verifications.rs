@@ -4,8 +4,12 @@
 
 use diesel::prelude::*;
 
+use crate::storage::heads::HeadScope;
 use crate::storage::models::RequiredVerificationRow;
-use crate::storage::schema::required_verifications as required;
+use crate::storage::schema::{
+    deployed_versions, pacticipants, released_versions, required_verifications as required,
+    version_heads,
+};
 use crate::storage::{AnyConnection, StorageResult, now};
 
 /// A required verification to record.
@@ -73,29 +77,56 @@ pub fn mark_verified(
     Ok(())
 }
 
-/// Open requirements older than `cutoff` (a stored time), oldest first, at most `limit`.
-/// Index: `required_verifications_verified_at_created_at_idx`.
+/// The open requirements older than `cutoff` whose provider version still holds a role that
+/// requires it (the head of its pacticipant's main branch, or currently deployed or
+/// supported): a requirement of a head the branch has moved past, or of a version no longer
+/// deployed, has stopped mattering. The role sets are the current state, one row per head or
+/// live deployment, never history.
+macro_rules! open_and_current {
+    ($cutoff:expr) => {{
+        let main_heads = version_heads::table
+            .inner_join(
+                pacticipants::table.on(pacticipants::id
+                    .eq(version_heads::pacticipant_id)
+                    .and(version_heads::scope.eq(HeadScope::Branch.as_str()))
+                    .and(pacticipants::main_branch.eq(version_heads::scope_name.nullable()))),
+            )
+            .select(version_heads::version_id);
+        let deployed = deployed_versions::table
+            .filter(deployed_versions::currently_deployed.eq(true))
+            .select(deployed_versions::version_id);
+        let released = released_versions::table
+            .filter(released_versions::currently_supported.eq(true))
+            .select(released_versions::version_id);
+        required::table
+            .filter(required::verified_at.is_null())
+            .filter(required::created_at.lt($cutoff))
+            .filter(
+                required::provider_version_id
+                    .eq_any(main_heads)
+                    .or(required::provider_version_id.eq_any(deployed))
+                    .or(required::provider_version_id.eq_any(released)),
+            )
+    }};
+}
+
+/// Open, still-current requirements older than `cutoff` (a stored time), oldest first, at most
+/// `limit`. Index: `required_verifications_verified_at_created_at_idx`.
 pub fn list_overdue(
     conn: &mut AnyConnection,
     cutoff: &str,
     limit: i64,
 ) -> StorageResult<Vec<RequiredVerificationRow>> {
-    Ok(required::table
-        .filter(required::verified_at.is_null())
-        .filter(required::created_at.lt(cutoff))
+    Ok(open_and_current!(cutoff)
         .order(required::created_at.asc())
         .limit(limit)
         .select(RequiredVerificationRow::as_select())
         .load(conn)?)
 }
 
-/// How many open requirements are older than `cutoff`.
+/// How many open, still-current requirements are older than `cutoff`.
 pub fn count_overdue(conn: &mut AnyConnection, cutoff: &str) -> StorageResult<i64> {
-    Ok(required::table
-        .filter(required::verified_at.is_null())
-        .filter(required::created_at.lt(cutoff))
-        .count()
-        .get_result(conn)?)
+    Ok(open_and_current!(cutoff).count().get_result(conn)?)
 }
 
 /// Deletes the requirements of versions being deleted (as consumer or provider version).

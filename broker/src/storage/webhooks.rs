@@ -148,6 +148,22 @@ pub fn insert_delivery(
     Ok(())
 }
 
+/// Whether any pending delivery is due at `at` (a read, so that an idle worker takes no write
+/// lock). Index: `webhook_deliveries_status_next_attempt_at_idx`.
+pub fn any_due(conn: &mut AnyConnection, at: &str) -> StorageResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::status.eq(PENDING))
+            .filter(webhook_deliveries::next_attempt_at.le(at))
+            .filter(
+                webhook_deliveries::claimed_until
+                    .is_null()
+                    .or(webhook_deliveries::claimed_until.lt(at)),
+            ),
+    ))
+    .get_result(conn)?)
+}
+
 /// Claims up to `limit` pending deliveries that are due at `at` and not claimed by a live
 /// worker, for `token` until `lease_until`, and returns them. Call inside a write transaction.
 /// Index: `webhook_deliveries_status_next_attempt_at_idx`.

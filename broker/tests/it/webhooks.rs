@@ -135,6 +135,9 @@ dbtest!(
             (with("/request/url", json!("https://ci.example.com/${pactbroker.typo}")), "request.url"),
             (with("/request/url", json!("https://user:pw@ci.example.com/")), "request.url"),
             (with("/request/url", json!("ftp://ci.example.com/")), "request.url"),
+            // A variable in the host would let whoever names a pacticipant choose the target.
+            (with("/request/url", json!("https://${pactbroker.consumerName}/hook")), "request.url"),
+            (with("/request/url", json!("https://ci.example.com${pactbroker.consumerName}/")), "request.url"),
             (with("/events", json!([])), "events"),
             (with("/events", json!([{ "name": "contract_deleted" }])), "events[0].name"),
             (with("/events", json!("contract_published")), "events"),
@@ -435,6 +438,45 @@ dbtest!(
         publish(&app, "Foo", "1.0.1", "Bar", &["a"]).await;
         assert!(deliveries::claim_due(&app.db, 10, Duration::from_secs(60)).await.expect("claim").is_empty());
         assert_eq!(app.get("/verifications/overdue?limit=0").await.status, 400);
+
+        // A requirement of a main-branch head the branch has since moved past no longer counts.
+        publish(&app, "Foo", "1.0.2", "Bar", &["c"]).await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        assert_eq!(app.get("/verifications/overdue").await.body["overdue"].as_array().map(Vec::len), Some(1));
+        let moved = app.put("/pacticipants/Bar/branches/main/versions/3.0.0", &json!({})).await;
+        assert!(moved.status == 201 || moved.status == 200, "{}", moved.body);
+        assert_eq!(app.get("/verifications/overdue").await.body["overdue"], json!([]));
+        let metrics = app.client.get(app.url("/metrics")).send().await.expect("metrics").text().await.expect("text");
+        assert!(metrics.contains("treaty_verifications_overdue 0"), "{metrics}");
+    }
+);
+
+dbtest!(
+    async fn a_webhook_saved_as_it_reads_keeps_its_secrets(backend) {
+        let app = app_without_worker(backend).await;
+        let created = app
+            .post("/webhooks", &hook(&["contract_published"], "http://127.0.0.1:9/hook?token=abc123&x=1"))
+            .await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        let uuid = created.body["uuid"].as_str().expect("uuid").to_owned();
+        let read = app.get(&format!("/webhooks/{uuid}")).await;
+        assert!(!read.body.to_string().contains("abc123"), "{}", read.body);
+        let mut again = json!({
+            "description": "renamed",
+            "events": read.body["events"],
+            "request": read.body["request"],
+        });
+        again["request"]["headers"]["X-Plain"] = json!("changed");
+        assert_eq!(app.put(&format!("/webhooks/{uuid}"), &again).await.status, 200);
+
+        publish(&app, "Foo", "1.0.0", "Bar", &["a"]).await;
+        let claimed = deliveries::claim_due(&app.db, 1, Duration::from_secs(60)).await.expect("claim");
+        let sent = claimed[0].webhook.request.render(&claimed[0].variables);
+        assert_eq!(sent.url, "http://127.0.0.1:9/hook?token=abc123&x=1");
+        assert!(sent.headers.contains(&("Authorization".to_owned(), "Bearer s3cret-token".to_owned())), "{:?}", sent.headers);
+        assert!(sent.headers.contains(&("X-Plain".to_owned(), "changed".to_owned())));
+        assert_eq!(sent.basic_auth, Some(("ci".to_owned(), Some("hunter2".to_owned()))));
+        assert_eq!(claimed[0].webhook.description.as_deref(), Some("renamed"));
     }
 );
 

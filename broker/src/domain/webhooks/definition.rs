@@ -9,7 +9,9 @@ use serde_json::{Map, Value};
 use crate::domain::names::check_text;
 use base64::Engine;
 
-use crate::domain::webhooks::redact::{REDACTED, is_secret_header, redact_header_value};
+use crate::domain::webhooks::redact::{
+    REDACTED, is_secret_header, redact_header_value, redact_url,
+};
 use crate::domain::webhooks::target::TargetPolicy;
 use crate::domain::webhooks::template::{self, Variables};
 use crate::domain::{DomainError, FieldError};
@@ -242,7 +244,7 @@ impl RequestTemplate {
     pub fn redacted_json(&self) -> Value {
         let mut object = Map::new();
         object.insert("method".into(), Value::String(self.method.clone()));
-        object.insert("url".into(), Value::String(self.url.clone()));
+        object.insert("url".into(), Value::String(redact_url(&self.url)));
         if !self.headers.is_empty() {
             object.insert(
                 "headers".into(),
@@ -605,8 +607,7 @@ fn request(
         }
         Some(Value::String(url)) => {
             check_variables(faults, "request.url", url);
-            let placeholder = template::render_url(url, &placeholder_variables());
-            match policy.check_url(&placeholder) {
+            match policy.check_url_template(url) {
                 Ok(_) => Some(url.clone()),
                 Err(error) => {
                     faults.push(FieldError::new("request.url", error.to_string()));
@@ -678,15 +679,6 @@ fn request(
         username,
         password,
     })
-}
-
-/// Every variable set to `placeholder`: what a URL template is checked with at creation.
-fn placeholder_variables() -> Variables {
-    let mut variables = Variables::new();
-    for name in template::VARIABLES {
-        variables.set(name, "placeholder");
-    }
-    variables
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::domain::webhooks::definition::Webhook;
 use crate::domain::webhooks::schedule::RetryPolicy;
 use crate::domain::webhooks::template::Variables;
 use crate::storage::webhooks::{self as store, AfterAttempt, NewAttempt};
-use crate::storage::{Db, StorageError, timestamp};
+use crate::storage::{Db, shifted, timestamp};
 
 /// A delivery this worker holds the claim of.
 #[derive(Debug, Clone)]
@@ -40,10 +40,16 @@ pub async fn claim_due(
     limit: u32,
     lease: Duration,
 ) -> Result<Vec<ClaimedDelivery>, DomainError> {
+    let due = db
+        .run(|conn| store::any_due(conn, &crate::storage::now()))
+        .await?;
+    if !due {
+        return Ok(Vec::new());
+    }
     let token = format!("{:032x}", rand::random::<u128>());
     db.write(move |conn| {
         let now = Utc::now();
-        let lease_until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        let lease_until = shifted(now, lease, true);
         let rows = store::claim_due_deliveries(
             conn,
             &timestamp(now),
@@ -54,28 +60,47 @@ pub async fn claim_due(
         let mut ids: Vec<i64> = rows.iter().map(|row| row.webhook_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let webhooks = store::find_webhooks_by_ids(conn, &ids)?
-            .into_iter()
-            .map(Webhook::from_row)
-            .collect::<Result<Vec<_>, StorageError>>()?;
+        let mut webhooks = Vec::new();
+        for row in store::find_webhooks_by_ids(conn, &ids)? {
+            let id = row.id;
+            match Webhook::from_row(row) {
+                Ok(webhook) => webhooks.push(webhook),
+                Err(error) => tracing::warn!(webhook.id = id, error = %error, "a stored webhook cannot be read; its deliveries fail"),
+            }
+        }
         let mut claimed = Vec::with_capacity(rows.len());
         for row in rows {
-            let Some(webhook) = webhooks.iter().find(|w| w.id == row.webhook_id) else {
-                continue;
-            };
+            let attempt = u32::try_from(row.attempt_count).unwrap_or(0) + 1;
+            let webhook = webhooks.iter().find(|w| w.id == row.webhook_id);
             let variables = serde_json::from_str(&row.variables)
                 .ok()
-                .and_then(|value| Variables::from_json(&value).ok())
-                .ok_or_else(|| {
-                    StorageError::Corrupt(format!(
-                        "delivery {} has unreadable template variables",
-                        row.id
-                    ))
-                })?;
+                .and_then(|value| Variables::from_json(&value).ok());
+            let (Some(webhook), Some(variables)) = (webhook, variables) else {
+                // One unreadable row must not stop every other delivery: it fails, with why.
+                store::finish_attempt(
+                    conn,
+                    row.id,
+                    &token,
+                    &NewAttempt {
+                        number: i32::try_from(attempt).unwrap_or(i32::MAX),
+                        started_at: timestamp(now),
+                        duration_ms: 0,
+                        success: false,
+                        response_status: None,
+                        response_excerpt: None,
+                        error: Some(
+                            "the stored webhook or the delivery's template variables cannot be read"
+                                .to_owned(),
+                        ),
+                    },
+                    &AfterAttempt::Failed,
+                )?;
+                continue;
+            };
             claimed.push(ClaimedDelivery {
                 id: row.id,
                 token: token.clone(),
-                attempt: u32::try_from(row.attempt_count).unwrap_or(0) + 1,
+                attempt,
                 event: row.event_name,
                 variables,
                 webhook: webhook.clone(),
@@ -145,9 +170,7 @@ pub async fn record_attempt(
     let after = match &next {
         Next::Delivered => AfterAttempt::Delivered,
         Next::GaveUp => AfterAttempt::Failed,
-        Next::RetryIn(delay) => AfterAttempt::RetryAt(timestamp(
-            Utc::now() + chrono::Duration::from_std(*delay).unwrap_or(chrono::Duration::MAX),
-        )),
+        Next::RetryIn(delay) => AfterAttempt::RetryAt(timestamp(shifted(Utc::now(), *delay, true))),
     };
     let attempt = NewAttempt {
         number: i32::try_from(claimed.attempt).unwrap_or(i32::MAX),

@@ -41,23 +41,16 @@ pub async fn check_target(
     policy: &TargetPolicy,
     definition: &WebhookDefinition,
 ) -> Result<(), DomainError> {
-    let url = template::render_url(&definition.request.url, &placeholders());
     let refused = |error: TargetError| {
         DomainError::Invalid(vec![FieldError::new("request.url", error.to_string())])
     };
-    let target = policy.check_url(&url).map_err(refused)?;
+    let target = policy
+        .check_url_template(&definition.request.url)
+        .map_err(refused)?;
     match policy.resolve_and_check(&target).await {
         Ok(_) | Err(TargetError::Unresolvable { .. }) => Ok(()),
         Err(error) => Err(refused(error)),
     }
-}
-
-fn placeholders() -> Variables {
-    let mut variables = Variables::new();
-    for name in template::VARIABLES {
-        variables.set(name, "placeholder");
-    }
-    variables
 }
 
 fn to_new(uuid: String, definition: &WebhookDefinition) -> NewWebhook {
@@ -155,10 +148,10 @@ pub async fn create_webhook(
         }
         require_scoped_names(conn, &definition)?;
         let row = store::insert_webhook(conn, &to_new(new_uuid(), &definition))?;
-        tracing::info!(webhook.uuid = %row.uuid, "webhook created");
         Ok(Webhook::from_row(row)?)
     })
     .await
+    .inspect(|webhook| tracing::info!(webhook.uuid = %webhook.uuid, "webhook created"))
 }
 
 /// Creates the webhook `uuid` or replaces it; `true` when it was created.
@@ -183,23 +176,53 @@ pub async fn put_webhook(
     check_target(policy, &definition).await?;
     db.write(move |conn| {
         require_scoped_names(conn, &definition)?;
-        let new = to_new(uuid.clone(), &definition);
+        let mut definition = definition.clone();
         let created = match store::find_webhook(conn, &uuid)? {
             Some(existing) => {
-                store::update_webhook(conn, existing.id, &new)?;
+                let existing = Webhook::from_row(existing)?;
+                keep_redacted_secrets(&mut definition.request, &existing.request);
+                store::update_webhook(conn, existing.id, &to_new(uuid.clone(), &definition))?;
                 false
             }
             None => {
-                store::insert_webhook(conn, &new)?;
+                store::insert_webhook(conn, &to_new(uuid.clone(), &definition))?;
                 true
             }
         };
         let row = store::find_webhook(conn, &uuid)?
             .ok_or_else(|| DomainError::NotFound(format!("webhook `{uuid}` not found")))?;
-        tracing::info!(webhook.uuid = %uuid, created, "webhook stored");
         Ok((Webhook::from_row(row)?, created))
     })
     .await
+    .inspect(|(webhook, created)| {
+        tracing::info!(webhook.uuid = %webhook.uuid, created, "webhook stored");
+    })
+}
+
+/// A webhook read back with its secrets redacted and saved again keeps its secrets: a secret
+/// header value or a password that is only `*`s means "unchanged" (the Pact Broker's rule),
+/// and so does the URL as a read shows it (secret query parameters redacted).
+fn keep_redacted_secrets(request: &mut RequestTemplate, stored: &RequestTemplate) {
+    if request.url != stored.url && request.url == redact::redact_url(&stored.url) {
+        request.url.clone_from(&stored.url);
+    }
+    for (name, value) in request.headers.iter_mut() {
+        if redact::is_redacted_placeholder(value)
+            && let Some((_, kept)) = stored
+                .headers
+                .iter()
+                .find(|(stored_name, _)| stored_name.eq_ignore_ascii_case(name))
+        {
+            value.clone_from(kept);
+        }
+    }
+    if request
+        .password
+        .as_deref()
+        .is_some_and(redact::is_redacted_placeholder)
+    {
+        request.password.clone_from(&stored.password);
+    }
 }
 
 fn require_webhook(conn: &mut AnyConnection, uuid: &str) -> Result<Webhook, DomainError> {
@@ -245,13 +268,14 @@ pub async fn list_webhooks_for(
 
 /// Deletes a webhook with its deliveries.
 pub async fn delete_webhook(db: &Db, uuid: String) -> Result<(), DomainError> {
+    let deleted = uuid.clone();
     db.write(move |conn| {
         let webhook = require_webhook(conn, &uuid)?;
         store::delete_webhook(conn, webhook.id)?;
-        tracing::info!(webhook.uuid = %uuid, "webhook deleted");
         Ok(())
     })
     .await
+    .inspect(|()| tracing::info!(webhook.uuid = %deleted, "webhook deleted"))
 }
 
 /// The request a test execution of the webhook sends: rendered with the newest pact in its

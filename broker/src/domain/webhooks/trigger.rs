@@ -380,7 +380,8 @@ fn queue(
         event.as_str(),
         &variables.to_json().to_string(),
     )?;
-    tracing::info!(
+    // Inside the transaction: a transaction retried after a lost race logs this again.
+    tracing::debug!(
         webhook.uuid = %webhook.uuid,
         event = event.as_str(),
         "webhook triggered"

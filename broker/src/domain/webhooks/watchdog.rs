@@ -9,7 +9,7 @@ use chrono::Utc;
 
 use crate::domain::DomainError;
 use crate::storage::{
-    Db, contents, pacticipants, required_verifications as store, timestamp, versions,
+    Db, contents, pacticipants, required_verifications as store, shifted, timestamp, versions,
 };
 
 /// The most overdue verifications one read returns.
@@ -36,7 +36,7 @@ pub struct OverdueVerification {
 
 /// The time before which an open requirement is overdue.
 fn cutoff(after: Duration) -> String {
-    timestamp(Utc::now() - chrono::Duration::from_std(after).unwrap_or(chrono::Duration::MAX))
+    timestamp(shifted(Utc::now(), after, false))
 }
 
 /// Requirements open for longer than `after`, oldest first, at most `limit`.

@@ -234,7 +234,7 @@ pub fn execution_result(
         "success": result.succeeded(),
         "request": {
             "method": request.method,
-            "url": request.url,
+            "url": crate::domain::webhooks::redact::redact_url(&request.url),
             "headers": request.redacted_headers().into_iter().map(|(name, value)| (name, Value::String(value))).collect::<Map<String, Value>>(),
             "body": request.body.as_deref().map(parse_or_text),
         },
