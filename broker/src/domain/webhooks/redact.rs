@@ -7,8 +7,6 @@
 //! `credential`), and redacts them even when the value holds a template variable (the Pact
 //! Broker shows those, which would show `Bearer abc${pactbroker.x}` whole).
 
-use reqwest::Url;
-
 /// What a secret is shown as (the Pact Broker's ten stars).
 pub const REDACTED: &str = "**********";
 
@@ -81,29 +79,54 @@ pub fn redact_secrets(text: &str, secrets: &[&str]) -> String {
     })
 }
 
-/// A URL to show in a log: the password of any user info and the value of each query
-/// parameter whose name [`is_secret_header`] are replaced by [`REDACTED`]. Text that is not
-/// an absolute URL is returned as it is.
+/// A URL to show in a read or a log: the password of any user info and the value of each query
+/// parameter whose name [`is_secret_header`] are replaced by [`REDACTED`]; everything else is
+/// left byte for byte as it was (a template keeps its `${pactbroker.*}` variables), so a URL
+/// that needs no redaction comes back unchanged. Text without `://` is returned as it is.
 pub fn redact_url(url: &str) -> String {
-    let Ok(mut parsed) = Url::parse(url) else {
+    let Some(scheme_end) = url.find("://").map(|at| at + 3) else {
         return url.to_owned();
     };
-    if parsed.password().is_some() {
-        // Only fails for URLs that cannot have a password, which this one has.
-        let _ = parsed.set_password(Some(REDACTED));
-    }
-    let Some(query) = parsed.query() else {
-        return parsed.to_string();
+    let (before_fragment, fragment) = match url.find('#') {
+        Some(at) => url.split_at(at),
+        None => (url, ""),
     };
-    let redacted: Vec<String> = query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if is_secret_header(&decode(name)) => format!("{name}={REDACTED}"),
-            _ => pair.to_owned(),
-        })
-        .collect();
-    parsed.set_query(Some(&redacted.join("&")));
-    parsed.to_string()
+    let (base, query) = match before_fragment.find('?') {
+        Some(at) => (&before_fragment[..at], Some(&before_fragment[at + 1..])),
+        None => (before_fragment, None),
+    };
+    let authority_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |at| scheme_end + at);
+    let authority = &base[scheme_end..authority_end];
+    let mut redacted = base[..scheme_end].to_owned();
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            match userinfo.split_once(':') {
+                Some((user, _)) => redacted.push_str(&format!("{user}:{REDACTED}")),
+                None => redacted.push_str(userinfo),
+            }
+            redacted.push('@');
+            redacted.push_str(host);
+        }
+        None => redacted.push_str(authority),
+    }
+    redacted.push_str(&base[authority_end..]);
+    if let Some(query) = query {
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) if is_secret_header(&decode(name)) => {
+                    format!("{name}={REDACTED}")
+                }
+                _ => pair.to_owned(),
+            })
+            .collect();
+        redacted.push('?');
+        redacted.push_str(&pairs.join("&"));
+    }
+    redacted.push_str(fragment);
+    redacted
 }
 
 fn decode(component: &str) -> String {
@@ -225,6 +248,10 @@ mod tests {
                 "https://ci.example/#token=abc",
             ),
             ("not a url token=abc", "not a url token=abc"),
+            (
+                "http://127.0.0.1:9/cli/${pactbroker.consumerName}?token=${pactbroker.buildUrl}&a=${pactbroker.eventName}",
+                "http://127.0.0.1:9/cli/${pactbroker.consumerName}?token=**********&a=${pactbroker.eventName}",
+            ),
         ];
         for (url, expected) in table {
             assert_eq!(redact_url(url), expected, "{url}");
