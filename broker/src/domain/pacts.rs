@@ -201,6 +201,7 @@ pub async fn put_pact(
                 version: &version_row,
                 provider: &provider_row,
                 sha: &outcome.sha,
+                content_id: outcome.content_id,
                 previous_content_id,
                 unchanged: outcome.outcome == ContractOutcome::Unchanged,
                 branch: None,

@@ -30,31 +30,33 @@ pub struct NewRequiredVerification {
 }
 
 /// Records that a provider version must verify a content, unless that is already recorded
-/// (by key `required_verifications_key`).
+/// (by key `required_verifications_key`; one statement, so concurrent publications of the same
+/// content do not collide).
 pub fn insert_required_if_absent(
     conn: &mut AnyConnection,
     row: &NewRequiredVerification,
 ) -> StorageResult<()> {
-    let exists: bool = diesel::select(diesel::dsl::exists(
-        required::table
-            .filter(required::content_id.eq(row.content_id))
-            .filter(required::provider_version_id.eq(row.provider_version_id))
-            .filter(required::consumer_id.eq(row.consumer_id)),
-    ))
-    .get_result(conn)?;
-    if !exists {
-        diesel::insert_into(required::table)
-            .values((
-                required::consumer_id.eq(row.consumer_id),
-                required::provider_id.eq(row.provider_id),
-                required::content_id.eq(row.content_id),
-                required::consumer_version_id.eq(row.consumer_version_id),
-                required::provider_version_id.eq(row.provider_version_id),
-                required::descriptions.eq(&row.descriptions),
-                required::created_at.eq(now()),
-            ))
-            .execute(conn)?;
-    }
+    let created_at = now();
+    let values = (
+        required::consumer_id.eq(row.consumer_id),
+        required::provider_id.eq(row.provider_id),
+        required::content_id.eq(row.content_id),
+        required::consumer_version_id.eq(row.consumer_version_id),
+        required::provider_version_id.eq(row.provider_version_id),
+        required::descriptions.eq(&row.descriptions),
+        required::created_at.eq(&created_at),
+    );
+    // Per-backend: `ON CONFLICT DO NOTHING` is built per backend by diesel.
+    match conn {
+        AnyConnection::Pg(pg) => diesel::insert_into(required::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(pg)?,
+        AnyConnection::Sqlite(sqlite) => diesel::insert_into(required::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(sqlite)?,
+    };
     Ok(())
 }
 

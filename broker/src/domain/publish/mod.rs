@@ -173,6 +173,8 @@ pub struct PublishedContract {
     pub provider: String,
     /// Content hash now published.
     pub sha: String,
+    /// The stored content's id.
+    pub content_id: i64,
     /// What happened.
     pub outcome: ContractOutcome,
 }
@@ -241,6 +243,7 @@ fn publish_in_transaction(
                 version: &version,
                 provider: &provider,
                 sha: &published.sha,
+                content_id: published.content_id,
                 previous_content_id,
                 unchanged: published.outcome == ContractOutcome::Unchanged,
                 branch: request.branch.as_ref().map(|branch| branch.as_str()),

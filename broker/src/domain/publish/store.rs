@@ -20,9 +20,10 @@ pub fn store_contract(
     provider: &PacticipantRow,
     contract: &PreparedContract,
 ) -> Result<PublishedContract, DomainError> {
-    let published = |sha: &str, outcome| PublishedContract {
+    let published = |sha: &str, content_id: i64, outcome| PublishedContract {
         provider: provider.name.clone(),
         sha: sha.to_owned(),
+        content_id,
         outcome,
     };
     let Some((existing, existing_content)) =
@@ -30,10 +31,18 @@ pub fn store_contract(
     else {
         let content = contents::insert_content_if_absent(conn, &contract.sha, &contract.text)?;
         publications::insert_publication(conn, version.id, provider.id, content.id, 1)?;
-        return Ok(published(&contract.sha, ContractOutcome::Created));
+        return Ok(published(
+            &contract.sha,
+            content.id,
+            ContractOutcome::Created,
+        ));
     };
     if existing_content.sha == contract.sha {
-        return Ok(published(&contract.sha, ContractOutcome::Unchanged));
+        return Ok(published(
+            &contract.sha,
+            existing_content.id,
+            ContractOutcome::Unchanged,
+        ));
     }
     let (sha, text, outcome) = match contract.on_conflict {
         OnConflict::Merge => {
@@ -47,7 +56,11 @@ pub fn store_contract(
             let merged = merge_documents(&stored, &contract.document);
             let sha = content_sha(&merged);
             if sha == existing_content.sha {
-                return Ok(published(&sha, ContractOutcome::Unchanged));
+                return Ok(published(
+                    &sha,
+                    existing_content.id,
+                    ContractOutcome::Unchanged,
+                ));
             }
             let text = serde_json::to_string(&merged).map_err(|error| {
                 StorageError::Corrupt(format!("merged content cannot be serialised: {error}"))
@@ -78,5 +91,5 @@ pub fn store_contract(
         content.id,
         existing.revision + 1,
     )?;
-    Ok(published(&sha, outcome))
+    Ok(published(&sha, content.id, outcome))
 }

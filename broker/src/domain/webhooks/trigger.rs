@@ -20,8 +20,8 @@ use crate::storage::models::{PacticipantRow, VersionRow};
 use crate::storage::required_verifications::{self as requirements, NewRequiredVerification};
 use crate::storage::verifications::{self as stored_verifications, VerificationLookup};
 use crate::storage::{
-    AnyConnection, StorageError, branches, contents, deployments, labels, publications, tags,
-    versions, webhooks as store,
+    AnyConnection, StorageError, branches, deployments, labels, publications, tags, versions,
+    webhooks as store,
 };
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved (as in every link).
@@ -94,6 +94,8 @@ pub(crate) struct ContractStored<'a> {
     pub provider: &'a PacticipantRow,
     /// The content's hash.
     pub sha: &'a str,
+    /// The content's id.
+    pub content_id: i64,
     /// The content of the integration's latest pact before this publication.
     pub previous_content_id: Option<i64>,
     /// Whether the publication changed nothing (same content republished).
@@ -124,9 +126,7 @@ pub(crate) fn contract_stored(
     origin: &Origin,
     event: ContractStored<'_>,
 ) -> Result<usize, DomainError> {
-    let content_id = contents::find_content_id_by_sha(conn, event.sha)?.ok_or_else(|| {
-        StorageError::Corrupt(format!("content {} vanished after publishing", event.sha))
-    })?;
+    let content_id = event.content_id;
     let required = record_required_verifications(conn, &event, content_id)?;
     let listening = listening(conn, event.consumer, event.provider)?;
     if listening.webhooks.is_empty() {
@@ -176,6 +176,7 @@ pub(crate) fn contract_stored(
     }
     with_status.set_verification_success(latest.as_ref().map(|record| record.verification.success));
     let mut queued = 0;
+    let mut required_versions = None;
     for webhook in &listening.webhooks {
         let fires = |event: Event| webhook.events.contains(&event);
         if fires(Event::ContractPublished) {
@@ -184,15 +185,17 @@ pub(crate) fn contract_stored(
         if changed && fires(Event::ContractContentChanged) {
             queued += queue(conn, webhook, Event::ContractContentChanged, &with_status)?;
         }
-        if fires(Event::ContractRequiringVerificationPublished) {
-            for requirement in &required {
+        if fires(Event::ContractRequiringVerificationPublished) && !required.is_empty() {
+            if required_versions.is_none() {
+                required_versions = Some(describe_required(conn, &event, &required)?);
+            }
+            for (requirement, version, branch) in required_versions.iter().flatten() {
                 let mut variables = base.clone();
-                let provider_version = &requirement.1;
-                variables.set("pactbroker.providerVersionNumber", &provider_version.number);
-                variables.set("pactbroker.providerVersionBranch", &requirement.2);
+                variables.set("pactbroker.providerVersionNumber", &version.number);
+                variables.set("pactbroker.providerVersionBranch", branch);
                 variables.set(
                     "pactbroker.providerVersionDescriptions",
-                    requirement.0.descriptions.join(", "),
+                    requirement.descriptions.join(", "),
                 );
                 variables.set_verification_success(None);
                 queued += queue(
@@ -389,15 +392,14 @@ fn queue(
     Ok(1)
 }
 
-/// Records the provider versions that must verify the content and returns them with their
-/// version and the branch to report (`main` for the main head, else the version's last).
+/// Records the provider versions that must verify the content (whether or not a webhook
+/// listens: the watchdog reads them).
 fn record_required_verifications(
     conn: &mut AnyConnection,
     event: &ContractStored<'_>,
     content_id: i64,
-) -> Result<Vec<(Required, VersionRow, String)>, DomainError> {
-    let main_branch = event.provider.main_branch.as_deref();
-    let main_head = match main_branch {
+) -> Result<Vec<Required>, DomainError> {
+    let main_head = match event.provider.main_branch.as_deref() {
         Some(branch) => {
             heads::find_version_head(conn, event.provider.id, HeadScope::Branch, branch)?
                 .map(|head| head.version_id)
@@ -419,17 +421,7 @@ fn record_required_verifications(
             .into_iter()
             .collect();
     let needed = required::required_verifications(&candidates, &verified);
-    let needed_ids: Vec<i64> = needed.iter().map(|entry| entry.version_id).collect();
-    let provider_versions = versions::find_versions_by_ids(conn, &needed_ids)?;
-    let mut found = Vec::with_capacity(needed.len());
-    for entry in needed {
-        let Some(version) = provider_versions
-            .iter()
-            .find(|version| version.id == entry.version_id)
-            .cloned()
-        else {
-            continue;
-        };
+    for entry in &needed {
         requirements::insert_required_if_absent(
             conn,
             &NewRequiredVerification {
@@ -437,18 +429,43 @@ fn record_required_verifications(
                 provider_id: event.provider.id,
                 content_id,
                 consumer_version_id: event.version.id,
-                provider_version_id: version.id,
+                provider_version_id: entry.version_id,
                 descriptions: serde_json::Value::from(entry.descriptions.clone()).to_string(),
             },
         )?;
-        let branch = match (entry.main_branch_head, main_branch) {
+    }
+    Ok(needed)
+}
+
+/// The required provider versions with their numbers and the branch to report (the main
+/// branch for its head, else the version's last branch): read only when a webhook needs them.
+fn describe_required(
+    conn: &mut AnyConnection,
+    event: &ContractStored<'_>,
+    required: &[Required],
+) -> Result<Vec<(Required, VersionRow, String)>, DomainError> {
+    let ids: Vec<i64> = required.iter().map(|entry| entry.version_id).collect();
+    let provider_versions = versions::find_versions_by_ids(conn, &ids)?;
+    let mut found = Vec::with_capacity(required.len());
+    for entry in required {
+        let Some(version) = provider_versions
+            .iter()
+            .find(|version| version.id == entry.version_id)
+            .cloned()
+        else {
+            continue;
+        };
+        let branch = match (
+            entry.main_branch_head,
+            event.provider.main_branch.as_deref(),
+        ) {
             (true, Some(branch)) => branch.to_owned(),
             _ => branches::list_branches_of_version(conn, version.id)?
                 .pop()
                 .map(|(branch, _)| branch.name)
                 .unwrap_or_default(),
         };
-        found.push((entry, version, branch));
+        found.push((entry.clone(), version, branch));
     }
     Ok(found)
 }
