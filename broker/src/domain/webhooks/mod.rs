@@ -31,6 +31,9 @@ use crate::storage::verifications::VerificationLookup;
 use crate::storage::webhooks::{self as store, NewWebhook};
 use crate::storage::{AnyConnection, Db, contents, heads, pacticipants, verifications, versions};
 
+/// How long creation waits for DNS before accepting a name as not resolving yet.
+const CREATION_LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// The longest webhook uuid accepted in a `PUT`.
 const MAX_UUID_LENGTH: usize = 64;
 
@@ -47,9 +50,11 @@ pub async fn check_target(
     let target = policy
         .check_url_template(&definition.request.url)
         .map_err(refused)?;
-    match policy.resolve_and_check(&target).await {
-        Ok(_) | Err(TargetError::Unresolvable { .. }) => Ok(()),
-        Err(error) => Err(refused(error)),
+    // A name server that does not answer must not hold the request: the name counts as not
+    // resolving yet, and is checked again at delivery.
+    match tokio::time::timeout(CREATION_LOOKUP_TIMEOUT, policy.resolve_and_check(&target)).await {
+        Err(_) | Ok(Ok(_) | Err(TargetError::Unresolvable { .. })) => Ok(()),
+        Ok(Err(error)) => Err(refused(error)),
     }
 }
 
