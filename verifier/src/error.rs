@@ -152,14 +152,14 @@ impl Error {
     /// The process exit code this error maps to.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::InvalidContracts(_)
-            | Error::Refused { .. }
+            Error::Refused { .. }
             | Error::SomeRefused { .. }
             | Error::VerificationFailed { .. }
             | Error::NotDeployable(_)
             | Error::NothingVerified(_)
             | Error::WebhookFailed(_) => EXIT_CONTRACT_FAILURE,
             Error::Usage(_)
+            | Error::InvalidContracts(_)
             | Error::Read { .. }
             | Error::NoContracts { .. }
             | Error::Connect { .. }
@@ -266,7 +266,8 @@ mod tests {
         assert_eq!(connect.exit_code(), EXIT_COULD_NOT_RUN);
         assert_eq!(
             Error::InvalidContracts(vec![]).exit_code(),
-            EXIT_CONTRACT_FAILURE
+            EXIT_COULD_NOT_RUN,
+            "an invalid contract file is an unusable input, for publish as for verify"
         );
     }
 

@@ -142,7 +142,7 @@ async fn invalid_files_are_all_named_and_nothing_is_sent() {
     ])
     .await;
 
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(
         err.contains("2 contract files are invalid; nothing was published"),
