@@ -23,6 +23,10 @@ pub enum Error {
     /// The flags are inconsistent in a way clap cannot express.
     #[error("{0}")]
     Usage(String),
+    /// Treaty could not set itself up (the async runtime, the HTTP client): not the user's
+    /// flags, the machine (threads, file descriptors, TLS roots).
+    #[error("treaty could not start: {0}")]
+    Setup(String),
     /// A file or directory could not be read.
     #[error("could not read {}", path.display())]
     Read {
@@ -159,6 +163,7 @@ impl Error {
             | Error::NothingVerified(_)
             | Error::WebhookFailed(_) => EXIT_CONTRACT_FAILURE,
             Error::Usage(_)
+            | Error::Setup(_)
             | Error::InvalidContracts(_)
             | Error::Read { .. }
             | Error::NoContracts { .. }

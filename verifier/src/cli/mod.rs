@@ -184,7 +184,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Usage(format!("could not start the async runtime: {e}")))?;
+        .map_err(|e| Error::Setup(format!("the async runtime: {e}")))?;
     match cli.command {
         Command::Publish(args) => runtime.block_on(publish::run(args)),
         Command::Verify(args) => verify::run(args),

@@ -39,7 +39,7 @@ pub fn run(args: VerifyArgs) -> Result<(), Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Usage(format!("could not start the async runtime: {e}")))?;
+        .map_err(|e| Error::Setup(format!("the async runtime: {e}")))?;
     let mut kept = Kept::default();
     let result = runtime.block_on(verify_keeping(config, &mut kept));
     std::mem::forget(kept);
@@ -62,7 +62,7 @@ struct Kept {
 /// [`verify`], leaving the loaded contracts and the report in `kept`.
 async fn verify_keeping(config: VerifyConfig, kept: &mut Kept) -> Result<(), Error> {
     let client = replay::build_client(&config.replay)
-        .map_err(|e| Error::Usage(format!("could not set up the HTTP client: {e}")))?;
+        .map_err(|e| Error::Setup(format!("the HTTP client: {e}")))?;
     let loaded = source::load_all(&config.sources, &client, config.broker.client.as_ref()).await?;
     let empty_sources = loaded.empty_sources;
     let mut contracts = loaded.contracts;
