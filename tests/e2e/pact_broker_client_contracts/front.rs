@@ -3,12 +3,13 @@
 //! matrix queries the contract file scrambled put back in order and the broker's public address
 //! set to `http://example.org`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 
 use serde_json::json;
 
 use super::states::change_state;
+use crate::support::receiver::read_http_request;
 use crate::support::{block_on, http_client};
 
 /// The matrix queries as the client sends them (the file lost their order; see the module doc).
@@ -91,37 +92,12 @@ fn serve(stream: TcpStream, broker: &str, database: &str) {
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_owned();
-    let target = parts.next()?.to_owned();
-    let mut headers = Vec::new();
-    let mut length = 0usize;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).ok()? == 0 {
-            return None;
-        }
-        let header = header.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        let (name, value) = header.split_once(':')?;
-        if name.eq_ignore_ascii_case("content-length") {
-            length = value.trim().parse().ok()?;
-        }
-        headers.push((name.to_owned(), value.trim().to_owned()));
-    }
-    let mut body = vec![0u8; length];
-    reader.read_exact(&mut body).ok()?;
+    let request = read_http_request(reader)?;
     Some(Request {
-        method,
-        target,
-        headers,
-        body,
+        method: request.method,
+        target: request.target,
+        headers: request.headers,
+        body: request.body,
     })
 }
 

@@ -194,6 +194,35 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Call> {
+    let request = read_http_request(reader)?;
+    Some(Call {
+        method: request.method,
+        target: request.target,
+        headers: request.headers,
+        body: String::from_utf8_lossy(&request.body).into_owned(),
+        at: request.at,
+        answered: 0,
+    })
+}
+
+/// One HTTP/1.1 request as read off a connection (no chunked bodies: the clients of these
+/// tests send `Content-Length`).
+pub(crate) struct RawRequest {
+    /// `POST`, `GET`, …
+    pub(crate) method: String,
+    /// The request target as sent.
+    pub(crate) target: String,
+    /// Headers as sent.
+    pub(crate) headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub(crate) body: Vec<u8>,
+    /// When its head arrived.
+    pub(crate) at: Instant,
+}
+
+/// Reads the next request of a keep-alive connection; `None` when the client closed it or sent
+/// something unreadable.
+pub(crate) fn read_http_request(reader: &mut BufReader<TcpStream>) -> Option<RawRequest> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
@@ -221,12 +250,11 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Call> {
     }
     let mut body = vec![0u8; length];
     reader.read_exact(&mut body).ok()?;
-    Some(Call {
+    Some(RawRequest {
         method,
         target,
         headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
+        body,
         at,
-        answered: 0,
     })
 }
