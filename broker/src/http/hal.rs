@@ -6,16 +6,12 @@ use actix_web::HttpRequest;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_TYPE;
-use percent_encoding::{AsciiSet, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use crate::http::public_url;
 
 /// The Content-Type of every 2xx body.
 pub const HAL_JSON: &str = "application/hal+json;charset=utf-8";
-
-/// Characters left as they are in a path segment: RFC 3986 unreserved.
-const SEGMENT: &AsciiSet = crate::domain::webhooks::trigger::PATH_SEGMENT;
 
 /// The public base of a request under the app's settings (the defaults outside an app).
 pub fn public_base_of(request: &HttpRequest) -> String {
@@ -48,15 +44,10 @@ impl Links {
 
     /// The absolute URL of a path made of `segments`, each percent-encoded.
     pub fn url(&self, segments: &[&str]) -> String {
-        let mut url = self.base.clone();
-        for segment in segments {
-            url.push('/');
-            url.extend(utf8_percent_encode(segment, SEGMENT));
-        }
         if segments.is_empty() {
-            url.push('/');
+            return format!("{}/", self.base);
         }
-        url
+        crate::domain::webhooks::trigger::url_under(&self.base, segments)
     }
 
     /// `{href}` for a path.

@@ -340,15 +340,7 @@ pub async fn test_request(
             }
             variables.set(
                 "pactbroker.pactUrl",
-                origin.url(&[
-                    "pacts",
-                    "provider",
-                    &provider,
-                    "consumer",
-                    &consumer,
-                    "pact-version",
-                    &sha,
-                ]),
+                origin.pact_url(&provider, &consumer, &sha),
             );
             if let Some(record) = verifications::find_verification(
                 conn,

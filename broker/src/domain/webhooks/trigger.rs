@@ -39,15 +39,21 @@ pub struct Origin {
     pub base_url: String,
 }
 
+/// `base` followed by `segments`, each percent-encoded as a path segment (what every link of
+/// the broker is made of).
+pub fn url_under(base: &str, segments: &[&str]) -> String {
+    let mut url = base.to_owned();
+    for segment in segments {
+        url.push('/');
+        url.extend(utf8_percent_encode(segment, PATH_SEGMENT));
+    }
+    url
+}
+
 impl Origin {
     /// The absolute URL of a path made of `segments`, each percent-encoded.
     pub fn url(&self, segments: &[&str]) -> String {
-        let mut url = self.base_url.clone();
-        for segment in segments {
-            url.push('/');
-            url.extend(utf8_percent_encode(segment, PATH_SEGMENT));
-        }
-        url
+        url_under(&self.base_url, segments)
     }
 
     fn verification_result_url(
@@ -70,7 +76,8 @@ impl Origin {
         ])
     }
 
-    fn pact_url(&self, provider: &str, consumer: &str, sha: &str) -> String {
+    /// The URL of the pact version `sha` of (provider, consumer).
+    pub(crate) fn pact_url(&self, provider: &str, consumer: &str, sha: &str) -> String {
         self.url(&[
             "pacts",
             "provider",
@@ -254,30 +261,22 @@ pub(crate) fn verification_stored(
         event.provider.id,
         event.content_id,
     )?;
-    let provider_branch = branches::list_branches_of_version(conn, event.provider_version.id)?
-        .pop()
-        .map(|(branch, _)| branch.name)
-        .unwrap_or_default();
-    let provider_tags: Vec<String> = tags::list_tags_for_version(conn, event.provider_version.id)?
-        .into_iter()
-        .map(|tag| tag.name)
-        .collect();
+    let provider_branch = last_branch(conn, event.provider_version.id)?;
+    let provider_tags = tag_names(conn, event.provider_version.id)?;
     let mut variables = Variables::new();
     listening.set_labels(&mut variables);
     variables.set("pactbroker.consumerName", &event.consumer.name);
     variables.set("pactbroker.providerName", &event.provider.name);
     if let Some(version) = &consumer_version {
         variables.set("pactbroker.consumerVersionNumber", &version.number);
-        let branch = branches::list_branches_of_version(conn, version.id)?
-            .pop()
-            .map(|(branch, _)| branch.name)
-            .unwrap_or_default();
-        variables.set("pactbroker.consumerVersionBranch", &branch);
-        let tags: Vec<String> = tags::list_tags_for_version(conn, version.id)?
-            .into_iter()
-            .map(|tag| tag.name)
-            .collect();
-        variables.set("pactbroker.consumerVersionTags", tags.join(", "));
+        variables.set(
+            "pactbroker.consumerVersionBranch",
+            last_branch(conn, version.id)?,
+        );
+        variables.set(
+            "pactbroker.consumerVersionTags",
+            tag_names(conn, version.id)?.join(", "),
+        );
     }
     variables.set(
         "pactbroker.providerVersionNumber",
@@ -460,12 +459,25 @@ fn describe_required(
             event.provider.main_branch.as_deref(),
         ) {
             (true, Some(branch)) => branch.to_owned(),
-            _ => branches::list_branches_of_version(conn, version.id)?
-                .pop()
-                .map(|(branch, _)| branch.name)
-                .unwrap_or_default(),
+            _ => last_branch(conn, version.id)?,
         };
         found.push((entry.clone(), version, branch));
     }
     Ok(found)
+}
+
+/// The name of the last branch a version was put on (as the Pact Broker reports it), or "".
+fn last_branch(conn: &mut AnyConnection, version_id: i64) -> Result<String, StorageError> {
+    Ok(branches::list_branches_of_version(conn, version_id)?
+        .pop()
+        .map(|(branch, _)| branch.name)
+        .unwrap_or_default())
+}
+
+/// A version's tag names, oldest first.
+fn tag_names(conn: &mut AnyConnection, version_id: i64) -> Result<Vec<String>, StorageError> {
+    Ok(tags::list_tags_for_version(conn, version_id)?
+        .into_iter()
+        .map(|tag| tag.name)
+        .collect())
 }
